@@ -1,0 +1,41 @@
+import { realpathSync } from 'node:fs';
+import { loadConfig } from '../config/load.js';
+import { KEYS } from '../config/keys.js';
+import { ensureStateDir, stateDir } from '../config/paths.js';
+import { locateDocker } from '../docker/locate.js';
+import type { GuardContext } from '../cli/guard.js';
+import { formatError } from '../errors.js';
+
+/** `safe-docker guard config [--json]`: the effective configuration, where each value came from, and the paths in use. */
+export async function configCommand({ json = false }: { json?: boolean }, { env, cwd, self, stdout }: GuardContext): Promise<number> {
+	const { config, origins, files } = await loadConfig({ cwd, env });
+	const state = { path: ensureStateDir(stateDir(env)), source: env['SAFE_DOCKER_HOME'] ? 'env SAFE_DOCKER_HOME' : 'default' };
+	let docker: { path: string } | { error: string };
+	try {
+		docker = { path: locateDocker({ configured: config.docker.path, configuredFrom: origins.get('docker.path'), self: realpathSync(self), env }) };
+	} catch (error) {
+		docker = { error: formatError(error) };
+	}
+
+	const values = KEYS.map(key => ({ key: key.path, value: valueAt(config, key.path), source: origins.get(key.path)! }));
+	if (json) {
+		stdout.write(`${JSON.stringify({ config, sources: Object.fromEntries(origins), files, stateDir: state, docker }, null, 2)}\n`);
+		return 0;
+	}
+	const width = Math.max(...values.map(({ key }) => key.length));
+	const valueWidth = Math.max(...values.map(({ value }) => JSON.stringify(value).length));
+	const lines = values.map(({ key, value, source }) => `  ${key.padEnd(width)}  ${JSON.stringify(value).padEnd(valueWidth)}  ${source}`);
+	stdout.write([
+		`config files: ${files.length === 0 ? '(none; built-in defaults)' : files.join(', ')}`,
+		`state dir:    ${state.path} (${state.source})`,
+		`docker:       ${'path' in docker ? docker.path : docker.error}`,
+		'',
+		...lines,
+		'',
+	].join('\n'));
+	return 0;
+}
+
+function valueAt(config: object, path: string): unknown {
+	return path.split('.').reduce<unknown>((node, part) => (node as Record<string, unknown>)[part], config);
+}

@@ -1,0 +1,42 @@
+/**
+ * Every default safe-docker ships with, in one place. The numbers are the seed system's (see README,
+ * "Configuration"): they are what teams already run with, so changing one is a product decision.
+ */
+export const DEFAULTS = {
+	docker: {
+		/** Path of the real docker binary; `null` searches PATH (skipping safe-docker itself). */
+		path: null as string | null,
+	},
+	lanes: {
+		/** run -d, create, rm, stop, build, pull, prune, compose up -d/down… */
+		mutate: { maxConcurrent: 3, minTimeMs: 500 },
+		/** ps, images, inspect, version, logs without -f… — looser, so `docker ps` never waits behind builds. */
+		read: { maxConcurrent: 8, minTimeMs: 0 },
+		/** logs -f, events, attach, foreground run, exec -it, compose up attached: a slot only for a start-up lease. */
+		attached: { maxConcurrent: 3, minTimeMs: 0, leaseMs: 2000 },
+	},
+	retry: {
+		/** Retries after the first attempt, for calls a retry cannot double (reads, or calls that never reached the daemon). */
+		retries: 3,
+		/** Delay before the first retry; doubles each time (1 s → 2 s → 4 s). */
+		initialDelayMs: 1000,
+	},
+	breaker: {
+		/** Consecutive daemon failures that open the breaker. Stricter profile: 3. */
+		failureThreshold: 5,
+		/** How long the breaker stays open before one probe call is let through. Stricter profile: 900000 (15 min). */
+		recoveryTimeoutMs: 30_000,
+	},
+	health: {
+		/** Resource levels: SAFE < warning ≤ WARNING < critical ≤ CRITICAL < emergency ≤ EMERGENCY (percent). */
+		warningPercent: 50,
+		criticalPercent: 75,
+		emergencyPercent: 90,
+	},
+	remove: {
+		/** Seconds `guard remove` gives a container to stop gracefully (SIGTERM) before docker sends SIGKILL. */
+		stopTimeoutSeconds: 10,
+	},
+};
+
+export type Config = typeof DEFAULTS;

@@ -1,0 +1,55 @@
+/**
+ * The configuration keys: type, allowed values and meaning of every leaf. Validation, environment
+ * overrides, `guard config` and the shipped JSON Schema are all derived from this list; defaults come
+ * from `defaults.ts`.
+ */
+export type KeyType =
+	| { readonly kind: 'integer'; readonly min: number; readonly max?: number }
+	| { readonly kind: 'path'; readonly nullable: true };
+
+export interface KeySpec {
+	/** Dotted path, e.g. `lanes.mutate.maxConcurrent`. */
+	readonly path: string;
+	readonly type: KeyType;
+	readonly description: string;
+	/** Extra environment variable names besides the derived `SAFE_DOCKER_<PATH>`. */
+	readonly envAliases?: readonly string[];
+}
+
+const count = (min: number, max?: number): KeyType => ({ kind: 'integer', min, ...(max === undefined ? {} : { max }) });
+const ms = count(0, 86_400_000);
+const percent = count(1, 100);
+
+export const KEYS: readonly KeySpec[] = [
+	{ path: 'docker.path', type: { kind: 'path', nullable: true }, envAliases: ['SAFE_DOCKER_DOCKER'], description: 'Path of the real docker binary; null searches PATH, skipping safe-docker itself.' },
+	{ path: 'lanes.mutate.maxConcurrent', type: count(1, 1000), description: 'Mutating calls (run -d, create, rm, build, pull, prune, compose up -d/down…) running at once, across all processes.' },
+	{ path: 'lanes.mutate.minTimeMs', type: ms, description: 'Minimum milliseconds between the starts of two mutating calls.' },
+	{ path: 'lanes.read.maxConcurrent', type: count(1, 1000), description: 'Read-only calls (ps, images, inspect, version, logs without -f…) running at once.' },
+	{ path: 'lanes.read.minTimeMs', type: ms, description: 'Minimum milliseconds between the starts of two read-only calls.' },
+	{ path: 'lanes.attached.maxConcurrent', type: count(1, 1000), description: 'Long-lived attached calls (logs -f, events, attach, foreground run, exec -it…) starting at once.' },
+	{ path: 'lanes.attached.minTimeMs', type: ms, description: 'Minimum milliseconds between the starts of two attached calls.' },
+	{ path: 'lanes.attached.leaseMs', type: ms, description: 'How long an attached call holds its slot after it starts; it then runs on without one.' },
+	{ path: 'retry.retries', type: count(0, 10), description: 'Retries of a transient daemon error, only where a retry cannot double an effect.' },
+	{ path: 'retry.initialDelayMs', type: ms, description: 'Delay before the first retry; it doubles with each retry (1 s → 2 s → 4 s).' },
+	{ path: 'breaker.failureThreshold', type: count(1, 1000), description: 'Consecutive daemon failures (unreachable, timed out, 5xx) that open the breaker. Stricter profile: 3.' },
+	{ path: 'breaker.recoveryTimeoutMs', type: ms, description: 'Milliseconds the breaker stays open before one probe call is let through. Stricter profile: 900000.' },
+	{ path: 'health.warningPercent', type: percent, description: 'Usage percentage from which a resource is at WARNING.' },
+	{ path: 'health.criticalPercent', type: percent, description: 'Usage percentage from which a resource is at CRITICAL.' },
+	{ path: 'health.emergencyPercent', type: percent, description: 'Usage percentage from which a resource is at EMERGENCY.' },
+	{ path: 'remove.stopTimeoutSeconds', type: count(0, 3600), description: 'Seconds a container gets to stop gracefully (SIGTERM) before docker kills it.' },
+];
+
+/** `lanes.mutate.maxConcurrent` → `SAFE_DOCKER_LANES_MUTATE_MAX_CONCURRENT`. */
+export function envNameOf(path: string): string {
+	return `SAFE_DOCKER_${path.replace(/\./g, '_').replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()}`;
+}
+
+/** What a key allows, in words, for error messages and `--help`. */
+export function describeAllowed(type: KeyType): string {
+	switch (type.kind) {
+		case 'integer':
+			return type.max === undefined ? `an integer ≥ ${type.min}` : `an integer from ${type.min} to ${type.max}`;
+		case 'path':
+			return 'a file path (string) or null';
+	}
+}

@@ -1,0 +1,83 @@
+import { ConfigError } from '../errors.js';
+import { describeAllowed, KEYS, type KeySpec } from './keys.js';
+
+const byPath = new Map(KEYS.map(key => [key.path, key]));
+/** Section path ('' for the root) → the key names allowed in it. */
+const sections = new Map<string, Set<string>>();
+for (const { path } of KEYS) {
+	const parts = path.split('.');
+	for (let i = 0; i < parts.length; i++) {
+		const section = parts.slice(0, i).join('.');
+		if (!sections.has(section)) sections.set(section, new Set());
+		sections.get(section)!.add(parts[i]!);
+	}
+}
+
+/** A value set by one source, already checked against its key. */
+export interface Setting {
+	readonly key: KeySpec;
+	readonly value: unknown;
+}
+
+/**
+ * Checks a parsed config file (or package.json property) and returns its settings; the first unknown
+ * key or bad value throws a `ConfigError` naming the file, the key, the value and what is allowed.
+ */
+export function validateConfigObject(raw: unknown, source: string): Setting[] {
+	if (!isPlainObject(raw)) throw new ConfigError(source, undefined, `expected a JSON object of settings, got ${show(raw)}`);
+	const settings: Setting[] = [];
+	walk(raw, '', source, settings);
+	return settings;
+}
+
+function walk(object: Record<string, unknown>, section: string, source: string, out: Setting[]): void {
+	const allowed = sections.get(section)!;
+	for (const [name, value] of Object.entries(object)) {
+		if ((section === '' && name === '$schema') || name === '$comment') continue;
+		const path = section === '' ? name : `${section}.${name}`;
+		if (!allowed.has(name)) {
+			throw new ConfigError(source, path, `unknown key; allowed ${section === '' ? 'at the top level' : `in ${section}`}: ${[...allowed].join(', ')}`);
+		}
+		const key = byPath.get(path);
+		if (key === undefined) {
+			if (!isPlainObject(value)) throw new ConfigError(source, path, `${show(value)} is not allowed: expected an object with keys ${[...sections.get(path)!].join(', ')}`);
+			walk(value, path, source, out);
+		} else {
+			out.push({ key, value: checkValue(key, value, source) });
+		}
+	}
+}
+
+/** Checks one value as it appears in a file (JSON types). */
+export function checkValue(key: KeySpec, value: unknown, source: string): unknown {
+	const { type } = key;
+	const bad = () => new ConfigError(source, key.path, `${show(value)} is not allowed: expected ${describeAllowed(type)}`);
+	switch (type.kind) {
+		case 'integer':
+			if (typeof value !== 'number' || !Number.isInteger(value) || value < type.min || (type.max !== undefined && value > type.max)) throw bad();
+			return value;
+		case 'path':
+			if (value === null) return value;
+			if (typeof value !== 'string' || value.trim() === '') throw bad();
+			return value;
+	}
+}
+
+/** Checks one value given as an environment variable (always a string). */
+export function parseEnvValue(key: KeySpec, text: string, source: string): unknown {
+	switch (key.type.kind) {
+		case 'integer':
+			return checkValue(key, /^-?\d+$/.test(text.trim()) ? Number(text.trim()) : text, source);
+		case 'path':
+			return checkValue(key, text === '' ? null : text, source);
+	}
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function show(value: unknown): string {
+	const text = JSON.stringify(value) ?? String(value);
+	return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}

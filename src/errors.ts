@@ -1,0 +1,79 @@
+/**
+ * Every failure safe-docker reports itself is one of these records: a stable `code`, typed fields, and an
+ * optional `cause`. `formatError` turns any of them into the one line a user reads; `--json` prints the fields.
+ */
+export abstract class SafeDockerError extends Error {
+	abstract readonly code: string;
+	/** The process exit code this failure maps to. */
+	abstract readonly exitCode: number;
+
+	/** The fields worth printing with `--json`. */
+	toJSON(): Record<string, unknown> {
+		const { name: _name, message, stack: _stack, cause: _cause, ...fields } = this as unknown as Record<string, unknown>;
+		return { code: this.code, message, ...fields };
+	}
+}
+
+/** A config file or variable that is unreadable, malformed, or names an unknown key or a bad value. */
+export class ConfigError extends SafeDockerError {
+	readonly code = 'CONFIG_INVALID';
+	readonly exitCode = 78; // EX_CONFIG (sysexits.h)
+
+	constructor(
+		/** The file or environment variable the bad input came from. */
+		readonly source: string,
+		/** Dotted key path, when the problem is one key. */
+		readonly key: string | undefined,
+		/** What is wrong and what is allowed. */
+		readonly problem: string,
+		options?: { cause?: unknown },
+	) {
+		super(key === undefined ? `${source}: ${problem}` : `${source}: ${key}: ${problem}`, options);
+		this.name = 'ConfigError';
+	}
+}
+
+/** No real docker binary could be found (or the one named does not exist / is not executable). */
+export class DockerNotFound extends SafeDockerError {
+	readonly code = 'DOCKER_NOT_FOUND';
+	readonly exitCode = 127; // what a shell returns for a missing command
+
+	constructor(readonly detail: string, options?: { cause?: unknown }) {
+		super(detail, options);
+		this.name = 'DockerNotFound';
+	}
+}
+
+/** The state directory cannot be created or is not private/writable. */
+export class StateDirError extends SafeDockerError {
+	readonly code = 'STATE_DIR_UNUSABLE';
+	readonly exitCode = 73; // EX_CANTCREAT (sysexits.h)
+
+	constructor(readonly path: string, readonly problem: string, options?: { cause?: unknown }) {
+		super(`state directory ${path}: ${problem}`, options);
+		this.name = 'StateDirError';
+	}
+}
+
+/** A safe-docker command used wrongly (commander reports most of these itself). */
+export class UsageError extends SafeDockerError {
+	readonly code = 'USAGE';
+	readonly exitCode = 64; // EX_USAGE (sysexits.h)
+
+	constructor(message: string) {
+		super(message);
+		this.name = 'UsageError';
+	}
+}
+
+/** The one line a user reads for a failure; unknown errors keep their message but never a stack trace. */
+export function formatError(error: unknown): string {
+	if (error instanceof SafeDockerError) return `safe-docker: ${error.message}`;
+	if (error instanceof Error) return `safe-docker: internal error: ${error.message}`;
+	return `safe-docker: internal error: ${String(error)}`;
+}
+
+/** The exit code for a failure; 70 (EX_SOFTWARE) for anything unexpected. */
+export function exitCodeOf(error: unknown): number {
+	return error instanceof SafeDockerError ? error.exitCode : 70;
+}

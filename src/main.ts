@@ -1,0 +1,65 @@
+import { realpathSync } from 'node:fs';
+import { loadConfig } from './config/load.js';
+import { locateDocker } from './docker/locate.js';
+import { laneOf } from './docker-grammar/lanes.js';
+import { parseDockerArgv } from './docker-grammar/parse.js';
+import { DockerNotFound, exitCodeOf, formatError } from './errors.js';
+import { runPipeline } from './pipeline/index.js';
+import { runDocker } from './pipeline/run-docker.js';
+import type { Step } from './pipeline/types.js';
+import { VERSION } from './version.js';
+
+export interface MainOptions {
+	readonly env?: NodeJS.ProcessEnv;
+	readonly cwd?: string;
+	/** Path of the running safe-docker entry point (argv[1]). */
+	readonly self?: string;
+	readonly stdout?: Pick<NodeJS.WriteStream, 'write'>;
+	readonly stderr?: Pick<NodeJS.WriteStream, 'write'>;
+}
+
+/** Set in the environment of the docker we spawn; seeing it on ourselves means that "docker" was us again. */
+const PARENT_MARKER = 'SAFE_DOCKER_PARENT_PID';
+
+/** The proxy's steps, in order; later issues add guard, lock, limiter and breaker here. */
+const STEPS: readonly Step[] = [];
+
+/**
+ * safe-docker's entry: `guard …` goes to our own commands, everything else is a docker argv that runs
+ * through the pipeline. Resolves to the exit code; never throws.
+ */
+export async function main(argv: readonly string[], options: MainOptions = {}): Promise<number> {
+	const { env = process.env, cwd = process.cwd(), self = process.argv[1] ?? '', stdout = process.stdout, stderr = process.stderr } = options;
+	try {
+		if (argv[0] === 'guard') {
+			const { runGuard } = await import('./cli/guard.js');
+			return await runGuard(argv.slice(1), { env, cwd, self, stdout, stderr });
+		}
+		if (env[PARENT_MARKER] !== undefined && env[PARENT_MARKER] === String(process.ppid)) {
+			throw new DockerNotFound('the "docker" safe-docker found runs safe-docker again; set SAFE_DOCKER_DOCKER to the real docker binary');
+		}
+		const { config, origins } = await loadConfig({ cwd, env });
+		const docker = locateDocker({ configured: config.docker.path, configuredFrom: origins.get('docker.path'), self: realSelf(self), env });
+		const dockerEnv = { ...env, [PARENT_MARKER]: String(process.pid) };
+
+		if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
+			stdout.write(`safe-docker version ${VERSION}\n`);
+			return (await runDocker(docker, argv, { env: dockerEnv, cwd })).exitCode;
+		}
+
+		const parsed = parseDockerArgv(argv);
+		const outcome = await runPipeline({ argv, parsed, lane: laneOf(parsed), docker, config, env: dockerEnv }, STEPS, { cwd });
+		return outcome.exitCode;
+	} catch (error) {
+		stderr.write(`${formatError(error)}\n`);
+		return exitCodeOf(error);
+	}
+}
+
+function realSelf(self: string): string {
+	try {
+		return realpathSync(self);
+	} catch {
+		return self;
+	}
+}

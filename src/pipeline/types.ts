@@ -1,0 +1,33 @@
+import type { Config } from '../config/defaults.js';
+import type { Lane } from '../docker-grammar/lanes.js';
+import type { ParsedCall } from '../docker-grammar/parse.js';
+
+/** One proxied docker call as it travels through the pipeline. */
+export interface Call {
+	/** The argv exactly as typed after `safe-docker`; this is what docker receives. */
+	readonly argv: readonly string[];
+	readonly parsed: ParsedCall;
+	readonly lane: Lane;
+	/** Path of the real docker binary. */
+	readonly docker: string;
+	readonly config: Config;
+	readonly env: NodeJS.ProcessEnv;
+}
+
+/** How a call ended: the record the breaker, the statistics and `--json` all read. */
+export interface Outcome {
+	readonly exitCode: number;
+	readonly signal: NodeJS.Signals | null;
+	readonly durationMs: number;
+	/** Time spent waiting for a slot before docker started. */
+	readonly waitedMs: number;
+	readonly lane: Lane;
+	/** Attempts beyond the first. */
+	readonly retried: number;
+}
+
+/** One step of the pipeline: it may answer itself, or hand the call on to `next`. */
+export interface Step {
+	readonly name: string;
+	handle(call: Call, next: (call: Call) => Promise<Outcome>): Promise<Outcome>;
+}

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+	test: {
+		include: ['test/**/*.test.ts'],
+		// Tests spawn real processes and talk to one real engine: separate processes, modest parallelism.
+		pool: 'forks',
+		poolOptions: { forks: { maxForks: 2 } },
+		testTimeout: 60_000,
+		hookTimeout: 120_000,
+	},
+});
