@@ -1,0 +1,36 @@
+// The published package, as a user gets it: npm pack, install the tarball elsewhere, run the bin.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { FAKE_DOCKER, isolatedEnv, ROOT, tempDir } from './fixtures/cli.js';
+
+describe('the packed package', () => {
+	const prefix = tempDir('safe-docker-install-');
+	const bin = join(prefix, 'node_modules', '.bin', 'safe-docker');
+	const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+
+	beforeAll(async () => {
+		const packDir = tempDir('safe-docker-pack-');
+		// --ignore-scripts: dist/ was just built by `npm test`; prepack would only build it again.
+		const pack = await execa('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', packDir], { cwd: ROOT });
+		const [{ filename }] = JSON.parse(pack.stdout);
+		await execa('npm', ['install', '--no-audit', '--no-fund', '--prefix', prefix, join(packDir, filename)], { cwd: prefix });
+	}, 300_000);
+
+	it('runs safe-docker --version', async () => {
+		const env = isolatedEnv({ SAFE_DOCKER_DOCKER: FAKE_DOCKER, FAKE_DOCKER_PRINT_ARGV: '1' });
+		const result = await execa(bin, ['--version'], { env, extendEnv: false, reject: false });
+		expect(result.exitCode).toBe(0);
+		expect(result.stdout).toBe(`safe-docker version ${version}\n["--version"]`);
+	});
+
+	it('loads its lazy parts: guard config and the schema ship with it', async () => {
+		const dir = tempDir();
+		const result = await execa(bin, ['guard', 'config', '--json'], { cwd: dir, env: isolatedEnv({ SAFE_DOCKER_DOCKER: FAKE_DOCKER }), extendEnv: false, reject: false });
+		expect(result.exitCode).toBe(0);
+		expect(JSON.parse(result.stdout).config.lanes.mutate.maxConcurrent).toBe(3);
+		const schema = JSON.parse(readFileSync(join(prefix, 'node_modules', 'safe-docker', 'guard.config.schema.json'), 'utf8'));
+		expect(schema.properties.lanes.properties.mutate.properties.maxConcurrent.default).toBe(3);
+	});
+});
