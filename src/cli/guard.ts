@@ -18,9 +18,13 @@ export async function runGuard(argv: readonly string[], context: GuardContext): 
 	const program = new Command('safe-docker guard')
 		.description('safe-docker\'s own commands. Any other `safe-docker <args>` runs docker with those args.')
 		.version(VERSION, '-V, --version', 'print safe-docker\'s version')
-		.configureOutput({ writeOut: text => context.stdout.write(text), writeErr: text => context.stderr.write(text) })
-		.exitOverride()
-		.showHelpAfterError('(run `safe-docker guard --help` for usage)');
+		.configureOutput({
+			writeOut: text => context.stdout.write(text),
+			writeErr: text => context.stderr.write(text),
+			// One line, like every other safe-docker error.
+			outputError: (text, write) => write(`safe-docker: ${text.replace(/^error: /, '').trim()} (see safe-docker guard --help)\n`),
+		})
+		.exitOverride();
 
 	program
 		.command('config')
