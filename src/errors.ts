@@ -55,6 +55,40 @@ export class StateDirError extends SafeDockerError {
 	}
 }
 
+/** Exit code of a refused call: EX_NOPERM (sysexits.h), distinct from docker's own 125/126/127. */
+export const REJECTED_EXIT_CODE = 77;
+
+/** A docker call refused because it uses force semantics. */
+export class GuardRejection extends SafeDockerError {
+	readonly code = 'FORCE_REJECTED';
+	readonly exitCode = REJECTED_EXIT_CODE;
+
+	constructor(
+		/** Canonical command path: `container rm`. */
+		readonly command: string,
+		/** The token that asked for force: `-f`, `-af`, `--force`. */
+		readonly flag: string,
+		readonly risk: string,
+		/** The safe command to run instead, ready to paste. */
+		readonly alternative: string,
+		/** The refused call, ready to paste. */
+		readonly call: string,
+	) {
+		super(`refused \`${call}\`: ${flag === '--force' ? '--force' : `${flag} (--force)`} on ${command}`);
+		this.name = 'GuardRejection';
+	}
+
+	/** The three lines a user reads: what was refused, the risk, what to run instead. */
+	lines(): string[] {
+		return [
+			`safe-docker: ${this.message}`,
+			`  risk: ${this.risk}`,
+			`  instead: ${this.alternative}`,
+			`  (to force it once anyway, audited: SAFE_DOCKER_ALLOW_FORCE="<reason>" ${this.call})`,
+		];
+	}
+}
+
 /** A safe-docker command used wrongly (commander reports most of these itself). */
 export class UsageError extends SafeDockerError {
 	readonly code = 'USAGE';
@@ -68,6 +102,7 @@ export class UsageError extends SafeDockerError {
 
 /** The one line a user reads for a failure; unknown errors keep their message but never a stack trace. */
 export function formatError(error: unknown): string {
+	if (error instanceof GuardRejection) return error.lines().join('\n');
 	if (error instanceof SafeDockerError) return `safe-docker: ${error.message}`;
 	if (error instanceof Error) return `safe-docker: internal error: ${error.message}`;
 	return `safe-docker: internal error: ${String(error)}`;

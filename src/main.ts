@@ -1,9 +1,11 @@
 import { realpathSync } from 'node:fs';
 import { loadConfig } from './config/load.js';
+import { stateDir } from './config/paths.js';
 import { locateDocker } from './docker/locate.js';
 import { laneOf } from './docker-grammar/lanes.js';
 import { parseDockerArgv } from './docker-grammar/parse.js';
 import { DockerNotFound, exitCodeOf, formatError } from './errors.js';
+import { guardStep } from './pipeline/guard-step.js';
 import { runPipeline } from './pipeline/index.js';
 import { runDocker } from './pipeline/run-docker.js';
 import type { Step } from './pipeline/types.js';
@@ -21,8 +23,14 @@ export interface MainOptions {
 /** Set in the environment of the docker we spawn; seeing it on ourselves means that "docker" was us again. */
 const PARENT_MARKER = 'SAFE_DOCKER_PARENT_PID';
 
-/** The proxy's steps, in order; later issues add guard, lock, limiter and breaker here. */
-const STEPS: readonly Step[] = [];
+/**
+ * The proxy's steps, in order: the guard first, so that a refused call never waits for a lock or a slot.
+ * (Lock, limiter and breaker come after it, in that order: a queued call must not hold a lock it waits
+ * behind, and the breaker sees only calls that reach docker.)
+ */
+function steps(options: { env: NodeJS.ProcessEnv; cwd: string; stdout: MainOptions['stdout'] & {}; stderr: MainOptions['stderr'] & {} }): Step[] {
+	return [guardStep({ stateDir: stateDir(options.env), cwd: options.cwd, stdout: options.stdout, stderr: options.stderr })];
+}
 
 /**
  * safe-docker's entry: `guard …` goes to our own commands, everything else is a docker argv that runs
@@ -48,7 +56,7 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
 		}
 
 		const parsed = parseDockerArgv(argv);
-		const outcome = await runPipeline({ argv, parsed, lane: laneOf(parsed), docker, config, env: dockerEnv }, STEPS, { cwd });
+		const outcome = await runPipeline({ argv, parsed, lane: laneOf(parsed), docker, config, env: dockerEnv }, steps({ env, cwd, stdout, stderr }), { cwd });
 		return outcome.exitCode;
 	} catch (error) {
 		stderr.write(`${formatError(error)}\n`);

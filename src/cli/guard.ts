@@ -1,7 +1,10 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { exitCodeOf, formatError } from '../errors.js';
 import { VERSION } from '../version.js';
+import { auditCommand } from '../commands/audit.js';
+import { checkCommand } from '../commands/check.js';
 import { configCommand } from '../commands/config.js';
+import { removeCommand } from '../commands/remove.js';
 
 export interface GuardContext {
 	readonly env: NodeJS.ProcessEnv;
@@ -26,6 +29,39 @@ export async function runGuard(argv: readonly string[], context: GuardContext): 
 		})
 		.exitOverride();
 
+	program.enablePositionalOptions();
+
+	program
+		.command('check')
+		.description('print the guard\'s verdict on a docker command line without running it (exit 0 allowed, 77 rejected)')
+		.argument('<docker-args...>', 'the docker argv, after --  (e.g. safe-docker guard check -- rm -f web)')
+		.option('--json', 'print the verdict as JSON: command path, lane, decision, flag, reason, alternative')
+		.passThroughOptions()
+		.action(async (args: string[], options: { json?: boolean }) => {
+			exitCode = await checkCommand(args, options, context);
+		});
+
+	program
+		.command('remove')
+		.description('remove containers safely: graceful stop (SIGTERM, then SIGKILL after --time), verify, rm without force')
+		.argument('<container...>', 'container names or IDs')
+		.option('-t, --time <seconds>', 'seconds to wait for a graceful stop (default: remove.stopTimeoutSeconds, 10)', parseSeconds)
+		.option('-v, --volumes', 'also remove the containers\' anonymous volumes')
+		.option('--json', 'print the outcomes as JSON')
+		.action(async (names: string[], options: { time?: number; volumes?: boolean; json?: boolean }) => {
+			exitCode = await removeCommand(names, options, context);
+		});
+
+	program
+		.command('audit')
+		.description('show recent guard decisions from the audit log (rejections, rewrites, warnings, overrides)')
+		.option('--since <when>', 'only entries since a duration ago (30m, 24h, 7d) or a date')
+		.option('--limit <n>', 'at most this many entries, the newest (default 50)', parseCount)
+		.option('--json', 'print the entries as JSON')
+		.action(async (options: { since?: string; limit?: number; json?: boolean }) => {
+			exitCode = await auditCommand(options, context);
+		});
+
 	program
 		.command('config')
 		.description('print the effective configuration and where each value came from')
@@ -42,4 +78,16 @@ export async function runGuard(argv: readonly string[], context: GuardContext): 
 		context.stderr.write(`${formatError(error)}\n`);
 		return exitCodeOf(error);
 	}
+}
+
+function parseSeconds(text: string): number {
+	const value = Number(text);
+	if (!Number.isInteger(value) || value < 0 || value > 3600) throw new InvalidArgumentError('expected whole seconds from 0 to 3600');
+	return value;
+}
+
+function parseCount(text: string): number {
+	const value = Number(text);
+	if (!Number.isInteger(value) || value < 1) throw new InvalidArgumentError('expected a whole number ≥ 1');
+	return value;
 }

@@ -3,6 +3,16 @@
  * "Configuration"): they are what teams already run with, so changing one is a product decision.
  */
 export const DEFAULTS = {
+	force: {
+		/** What happens to a call with force semantics: `reject` it, `rewrite` rm -f as a graceful removal, or `warn` and run it. */
+		policy: 'reject' as ForcePolicy,
+		/** Command paths allowed to use force, e.g. `network rm` (whose -f only ignores a missing network). */
+		allow: [] as string[],
+	},
+	audit: {
+		/** Size at which the audit log is rotated to audit.log.1 (one rotated file is kept). */
+		maxBytes: 5_000_000,
+	},
 	docker: {
 		/** Path of the real docker binary; `null` searches PATH (skipping safe-docker itself). */
 		path: null as string | null,
@@ -38,5 +48,7 @@ export const DEFAULTS = {
 		stopTimeoutSeconds: 10,
 	},
 };
+
+export type ForcePolicy = 'reject' | 'rewrite' | 'warn';
 
 export type Config = typeof DEFAULTS;

@@ -3,9 +3,14 @@
  * overrides, `guard config` and the shipped JSON Schema are all derived from this list; defaults come
  * from `defaults.ts`.
  */
+import { FORCE_RULES } from '../guard/force-rules.js';
+
 export type KeyType =
 	| { readonly kind: 'integer'; readonly min: number; readonly max?: number }
-	| { readonly kind: 'path'; readonly nullable: true };
+	| { readonly kind: 'path'; readonly nullable: true }
+	| { readonly kind: 'enum'; readonly values: readonly string[] }
+	/** A list of docker command paths, from `values`; aliases (`rm`) are accepted and stored canonical (`container rm`). */
+	| { readonly kind: 'command-list'; readonly values: readonly string[] };
 
 export interface KeySpec {
 	/** Dotted path, e.g. `lanes.mutate.maxConcurrent`. */
@@ -21,6 +26,9 @@ const ms = count(0, 86_400_000);
 const percent = count(1, 100);
 
 export const KEYS: readonly KeySpec[] = [
+	{ path: 'force.policy', type: { kind: 'enum', values: ['reject', 'rewrite', 'warn'] }, description: 'Calls with force semantics: reject them (default), rewrite `rm -f` as a graceful stop and remove (others are still rejected), or warn and run them.' },
+	{ path: 'force.allow', type: { kind: 'command-list', values: Object.keys(FORCE_RULES) }, description: 'Command paths allowed to use force, e.g. ["network rm"]; every use is still audited.' },
+	{ path: 'audit.maxBytes', type: count(10_000, 1_000_000_000), description: 'Size in bytes at which the audit log is rotated (one rotated file is kept).' },
 	{ path: 'docker.path', type: { kind: 'path', nullable: true }, envAliases: ['SAFE_DOCKER_DOCKER'], description: 'Path of the real docker binary; null searches PATH, skipping safe-docker itself.' },
 	{ path: 'lanes.mutate.maxConcurrent', type: count(1, 1000), description: 'Mutating calls (run -d, create, rm, build, pull, prune, compose up -d/down…) running at once, across all processes.' },
 	{ path: 'lanes.mutate.minTimeMs', type: ms, description: 'Minimum milliseconds between the starts of two mutating calls.' },
@@ -51,5 +59,9 @@ export function describeAllowed(type: KeyType): string {
 			return type.max === undefined ? `an integer ≥ ${type.min}` : `an integer from ${type.min} to ${type.max}`;
 		case 'path':
 			return 'a file path (string) or null';
+		case 'enum':
+			return `one of ${type.values.map(value => JSON.stringify(value)).join(', ')}`;
+		case 'command-list':
+			return `a list of command paths from: ${type.values.join(', ')}`;
 	}
 }

@@ -1,3 +1,4 @@
+import { canonicalCommand } from '../docker-grammar/parse.js';
 import { ConfigError } from '../errors.js';
 import { describeAllowed, KEYS, type KeySpec } from './keys.js';
 
@@ -60,6 +61,19 @@ export function checkValue(key: KeySpec, value: unknown, source: string): unknow
 			if (value === null) return value;
 			if (typeof value !== 'string' || value.trim() === '') throw bad();
 			return value;
+		case 'enum':
+			if (typeof value !== 'string' || !type.values.includes(value)) throw bad();
+			return value;
+		case 'command-list': {
+			if (!Array.isArray(value)) throw bad();
+			return value.map(item => {
+				const canonical = typeof item === 'string' ? canonicalCommand(item.trim().split(/\s+/)) : undefined;
+				if (canonical === undefined || !type.values.includes(canonical)) {
+					throw new ConfigError(source, key.path, `${show(item)} is not allowed: expected ${describeAllowed(type)}`);
+				}
+				return canonical;
+			});
+		}
 	}
 }
 
@@ -70,6 +84,10 @@ export function parseEnvValue(key: KeySpec, text: string, source: string): unkno
 			return checkValue(key, /^-?\d+$/.test(text.trim()) ? Number(text.trim()) : text, source);
 		case 'path':
 			return checkValue(key, text === '' ? null : text, source);
+		case 'enum':
+			return checkValue(key, text, source);
+		case 'command-list':
+			return checkValue(key, text.split(',').map(item => item.trim()).filter(Boolean), source);
 	}
 }
 

@@ -113,6 +113,11 @@ export function parseDockerArgv(argv: readonly string[]): ParsedCall {
 	};
 }
 
+/** The canonical path of a command typed as words (`['rm']` → `container rm`), if it is one. */
+export function canonicalCommand(words: readonly string[]): string | undefined {
+	return LEAVES.get(words.join(' '));
+}
+
 /** The effective value of a boolean flag: the last occurrence wins, as in pflag. */
 export function boolFlag(call: ParsedCall, name: string): boolean | undefined {
 	const last = call.flags.findLast(flag => flag.name === name);

@@ -8,6 +8,8 @@ export interface FlagUse {
 	readonly value: string | boolean;
 	/** Index in the full argv of the token that held the flag. */
 	readonly index: number;
+	/** Index of the token holding the value: `index` for a boolean or an inline value (`-eX=1`, `--env=X=1`), else the next. */
+	readonly valueIndex: number;
 	readonly known: boolean;
 }
 
@@ -50,26 +52,26 @@ export function scanFlags(argv: readonly string[], start: number, set: FlagSet, 
 		if (!def) {
 			if (raw === '--help' || raw === '-h') {
 				help = true;
-				flags.push({ name: 'help', value: true, index, known: true });
+				flags.push({ name: 'help', value: true, index, valueIndex: index, known: true });
 				return;
 			}
 			errors.push(`unknown flag: ${raw}`);
-			flags.push({ name: raw, value: inline ?? true, index, known: false });
+			flags.push({ name: raw, value: inline ?? true, index, valueIndex: index, known: false });
 			return;
 		}
 		if (!def.takesValue) {
 			if (inline === undefined) {
-				flags.push({ name: def.long, value: true, index, known: true });
+				flags.push({ name: def.long, value: true, index, valueIndex: index, known: true });
 				return;
 			}
 			const value = parseBool(inline);
 			if (value === undefined) errors.push(`invalid argument "${inline}" for ${raw}: not a boolean`);
-			flags.push({ name: def.long, value: value ?? true, index, known: true });
+			flags.push({ name: def.long, value: value ?? true, index, valueIndex: index, known: true });
 			return;
 		}
 		const value = inline ?? nextIndex();
 		if (value === undefined) errors.push(`flag needs an argument: ${raw}`);
-		flags.push({ name: def.long, value: value ?? '', index, known: true });
+		flags.push({ name: def.long, value: value ?? '', index, valueIndex: inline === undefined && value !== undefined ? i : index, known: true });
 	};
 
 	while (i < argv.length) {

@@ -1,3 +1,4 @@
+import { ESCAPE_HATCH } from '../guard/judge.js';
 import { runDocker, type RunDockerOptions } from './run-docker.js';
 import type { Call, Outcome, Step } from './types.js';
 
@@ -8,7 +9,9 @@ import type { Call, Outcome, Step } from './types.js';
  */
 export function runPipeline(call: Call, steps: readonly Step[], runOptions: RunDockerOptions = {}): Promise<Outcome> {
 	const last = async (final: Call): Promise<Outcome> => {
-		const exit = await runDocker(final.docker, final.argv, { ...runOptions, env: final.env });
+		// The escape hatch allows one call: it does not travel on to anything docker starts.
+		const { [ESCAPE_HATCH]: _hatch, ...env } = final.env;
+		const exit = await runDocker(final.docker, final.argv, { ...runOptions, env });
 		return { ...exit, waitedMs: 0, lane: final.lane, retried: 0 };
 	};
 	const chain = steps.reduceRight<(call: Call) => Promise<Outcome>>((next, step) => current => step.handle(current, next), last);

@@ -1,0 +1,45 @@
+import { quote } from 'shell-quote';
+import type { GuardContext } from '../cli/guard.js';
+import { loadConfig } from '../config/load.js';
+import { laneOf } from '../docker-grammar/lanes.js';
+import { parseDockerArgv } from '../docker-grammar/parse.js';
+import { REJECTED_EXIT_CODE } from '../errors.js';
+import { judge } from '../guard/judge.js';
+
+/**
+ * `safe-docker guard check [--json] -- <docker argv…>`: the guard's verdict without running anything.
+ * Exit 0 when the call would run (allowed, warned, rewritten), 77 when it would be rejected.
+ */
+export async function checkCommand(argv: readonly string[], { json = false }: { json?: boolean }, { env, cwd, stdout }: GuardContext): Promise<number> {
+	const { config } = await loadConfig({ cwd, env });
+	const call = parseDockerArgv(argv);
+	const verdict = judge(call, config.force, env);
+	const shown = quote(['docker', ...argv]);
+	const exitCode = verdict.decision === 'reject' ? REJECTED_EXIT_CODE : 0;
+	if (json) {
+		stdout.write(`${JSON.stringify({
+			argv,
+			command: call.command ?? null,
+			lane: laneOf(call),
+			decision: verdict.decision,
+			policy: config.force.policy,
+			flag: verdict.decision === 'allow' ? null : verdict.use.token,
+			reason: verdict.decision === 'allow' ? null : verdict.use.rule.risk,
+			alternative: verdict.decision === 'allow' ? null : quote([...verdict.alternative]),
+		}, null, 2)}\n`);
+		return exitCode;
+	}
+	if (verdict.decision === 'allow') {
+		stdout.write(`allow: ${shown} (${call.command ?? (call.typed.length > 0 ? `unknown command ${call.typed.join(' ')}` : 'no command')}, lane ${laneOf(call)})\n`);
+		return exitCode;
+	}
+	const { use } = verdict;
+	const what = verdict.decision === 'reject' ? 'reject' : verdict.decision === 'rewrite' ? 'rewrite as a graceful removal' : verdict.decision === 'warn' ? 'run with a warning' : `run (${verdict.decision})`;
+	stdout.write([
+		`${what}: ${shown} uses ${use.token} (--force) on ${use.command}`,
+		`  risk: ${use.rule.risk}`,
+		`  instead: ${quote([...verdict.alternative])}`,
+		'',
+	].join('\n'));
+	return exitCode;
+}

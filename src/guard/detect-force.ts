@@ -1,0 +1,57 @@
+import type { ParsedCall } from '../docker-grammar/parse.js';
+import { FORCE_RULES, type ForceRule } from './force-rules.js';
+
+/** A call that uses force semantics. */
+export interface ForceUse {
+	/** Canonical command path: `container rm`. */
+	readonly command: string;
+	/** The command as typed: `rm`. */
+	readonly typed: string;
+	/** The argv token that set force last (and so decides it): `-f`, `-af`, `--force`, `--force=true`. */
+	readonly token: string;
+	readonly rule: ForceRule;
+}
+
+/**
+ * Force semantics, decided from the parse: the command defines `--force` and the call sets it true
+ * (the last occurrence wins). `-f` meaning follow/file/filter/format, a `-f` inside the container's
+ * command or given as a value, `--force=false`, look-alikes such as `--force-recreate`, and help
+ * requests are never force.
+ */
+export function detectForce(call: ParsedCall): ForceUse | undefined {
+	if (call.help || call.command === undefined) return undefined;
+	const last = call.flags.findLast(flag => flag.name === 'force');
+	const rule = FORCE_RULES[call.command];
+	if (last === undefined || last.value !== true || rule === undefined) return undefined;
+	return { command: call.command, typed: call.typed.join(' '), token: call.argv[last.index]!, rule };
+}
+
+/** The argv without any force flag: `-af` becomes `-a`, `--force`/`-f=true` disappear. */
+export function withoutForce(call: ParsedCall): string[] {
+	const argv = [...call.argv];
+	const drop = new Set<number>();
+	for (const flag of call.flags) {
+		if (flag.name !== 'force') continue;
+		const token = argv[flag.index]!;
+		if (token.startsWith('--')) {
+			drop.add(flag.index);
+			continue;
+		}
+		// A shorthand cluster: take out the letter (and its `=value`, which ends the cluster).
+		const letter = token.indexOf('f', 1);
+		const rest = token[letter + 1] === '=' ? '' : token.slice(letter + 1);
+		const cluster = token.slice(0, letter) + rest;
+		if (cluster === '-') drop.add(flag.index);
+		else argv[flag.index] = cluster;
+	}
+	return argv.filter((_, index) => !drop.has(index));
+}
+
+/** The safe command to run instead, as an argv starting with the program name. */
+export function safeAlternative(call: ParsedCall, use: ForceUse): string[] {
+	if (use.rule.alternative === 'remove') {
+		const volumes = call.flags.findLast(flag => flag.name === 'volumes')?.value === true;
+		return ['safe-docker', 'guard', 'remove', ...(volumes ? ['--volumes'] : []), ...call.positionals];
+	}
+	return ['docker', ...withoutForce(call)];
+}

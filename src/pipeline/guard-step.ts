@@ -1,0 +1,101 @@
+import { quote } from 'shell-quote';
+import { appendAudit, type AuditDecision } from '../audit/audit-log.js';
+import { redactArgv } from '../audit/redact.js';
+import { ensureStateDir } from '../config/paths.js';
+import { dockerClient, type DockerClient } from '../docker/client.js';
+import { GuardRejection } from '../errors.js';
+import { describeOutcome, removeGracefully } from '../guard/graceful-remove.js';
+import { ESCAPE_HATCH, judge, type Verdict } from '../guard/judge.js';
+import type { Call, Outcome, Step } from './types.js';
+
+export interface GuardStepOptions {
+	/** The state directory, where the audit log lives. */
+	readonly stateDir: string;
+	readonly cwd: string;
+	readonly stdout: Pick<NodeJS.WriteStream, 'write'>;
+	readonly stderr: Pick<NodeJS.WriteStream, 'write'>;
+	// For testing
+	readonly docker?: DockerClient;
+	readonly now?: () => number;
+}
+
+type ForceVerdict = Exclude<Verdict, { decision: 'allow' }>;
+
+/**
+ * The guard: calls without force semantics pass straight on. Forced ones are rejected (nothing runs),
+ * rewritten (`rm -f` → graceful removal), or run with a warning, by policy; every decision but a plain
+ * allow is written to the audit log, and a forced call never runs unless its audit entry can be written.
+ */
+export function guardStep(options: GuardStepOptions): Step {
+	const { stateDir, cwd, stdout, stderr, now = Date.now } = options;
+	return {
+		name: 'guard',
+		async handle(call: Call, next: (call: Call) => Promise<Outcome>): Promise<Outcome> {
+			const verdict = judge(call.parsed, call.config.force, call.env);
+			if (verdict.decision === 'allow') return next(call);
+			const shown = quote(['docker', ...call.argv]);
+			const audit = (decision: AuditDecision, exitCode: number) =>
+				appendAudit(ensureStateDir(stateDir), {
+					cwd,
+					argv: redactArgv(call.parsed),
+					command: verdict.use.command,
+					flag: verdict.use.token,
+					decision,
+					policy: call.config.force.policy,
+					exitCode,
+					...(verdict.reason === undefined ? {} : { reason: verdict.reason }),
+				}, call.config.audit.maxBytes);
+
+			if (verdict.decision === 'reject') {
+				const rejection = new GuardRejection(verdict.use.command, verdict.use.token, verdict.use.rule.risk, quote([...verdict.alternative]), shown);
+				try {
+					audit('rejected', rejection.exitCode);
+				} catch (error) {
+					stderr.write(`safe-docker: could not write the audit log: ${(error as Error).message}\n`);
+				}
+				throw rejection;
+			}
+
+			// Everything below changes the engine with force semantics: no audit entry, no run.
+			ensureStateDir(stateDir);
+			if (verdict.decision === 'rewrite') {
+				const outcome = await rewriteAsGracefulRemove(call, verdict, options.docker ?? dockerClient(call.docker, call.env), now);
+				audit('rewritten', outcome.exitCode);
+				return outcome;
+			}
+			if (verdict.decision === 'warn') {
+				stderr.write([
+					`safe-docker: warning: \`${shown}\` uses ${verdict.use.token} (--force) on ${verdict.use.command}; running it anyway (force.policy = warn)`,
+					`  risk: ${verdict.use.rule.risk}`,
+					`  instead: ${quote([...verdict.alternative])}`,
+					'',
+				].join('\n'));
+			}
+			if (verdict.decision === 'escape-hatch') {
+				stderr.write(`safe-docker: force allowed once by ${ESCAPE_HATCH} (reason: ${verdict.reason}); this is audited\n`);
+			}
+			const outcome = await next(call);
+			audit(verdict.decision === 'warn' ? 'warned' : verdict.decision, outcome.exitCode);
+			return outcome;
+		},
+	};
+
+	/** `rm -f a b` → for each container: graceful stop, rm without force; printed the way docker rm prints. */
+	async function rewriteAsGracefulRemove(call: Call, verdict: ForceVerdict, docker: DockerClient, clock: () => number): Promise<Outcome> {
+		const started = clock();
+		const volumes = verdict.alternative.includes('--volumes');
+		const names = call.parsed.positionals;
+		stderr.write(`safe-docker: \`${quote(['docker', ...call.argv])}\` rewritten as a graceful stop (SIGTERM, ${call.config.remove.stopTimeoutSeconds} s) and rm (force.policy = rewrite)\n`);
+		const outcomes = await removeGracefully(names, { timeSeconds: call.config.remove.stopTimeoutSeconds, volumes }, docker);
+		let failed = false;
+		for (const outcome of outcomes) {
+			// Like `docker rm -f`: the name of each removed container on stdout; a missing one is not an error.
+			if (outcome.status === 'removed') stdout.write(`${outcome.name}\n`);
+			if (outcome.status === 'failed') {
+				failed = true;
+				stderr.write(`safe-docker: ${describeOutcome(outcome)}\n`);
+			}
+		}
+		return { exitCode: failed || names.length === 0 ? 1 : 0, signal: null, durationMs: clock() - started, waitedMs: 0, lane: call.lane, retried: 0 };
+	}
+}
