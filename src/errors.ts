@@ -44,6 +44,17 @@ export class DockerNotFound extends SafeDockerError {
 	}
 }
 
+/** A command to run (under `guard lock`) does not exist or cannot be executed. */
+export class CommandNotFound extends SafeDockerError {
+	readonly code = 'COMMAND_NOT_FOUND';
+	readonly exitCode = 127;
+
+	constructor(readonly command: string, readonly reason: string, options?: { cause?: unknown }) {
+		super(`cannot run ${command}: ${reason}`, options);
+		this.name = 'CommandNotFound';
+	}
+}
+
 /** The state directory cannot be created or is not private/writable. */
 export class StateDirError extends SafeDockerError {
 	readonly code = 'STATE_DIR_UNUSABLE';
@@ -87,6 +98,33 @@ export class GuardRejection extends SafeDockerError {
 			`  (to force it once anyway, audited: SAFE_DOCKER_ALLOW_FORCE="<reason>" ${this.call})`,
 		];
 	}
+}
+
+/** Waited for an environment lock longer than allowed. */
+export class LockTimeout extends SafeDockerError {
+	readonly code = 'LOCK_TIMEOUT';
+	readonly exitCode = 75; // EX_TEMPFAIL (sysexits.h): try again later
+
+	constructor(readonly env: string, readonly waitedMs: number, readonly holder: HolderSummary | undefined) {
+		super(`timed out after ${(waitedMs / 1000).toFixed(1)} s waiting for the lock of environment '${env}': ${describeHolder(holder)}`);
+		this.name = 'LockTimeout';
+	}
+}
+
+/** What a lock message says about its holder. */
+export interface HolderSummary {
+	readonly pid: number;
+	readonly host: string;
+	readonly user: string;
+	readonly command: string;
+	readonly reason: string | null;
+	readonly acquiredAt: string;
+}
+
+export function describeHolder(holder: HolderSummary | undefined, now = Date.now()): string {
+	if (holder === undefined) return 'held (holder unknown: it is being taken right now, or its holder left no record)';
+	const age = Math.max(0, Math.round((now - Date.parse(holder.acquiredAt)) / 1000));
+	return `held by ${holder.user}@${holder.host} pid ${holder.pid} since ${holder.acquiredAt} (${age} s) running ${JSON.stringify(holder.command)}${holder.reason ? ` because ${JSON.stringify(holder.reason)}` : ''}`;
 }
 
 /** A safe-docker command used wrongly (commander reports most of these itself). */

@@ -6,6 +6,7 @@ import { laneOf } from './docker-grammar/lanes.js';
 import { parseDockerArgv } from './docker-grammar/parse.js';
 import { DockerNotFound, exitCodeOf, formatError } from './errors.js';
 import { guardStep } from './pipeline/guard-step.js';
+import { lockStep } from './pipeline/lock-step.js';
 import { runPipeline } from './pipeline/index.js';
 import { runDocker } from './pipeline/run-docker.js';
 import type { Step } from './pipeline/types.js';
@@ -17,7 +18,7 @@ export interface MainOptions {
 	/** Path of the running safe-docker entry point (argv[1]). */
 	readonly self?: string;
 	readonly stdout?: Pick<NodeJS.WriteStream, 'write'>;
-	readonly stderr?: Pick<NodeJS.WriteStream, 'write'>;
+	readonly stderr?: Pick<NodeJS.WriteStream, 'write'> & { readonly isTTY?: boolean };
 }
 
 /** Set in the environment of the docker we spawn; seeing it on ourselves means that "docker" was us again. */
@@ -29,7 +30,10 @@ const PARENT_MARKER = 'SAFE_DOCKER_PARENT_PID';
  * behind, and the breaker sees only calls that reach docker.)
  */
 function steps(options: { env: NodeJS.ProcessEnv; cwd: string; stdout: MainOptions['stdout'] & {}; stderr: MainOptions['stderr'] & {} }): Step[] {
-	return [guardStep({ stateDir: stateDir(options.env), cwd: options.cwd, stdout: options.stdout, stderr: options.stderr })];
+	return [
+		guardStep({ stateDir: stateDir(options.env), cwd: options.cwd, stdout: options.stdout, stderr: options.stderr }),
+		lockStep({ stderr: options.stderr }),
+	];
 }
 
 /**

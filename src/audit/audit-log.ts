@@ -1,7 +1,8 @@
 import { appendFileSync, chmodSync, existsSync, readFileSync, renameSync, statSync } from 'node:fs';
-import { hostname, userInfo } from 'node:os';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { lockSync } from 'proper-lockfile';
+import { currentUser } from '../system/user.js';
 
 /** What the guard decided about a call. */
 export type AuditDecision = 'rejected' | 'rewritten' | 'warned' | 'allowed-by-config' | 'escape-hatch' | 'unlocked';
@@ -70,12 +71,4 @@ export function readAudit(stateDir: string): AuditEntry[] {
 		}
 	}
 	return entries;
-}
-
-function currentUser(): string {
-	try {
-		return userInfo().username;
-	} catch {
-		return process.env['USER'] ?? process.env['USERNAME'] ?? String(process.getuid?.() ?? 'unknown');
-	}
 }

@@ -4,6 +4,7 @@ import { VERSION } from '../version.js';
 import { auditCommand } from '../commands/audit.js';
 import { checkCommand } from '../commands/check.js';
 import { configCommand } from '../commands/config.js';
+import { lockCommand, lockStatusCommand, unlockCommand, type LockCommandOptions } from '../commands/lock.js';
 import { removeCommand } from '../commands/remove.js';
 
 export interface GuardContext {
@@ -12,7 +13,8 @@ export interface GuardContext {
 	/** Path of the running safe-docker entry point. */
 	readonly self: string;
 	readonly stdout: Pick<NodeJS.WriteStream, 'write'>;
-	readonly stderr: Pick<NodeJS.WriteStream, 'write'>;
+	/** A terminal (`isTTY`) gets live status lines; anything else one plain line. */
+	readonly stderr: Pick<NodeJS.WriteStream, 'write'> & { readonly isTTY?: boolean };
 }
 
 /** `safe-docker guard …`: safe-docker's own commands. Resolves to the exit code. */
@@ -60,6 +62,31 @@ export async function runGuard(argv: readonly string[], context: GuardContext): 
 		.option('--json', 'print the entries as JSON')
 		.action(async (options: { since?: string; limit?: number; json?: boolean }) => {
 			exitCode = await auditCommand(options, context);
+		});
+
+	program
+		.command('lock')
+		.usage('<env> [--timeout DUR] [--reason TEXT] -- <command…>\n       safe-docker guard lock status [env] [--json]')
+		.description('run a command holding an environment\'s lock, like flock(1): wait for it, run, release on every way out, exit with the command\'s code; `lock status` lists the locks')
+		.argument('<env>', 'environment name (letters, digits, ".", "_", "-"), or `status`')
+		.argument('[command...]', 'the command to run, after --')
+		.option('--timeout <duration>', 'give up waiting after this long (90s, 10m, 1h); exit 75')
+		.option('--reason <text>', 'why you hold it: shown to whoever waits')
+		.option('--json', 'lock status: print the locks as JSON')
+		.action(async (env: string, command: string[], options: LockCommandOptions & { json?: boolean }) => {
+			exitCode = env === 'status' && !argv.includes('--')
+				? await lockStatusCommand(command[0], options, context)
+				: await lockCommand(env, command, options, context);
+		});
+
+	program
+		.command('unlock')
+		.description('release a stuck environment lock (needs --force); says what it released, and is audited')
+		.argument('<env>', 'environment name')
+		.option('--force', 'really release it, whoever holds it')
+		.option('--reason <text>', 'why, for the audit log')
+		.action(async (env: string, options: { force?: boolean; reason?: string }) => {
+			exitCode = await unlockCommand(env, options, context);
 		});
 
 	program

@@ -9,6 +9,18 @@ export const DEFAULTS = {
 		/** Command paths allowed to use force, e.g. `network rm` (whose -f only ignores a missing network). */
 		allow: [] as string[],
 	},
+	lock: {
+		/** Command paths that take the environment lock automatically, e.g. ["compose up", "compose down"]. */
+		commands: [] as string[],
+		/** The environment those calls lock; null falls back to SAFE_DOCKER_ENV, then the compose project (-p, COMPOSE_PROJECT_NAME). */
+		environment: null as string | null,
+		/** Where locks live; null is <state dir>/locks. A shared (network) directory lets several hosts share them. */
+		directory: null as string | null,
+		/** How long an automatic lock waits before giving up; 0 waits for as long as it takes. */
+		timeoutMs: 600_000,
+		/** A lock not refreshed for this long is stale (holders on this host are checked by pid instead). */
+		staleMs: 10_000,
+	},
 	audit: {
 		/** Size at which the audit log is rotated to audit.log.1 (one rotated file is kept). */
 		maxBytes: 5_000_000,

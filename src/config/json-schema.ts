@@ -34,9 +34,11 @@ function leaf(key: KeySpec): Record<string, unknown> {
 			return { ...base, type: 'integer', minimum: key.type.min, ...(key.type.max === undefined ? {} : { maximum: key.type.max }) };
 		case 'path':
 			return { ...base, type: ['string', 'null'], minLength: 1 };
+		case 'name':
+			return { ...base, type: ['string', 'null'], pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$' };
 		case 'enum':
 			return { ...base, type: 'string', enum: key.type.values };
 		case 'command-list':
-			return { ...base, type: 'array', uniqueItems: true, items: { type: 'string', examples: key.type.values } };
+			return { ...base, type: 'array', uniqueItems: true, items: { type: 'string', ...(key.type.values ? { examples: key.type.values } : {}) } };
 	}
 }

@@ -8,9 +8,10 @@ import { FORCE_RULES } from '../guard/force-rules.js';
 export type KeyType =
 	| { readonly kind: 'integer'; readonly min: number; readonly max?: number }
 	| { readonly kind: 'path'; readonly nullable: true }
+	| { readonly kind: 'name'; readonly nullable: true }
 	| { readonly kind: 'enum'; readonly values: readonly string[] }
-	/** A list of docker command paths, from `values`; aliases (`rm`) are accepted and stored canonical (`container rm`). */
-	| { readonly kind: 'command-list'; readonly values: readonly string[] };
+	/** A list of docker command paths (from `values`, if given); aliases (`rm`) are accepted and stored canonical (`container rm`). */
+	| { readonly kind: 'command-list'; readonly values?: readonly string[] };
 
 export interface KeySpec {
 	/** Dotted path, e.g. `lanes.mutate.maxConcurrent`. */
@@ -28,6 +29,11 @@ const percent = count(1, 100);
 export const KEYS: readonly KeySpec[] = [
 	{ path: 'force.policy', type: { kind: 'enum', values: ['reject', 'rewrite', 'warn'] }, description: 'Calls with force semantics: reject them (default), rewrite `rm -f` as a graceful stop and remove (others are still rejected), or warn and run them.' },
 	{ path: 'force.allow', type: { kind: 'command-list', values: Object.keys(FORCE_RULES) }, description: 'Command paths allowed to use force, e.g. ["network rm"]; every use is still audited.' },
+	{ path: 'lock.commands', type: { kind: 'command-list' }, description: 'Command paths that take the environment lock automatically, e.g. ["compose up", "compose down"].' },
+	{ path: 'lock.environment', type: { kind: 'name', nullable: true }, envAliases: ['SAFE_DOCKER_ENV'], description: 'The environment automatic locks take; null falls back to the compose project (-p, COMPOSE_PROJECT_NAME).' },
+	{ path: 'lock.directory', type: { kind: 'path', nullable: true }, description: 'Directory of the locks; null is <state dir>/locks. A shared directory lets several hosts share locks.' },
+	{ path: 'lock.timeoutMs', type: ms, description: 'How long an automatic lock waits before the call fails; 0 waits for as long as it takes.' },
+	{ path: 'lock.staleMs', type: count(3000, 3_600_000), description: 'A lock not refreshed for this long is stale; holders on this host are checked by pid instead.' },
 	{ path: 'audit.maxBytes', type: count(10_000, 1_000_000_000), description: 'Size in bytes at which the audit log is rotated (one rotated file is kept).' },
 	{ path: 'docker.path', type: { kind: 'path', nullable: true }, envAliases: ['SAFE_DOCKER_DOCKER'], description: 'Path of the real docker binary; null searches PATH, skipping safe-docker itself.' },
 	{ path: 'lanes.mutate.maxConcurrent', type: count(1, 1000), description: 'Mutating calls (run -d, create, rm, build, pull, prune, compose up -d/down…) running at once, across all processes.' },
@@ -61,7 +67,9 @@ export function describeAllowed(type: KeyType): string {
 			return 'a file path (string) or null';
 		case 'enum':
 			return `one of ${type.values.map(value => JSON.stringify(value)).join(', ')}`;
+		case 'name':
+			return 'a name of letters, digits, ".", "_" and "-", or null';
 		case 'command-list':
-			return `a list of command paths from: ${type.values.join(', ')}`;
+			return type.values ? `a list of command paths from: ${type.values.join(', ')}` : 'a list of docker command paths, e.g. ["compose up", "compose down"]';
 	}
 }

@@ -61,6 +61,10 @@ export function checkValue(key: KeySpec, value: unknown, source: string): unknow
 			if (value === null) return value;
 			if (typeof value !== 'string' || value.trim() === '') throw bad();
 			return value;
+		case 'name':
+			if (value === null) return value;
+			if (typeof value !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(value)) throw bad();
+			return value;
 		case 'enum':
 			if (typeof value !== 'string' || !type.values.includes(value)) throw bad();
 			return value;
@@ -68,7 +72,7 @@ export function checkValue(key: KeySpec, value: unknown, source: string): unknow
 			if (!Array.isArray(value)) throw bad();
 			return value.map(item => {
 				const canonical = typeof item === 'string' ? canonicalCommand(item.trim().split(/\s+/)) : undefined;
-				if (canonical === undefined || !type.values.includes(canonical)) {
+				if (canonical === undefined || (type.values !== undefined && !type.values.includes(canonical))) {
 					throw new ConfigError(source, key.path, `${show(item)} is not allowed: expected ${describeAllowed(type)}`);
 				}
 				return canonical;
@@ -83,6 +87,7 @@ export function parseEnvValue(key: KeySpec, text: string, source: string): unkno
 		case 'integer':
 			return checkValue(key, /^-?\d+$/.test(text.trim()) ? Number(text.trim()) : text, source);
 		case 'path':
+		case 'name':
 			return checkValue(key, text === '' ? null : text, source);
 		case 'enum':
 			return checkValue(key, text, source);

@@ -20,6 +20,10 @@ export interface DockerExit {
 export interface RunDockerOptions {
 	readonly env?: NodeJS.ProcessEnv;
 	readonly cwd?: string;
+	/** Called with the child's pid once it runs. */
+	readonly onSpawn?: (pid: number) => void;
+	/** The error for a command that cannot be started (ENOENT/EACCES); docker's own by default. */
+	readonly notFound?: (command: string, code: string, cause: Error) => Error;
 	// For testing
 	readonly spawn?: (command: string, args: readonly string[], options: SpawnOptions) => ChildProcess;
 	readonly process?: Pick<NodeJS.Process, 'on' | 'off' | 'pid'>;
@@ -42,6 +46,7 @@ export function runDocker(docker: string, args: readonly string[], options: RunD
 		process: proc = process,
 		inForegroundGroup = isInForegroundGroup,
 		now = performance.now.bind(performance),
+		notFound = (command, code, cause) => new DockerNotFound(`cannot run ${command}: ${code}`, { cause }),
 	} = options;
 	const started = now();
 	return new Promise((resolve, reject) => {
@@ -51,13 +56,14 @@ export function runDocker(docker: string, args: readonly string[], options: RunD
 			child.kill(signal);
 		};
 		for (const signal of FORWARDED_SIGNALS) proc.on(signal, forward);
+		if (child.pid !== undefined) options.onSpawn?.(child.pid);
 		const cleanup = () => {
 			for (const signal of FORWARDED_SIGNALS) proc.off(signal, forward);
 		};
 		child.once('error', error => {
 			cleanup();
 			const code = (error as NodeJS.ErrnoException).code;
-			if (code === 'ENOENT' || code === 'EACCES') reject(new DockerNotFound(`cannot run ${docker}: ${code}`, { cause: error }));
+			if (code === 'ENOENT' || code === 'EACCES') reject(notFound(docker, code, error));
 			else reject(error);
 		});
 		child.once('exit', (code, signal) => {

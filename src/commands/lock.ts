@@ -1,0 +1,94 @@
+import { rmSync } from 'node:fs';
+import { quote } from 'shell-quote';
+import { appendAudit } from '../audit/audit-log.js';
+import type { GuardContext } from '../cli/guard.js';
+import { parseDuration } from '../cli/duration.js';
+import { loadConfig } from '../config/load.js';
+import { ensureStateDir, stateDir } from '../config/paths.js';
+import { CommandNotFound, describeHolder, UsageError } from '../errors.js';
+import { lockDirectory } from '../lock/directory.js';
+import { checkEnvName, lockFiles } from '../lock/paths.js';
+import { listLocks, lockState, type LockState } from '../lock/status.js';
+import { withLock } from '../lock/with-lock.js';
+import { runDocker } from '../pipeline/run-docker.js';
+
+export interface LockCommandOptions {
+	readonly timeout?: string;
+	readonly reason?: string;
+}
+
+/**
+ * `safe-docker guard lock <env> [--timeout DUR] [--reason TEXT] -- <command…>`, like flock(1): wait for the
+ * environment's lock, run the command with the terminal and signals passed through, release the lock on
+ * every way out, and exit with the command's code.
+ */
+export async function lockCommand(env: string, command: readonly string[], options: LockCommandOptions, context: GuardContext): Promise<number> {
+	checkEnvName(env);
+	if (command.length === 0) throw new UsageError(`no command to run under the lock of '${env}': safe-docker guard lock ${env} -- <command…>`);
+	const timeoutMs = options.timeout === undefined ? undefined : parseDuration(options.timeout);
+	if (options.timeout !== undefined && timeoutMs === undefined) throw new UsageError(`--timeout ${JSON.stringify(options.timeout)} is not a duration (90s, 10m, 1h)`);
+	const { config } = await loadConfig({ cwd: context.cwd, env: context.env });
+	return withLock({
+		dir: lockDirectory(config, context.env),
+		env,
+		command: quote([...command]),
+		reason: options.reason ?? null,
+		timeoutMs,
+		staleMs: config.lock.staleMs,
+		processEnv: context.env,
+		stderr: context.stderr,
+	}, async (held, childEnv) => {
+		const exit = await runDocker(command[0]!, command.slice(1), {
+			env: { ...context.env, ...childEnv },
+			cwd: context.cwd,
+			onSpawn: pid => held?.setChild(pid),
+			notFound: (file, code, cause) => new CommandNotFound(file, code === 'ENOENT' ? 'no such command' : 'permission denied', { cause }),
+		});
+		return exit.exitCode;
+	});
+}
+
+/** `safe-docker guard lock status [env] [--json]`: each lock with its holder and age. */
+export async function lockStatusCommand(env: string | undefined, { json = false }: { json?: boolean }, context: GuardContext): Promise<number> {
+	const { config } = await loadConfig({ cwd: context.cwd, env: context.env });
+	const dir = lockDirectory(config, context.env);
+	const states = env === undefined ? listLocks(dir, config.lock.staleMs) : [lockState(dir, checkEnvName(env), config.lock.staleMs)];
+	if (json) {
+		context.stdout.write(`${JSON.stringify(states, null, 2)}\n`);
+		return 0;
+	}
+	context.stdout.write(states.length === 0 ? `no locks in ${dir}\n` : states.map(state => `${describeState(state)}\n`).join(''));
+	return 0;
+}
+
+function describeState(state: LockState): string {
+	if (state.state === 'free') return `${state.env}: free`;
+	return `${state.env}: ${state.state === 'stale' ? 'stale (its holder is gone; the next contender takes it over), ' : ''}${describeHolder(state.holder)}`;
+}
+
+/** `safe-docker guard unlock <env> --force [--reason TEXT]`: releases a stuck lock, says what it released, audited. */
+export async function unlockCommand(env: string, options: { force?: boolean; reason?: string }, context: GuardContext): Promise<number> {
+	const { config } = await loadConfig({ cwd: context.cwd, env: context.env });
+	const dir = lockDirectory(config, context.env);
+	const state = lockState(dir, checkEnvName(env), config.lock.staleMs);
+	if (state.state === 'free') {
+		context.stdout.write(`the lock of '${env}' is not held; nothing to release\n`);
+		return 0;
+	}
+	if (!options.force) throw new UsageError(`refusing to release the lock of '${env}' without --force: it is ${describeHolder(state.holder)}`);
+	const files = lockFiles(dir, env);
+	appendAudit(ensureStateDir(stateDir(context.env)), {
+		cwd: context.cwd,
+		argv: ['guard', 'unlock', env, '--force', ...(options.reason ? ['--reason', options.reason] : [])],
+		command: 'guard unlock',
+		flag: '--force',
+		decision: 'unlocked',
+		policy: config.force.policy,
+		exitCode: 0,
+		...(options.reason ? { reason: options.reason } : {}),
+	}, config.audit.maxBytes);
+	rmSync(files.holder, { force: true });
+	rmSync(files.lockDir, { recursive: true, force: true });
+	context.stdout.write(`released the lock of '${env}', which was ${state.state === 'stale' ? 'stale and ' : ''}${describeHolder(state.holder)}\n`);
+	return 0;
+}

@@ -1,0 +1,49 @@
+import { readdirSync, statSync } from 'node:fs';
+import { hostname } from 'node:os';
+import type { Config } from '../config/defaults.js';
+import { lockDirectory } from './directory.js';
+import { holderIsGone, readHolder, type Holder } from './holder.js';
+import { lockFiles } from './paths.js';
+
+/** The state of one environment's lock. */
+export interface LockState {
+	readonly env: string;
+	readonly state: 'free' | 'held' | 'stale';
+	readonly holder?: Holder;
+	/** Since the holder last refreshed the lock. */
+	readonly refreshedMsAgo?: number;
+}
+
+/**
+ * Is environment `env` locked, and by whom? (`stale`: its holder is gone, or stopped refreshing it; the
+ * next contender takes it over.) For `guard lock status` and for cleanup, which spares locked environments.
+ */
+export function lockState(dir: string, env: string, staleMs: number, now = Date.now()): LockState {
+	const files = lockFiles(dir, env);
+	let mtime: number;
+	try {
+		mtime = statSync(files.lockDir).mtimeMs;
+	} catch {
+		return { env, state: 'free' };
+	}
+	const holder = readHolder(files.holder);
+	const refreshedMsAgo = Math.max(0, now - mtime);
+	const stale = holder !== undefined && holder.host === hostname() ? holderIsGone(holder) : refreshedMsAgo > staleMs;
+	return { env, state: stale ? 'stale' : 'held', ...(holder ? { holder } : {}), refreshedMsAgo };
+}
+
+/** Every lock present in `dir`, by environment name. */
+export function listLocks(dir: string, staleMs: number, now = Date.now()): LockState[] {
+	let names: string[];
+	try {
+		names = readdirSync(dir);
+	} catch {
+		return [];
+	}
+	return names.filter(name => name.endsWith('.lock')).map(name => name.slice(0, -'.lock'.length)).sort().map(env => lockState(dir, env, staleMs, now));
+}
+
+/** The API cleanup uses to spare what a locked environment owns: is `env` locked, and by whom? */
+export function environmentLock(config: Config, env: string, processEnv: Readonly<Record<string, string | undefined>> = process.env): LockState {
+	return lockState(lockDirectory(config, processEnv), env, config.lock.staleMs);
+}

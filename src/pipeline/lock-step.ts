@@ -1,0 +1,42 @@
+import { quote } from 'shell-quote';
+import { flagValues } from '../docker-grammar/parse.js';
+import { lockDirectory } from '../lock/directory.js';
+import { withLock } from '../lock/with-lock.js';
+import type { Call, Outcome, Step } from './types.js';
+
+export interface LockStepOptions {
+	readonly stderr: Pick<NodeJS.WriteStream, 'write'> & { readonly isTTY?: boolean };
+}
+
+/**
+ * Automatic environment locks: a call whose command path is in `lock.commands` (e.g. `compose up`) holds
+ * the environment's lock while it runs. The environment is `lock.environment` (or SAFE_DOCKER_ENV), else
+ * the compose project (`-p`, COMPOSE_PROJECT_NAME); with none of them the call runs unlocked.
+ */
+export function lockStep({ stderr }: LockStepOptions): Step {
+	return {
+		name: 'lock',
+		async handle(call: Call, next: (call: Call) => Promise<Outcome>): Promise<Outcome> {
+			const { command } = call.parsed;
+			if (command === undefined || call.parsed.help || !call.config.lock.commands.includes(command)) return next(call);
+			const env = call.config.lock.environment ?? composeProject(call);
+			if (env === undefined) return next(call);
+			return withLock({
+				dir: lockDirectory(call.config, call.env),
+				env,
+				command: quote(['docker', ...call.argv]),
+				reason: null,
+				timeoutMs: call.config.lock.timeoutMs === 0 ? undefined : call.config.lock.timeoutMs,
+				staleMs: call.config.lock.staleMs,
+				processEnv: call.env,
+				stderr,
+			}, (_held, childEnv) => next({ ...call, env: { ...call.env, ...childEnv } }));
+		},
+	};
+}
+
+function composeProject(call: Call): string | undefined {
+	if (!call.parsed.command?.startsWith('compose ')) return undefined;
+	const name = flagValues(call.parsed.parentFlags, 'project-name').at(-1) ?? call.env['COMPOSE_PROJECT_NAME'];
+	return name === undefined || name === '' ? undefined : name;
+}
