@@ -54,6 +54,28 @@ export const DEFAULTS = {
 		warningPercent: 50,
 		criticalPercent: 75,
 		emergencyPercent: 90,
+		/** Budget for docker's disk use (images, containers, volumes, build cache); null: the data root's file system size, when the engine is local. */
+		diskBudgetBytes: null as number | null,
+		/** Container count (running or not) that counts as 100 %. */
+		maxContainers: 200,
+		/** Network count that counts as 100 % (docker's default address pools run out near 30 bridge networks). */
+		maxNetworks: 30,
+		/** Volume count that counts as 100 %. */
+		maxVolumes: 500,
+		/** Deadline of the daemon ping; a daemon slower than this is unreachable. */
+		pingTimeoutMs: 3000,
+	},
+	cleanup: {
+		/** Stopped containers older than this are removed. */
+		olderThanMs: 86_400_000,
+		/** Build cache above this size is pruned (least recently used first, by the builder). */
+		buildCacheBudgetBytes: 10_000_000_000,
+		/** With --images: unused images are removed, least recently used first, until images fit in this budget. */
+		imageBudgetBytes: 20_000_000_000,
+		/** Labels that protect a container, image, network or volume when set to "true". */
+		keepLabels: ['safe-docker.keep'] as string[],
+		/** Label naming the environment something belongs to (besides compose's project label), to spare locked environments. */
+		environmentLabel: 'safe-docker.env',
 	},
 	remove: {
 		/** Seconds `guard remove` gives a container to stop gracefully (SIGTERM) before docker sends SIGKILL. */

@@ -31,7 +31,11 @@ function leaf(key: KeySpec): Record<string, unknown> {
 	const base = { description: key.description, default: defaultValue };
 	switch (key.type.kind) {
 		case 'integer':
-			return { ...base, type: 'integer', minimum: key.type.min, ...(key.type.max === undefined ? {} : { maximum: key.type.max }) };
+			return { ...base, type: key.type.nullable ? ['integer', 'null'] : 'integer', minimum: key.type.min, ...(key.type.max === undefined ? {} : { maximum: key.type.max }) };
+		case 'label':
+			return { ...base, type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._/-]{0,254}$' };
+		case 'label-list':
+			return { ...base, type: 'array', items: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._/-]{0,254}$' } };
 		case 'path':
 			return { ...base, type: ['string', 'null'], minLength: 1 };
 		case 'name':

@@ -6,7 +6,9 @@
 import { FORCE_RULES } from '../guard/force-rules.js';
 
 export type KeyType =
-	| { readonly kind: 'integer'; readonly min: number; readonly max?: number }
+	| { readonly kind: 'integer'; readonly min: number; readonly max?: number; readonly nullable?: true }
+	| { readonly kind: 'label-list' }
+	| { readonly kind: 'label' }
 	| { readonly kind: 'path'; readonly nullable: true }
 	| { readonly kind: 'name'; readonly nullable: true }
 	| { readonly kind: 'enum'; readonly values: readonly string[] }
@@ -50,6 +52,16 @@ export const KEYS: readonly KeySpec[] = [
 	{ path: 'health.warningPercent', type: percent, description: 'Usage percentage from which a resource is at WARNING.' },
 	{ path: 'health.criticalPercent', type: percent, description: 'Usage percentage from which a resource is at CRITICAL.' },
 	{ path: 'health.emergencyPercent', type: percent, description: 'Usage percentage from which a resource is at EMERGENCY.' },
+	{ path: 'health.diskBudgetBytes', type: { kind: 'integer', min: 1_000_000, max: 1e15, nullable: true }, description: 'Budget for docker\'s disk use (images, containers, volumes, build cache); null: the size of the engine\'s data-root file system when the engine is local.' },
+	{ path: 'health.maxContainers', type: count(1, 1_000_000), description: 'Container count (running or not) that counts as 100 %.' },
+	{ path: 'health.maxNetworks', type: count(1, 100_000), description: 'Network count that counts as 100 % (default address pools run out near 30 bridge networks).' },
+	{ path: 'health.maxVolumes', type: count(1, 1_000_000), description: 'Volume count that counts as 100 %.' },
+	{ path: 'health.pingTimeoutMs', type: count(100, 60_000), description: 'Deadline of the daemon ping; slower counts as unreachable.' },
+	{ path: 'cleanup.olderThanMs', type: count(0, 1e12), description: 'Stopped containers older than this are removed (--older-than overrides).' },
+	{ path: 'cleanup.buildCacheBudgetBytes', type: count(0, 1e15), description: 'Build cache above this size is pruned, least recently used first.' },
+	{ path: 'cleanup.imageBudgetBytes', type: count(0, 1e15), description: 'With --images: unused images are removed, least recently used first, until images fit in this budget.' },
+	{ path: 'cleanup.keepLabels', type: { kind: 'label-list' }, description: 'Labels that protect a container, image, network or volume from cleanup when set to "true".' },
+	{ path: 'cleanup.environmentLabel', type: { kind: 'label' }, description: 'Label naming the environment a resource belongs to (besides compose\'s project label); resources of a locked environment are spared.' },
 	{ path: 'remove.stopTimeoutSeconds', type: count(0, 3600), description: 'Seconds a container gets to stop gracefully (SIGTERM) before docker kills it.' },
 ];
 
@@ -61,8 +73,14 @@ export function envNameOf(path: string): string {
 /** What a key allows, in words, for error messages and `--help`. */
 export function describeAllowed(type: KeyType): string {
 	switch (type.kind) {
-		case 'integer':
-			return type.max === undefined ? `an integer ≥ ${type.min}` : `an integer from ${type.min} to ${type.max}`;
+		case 'integer': {
+			const range = type.max === undefined ? `an integer ≥ ${type.min}` : `an integer from ${type.min} to ${type.max}`;
+			return type.nullable ? `${range}, or null` : range;
+		}
+		case 'label':
+			return 'a docker label name (letters, digits, ".", "-", "_", "/")';
+		case 'label-list':
+			return 'a list of docker label names';
 		case 'path':
 			return 'a file path (string) or null';
 		case 'enum':

@@ -2,6 +2,7 @@ import { canonicalCommand } from '../docker-grammar/parse.js';
 import { ConfigError } from '../errors.js';
 import { describeAllowed, KEYS, type KeySpec } from './keys.js';
 
+const LABEL = /^[A-Za-z0-9][A-Za-z0-9._\/-]{0,254}$/;
 const byPath = new Map(KEYS.map(key => [key.path, key]));
 /** Section path ('' for the root) → the key names allowed in it. */
 const sections = new Map<string, Set<string>>();
@@ -55,6 +56,7 @@ export function checkValue(key: KeySpec, value: unknown, source: string): unknow
 	const bad = () => new ConfigError(source, key.path, `${show(value)} is not allowed: expected ${describeAllowed(type)}`);
 	switch (type.kind) {
 		case 'integer':
+			if (value === null && type.nullable) return value;
 			if (typeof value !== 'number' || !Number.isInteger(value) || value < type.min || (type.max !== undefined && value > type.max)) throw bad();
 			return value;
 		case 'path':
@@ -67,6 +69,12 @@ export function checkValue(key: KeySpec, value: unknown, source: string): unknow
 			return value;
 		case 'enum':
 			if (typeof value !== 'string' || !type.values.includes(value)) throw bad();
+			return value;
+		case 'label':
+			if (typeof value !== 'string' || !LABEL.test(value)) throw bad();
+			return value;
+		case 'label-list':
+			if (!Array.isArray(value) || !value.every(item => typeof item === 'string' && LABEL.test(item))) throw bad();
 			return value;
 		case 'command-list': {
 			if (!Array.isArray(value)) throw bad();
@@ -85,7 +93,12 @@ export function checkValue(key: KeySpec, value: unknown, source: string): unknow
 export function parseEnvValue(key: KeySpec, text: string, source: string): unknown {
 	switch (key.type.kind) {
 		case 'integer':
+			if (key.type.nullable && text.trim() === '') return checkValue(key, null, source);
 			return checkValue(key, /^-?\d+$/.test(text.trim()) ? Number(text.trim()) : text, source);
+		case 'label':
+			return checkValue(key, text, source);
+		case 'label-list':
+			return checkValue(key, text.split(',').map(item => item.trim()).filter(Boolean), source);
 		case 'path':
 		case 'name':
 			return checkValue(key, text === '' ? null : text, source);

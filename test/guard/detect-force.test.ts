@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseDockerArgv } from '../../src/docker-grammar/parse.js';
 import { buildxCommands } from '../../src/docker-grammar/tables/buildx-commands.js';
@@ -6,6 +5,7 @@ import { composeCommands } from '../../src/docker-grammar/tables/compose-command
 import { dockerCommands } from '../../src/docker-grammar/tables/docker-commands.js';
 import { detectForce, safeAlternative, withoutForce } from '../../src/guard/detect-force.js';
 import { FORCE_RULES } from '../../src/guard/force-rules.js';
+import { forceCorpus } from '../fixtures/corpus.js';
 
 const words = (line: string) => line.split(' ');
 
@@ -74,8 +74,7 @@ describe('the safe alternative', () => {
 	});
 
 	it('the argv without force is itself never force', () => {
-		const corpus = readFileSync(new URL('../../../shared/examples/force-corpus.jsonl', import.meta.url), 'utf8').trim().split('\n').map(line => JSON.parse(line) as { argv: string[]; force: boolean });
-		for (const { argv, force } of corpus.filter(entry => entry.force)) {
+		for (const { argv } of forceCorpus().filter(entry => entry.force)) {
 			const stripped = parseDockerArgv(withoutForce(parseDockerArgv(argv)));
 			expect(detectForce(stripped), argv.join(' ')).toBeUndefined();
 			expect(stripped.errors, argv.join(' ')).toEqual([]);

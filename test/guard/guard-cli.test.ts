@@ -3,10 +3,9 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FAKE_DOCKER, isolatedEnv, runCli, tempDir, type CliResult } from '../fixtures/cli.js';
+import { forceCorpus } from '../fixtures/corpus.js';
 
-interface CorpusEntry { argv: string[]; force: boolean; cmd: string }
-const corpus: CorpusEntry[] = readFileSync(new URL('../../../shared/examples/force-corpus.jsonl', import.meta.url), 'utf8')
-	.trim().split('\n').map(line => JSON.parse(line));
+const corpus = forceCorpus();
 
 /** pflag cases from shared/research/docker-flags.md §5 whose verdict docker itself gives (force or not). */
 const pflagCases: Array<[string, boolean]> = [
