@@ -43,9 +43,10 @@ function steps(options: { env: NodeJS.ProcessEnv; cwd: string; stdout: MainOptio
 export async function main(argv: readonly string[], options: MainOptions = {}): Promise<number> {
 	const { env = process.env, cwd = process.cwd(), self = process.argv[1] ?? '', stdout = process.stdout, stderr = process.stderr } = options;
 	try {
-		if (argv[0] === 'guard') {
+		// docker has no cleanup or health command: `safe-docker cleanup` is `safe-docker guard cleanup`.
+		if (argv[0] === 'guard' || argv[0] === 'cleanup') {
 			const { runGuard } = await import('./cli/guard.js');
-			return await runGuard(argv.slice(1), { env, cwd, self, stdout, stderr });
+			return await runGuard(argv[0] === 'guard' ? argv.slice(1) : argv, { env, cwd, self, stdout, stderr });
 		}
 		if (env[PARENT_MARKER] !== undefined && env[PARENT_MARKER] === String(process.ppid)) {
 			throw new DockerNotFound('the "docker" safe-docker found runs safe-docker again; set SAFE_DOCKER_DOCKER to the real docker binary');

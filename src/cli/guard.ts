@@ -3,6 +3,7 @@ import { exitCodeOf, formatError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { auditCommand } from '../commands/audit.js';
 import { checkCommand } from '../commands/check.js';
+import { cleanupCommand, type CleanupOptions } from '../commands/cleanup.js';
 import { configCommand } from '../commands/config.js';
 import { lockCommand, lockStatusCommand, unlockCommand, type LockCommandOptions } from '../commands/lock.js';
 import { removeCommand } from '../commands/remove.js';
@@ -90,6 +91,20 @@ export async function runGuard(argv: readonly string[], context: GuardContext): 
 		});
 
 	program
+		.command('cleanup')
+		.description('reclaim disk safely: plan from the engine\'s listings, then remove stopped containers older than a cutoff, dangling images, unused networks and build cache above its budget — never running containers, named volumes, locked environments or anything labelled to keep; without force. Exit 0 when all planned was done, 1 when something failed.')
+		.option('--dry-run', 'print the plan (what, why, size) and change nothing')
+		.option('--if-above <percent>', 'run only when docker\'s disk use is at or above this % of its budget (for cron and CI schedules)', parsePercent)
+		.option('--older-than <duration>', 'stopped containers older than this (default: cleanup.olderThanMs, 24h)')
+		.option('--images', 'also unused tagged images, least recently used first, until images fit in cleanup.imageBudgetBytes')
+		.option('--volumes [kind]', 'also unused anonymous volumes; --volumes=named includes named ones')
+		.option('--label <key[=value]>', 'only resources carrying this label, e.g. ci-job=1234 (leaves the build cache alone)')
+		.option('--json', 'print the plan and the results as JSON')
+		.action(async (options: CleanupOptions) => {
+			exitCode = await cleanupCommand(options, context);
+		});
+
+	program
 		.command('config')
 		.description('print the effective configuration and where each value came from')
 		.option('--json', 'print it as JSON')
@@ -116,5 +131,11 @@ function parseSeconds(text: string): number {
 function parseCount(text: string): number {
 	const value = Number(text);
 	if (!Number.isInteger(value) || value < 1) throw new InvalidArgumentError('expected a whole number ≥ 1');
+	return value;
+}
+
+function parsePercent(text: string): number {
+	const value = Number(text.replace(/%$/, ''));
+	if (!Number.isFinite(value) || value < 0 || value > 100) throw new InvalidArgumentError('expected a percentage from 0 to 100');
 	return value;
 }
