@@ -6,6 +6,7 @@ import { laneOf } from './docker-grammar/lanes.js';
 import { parseDockerArgv } from './docker-grammar/parse.js';
 import { DockerNotFound, exitCodeOf, formatError } from './errors.js';
 import { guardStep } from './pipeline/guard-step.js';
+import { limiterStep } from './pipeline/limiter-step.js';
 import { lockStep } from './pipeline/lock-step.js';
 import { runPipeline } from './pipeline/index.js';
 import { runDocker } from './pipeline/run-docker.js';
@@ -33,6 +34,7 @@ function steps(options: { env: NodeJS.ProcessEnv; cwd: string; stdout: MainOptio
 	return [
 		guardStep({ stateDir: stateDir(options.env), cwd: options.cwd, stdout: options.stdout, stderr: options.stderr }),
 		lockStep({ stderr: options.stderr }),
+		limiterStep({ stateDir: stateDir(options.env), version: VERSION, stderr: options.stderr }),
 	];
 }
 

@@ -1,10 +1,12 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { exitCodeOf, formatError } from '../errors.js';
+import { exitCodeOf, formatError, UsageError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { auditCommand } from '../commands/audit.js';
 import { checkCommand } from '../commands/check.js';
 import { cleanupCommand, type CleanupOptions } from '../commands/cleanup.js';
+import { brokerCommand } from '../commands/broker.js';
 import { configCommand } from '../commands/config.js';
+import { statsCommand } from '../commands/stats.js';
 import { lockCommand, lockStatusCommand, unlockCommand, type LockCommandOptions } from '../commands/lock.js';
 import { removeCommand } from '../commands/remove.js';
 
@@ -102,6 +104,25 @@ export async function runGuard(argv: readonly string[], context: GuardContext): 
 		.option('--json', 'print the plan and the results as JSON')
 		.action(async (options: CleanupOptions) => {
 			exitCode = await cleanupCommand(options, context);
+		});
+
+	program
+		.command('stats')
+		.description('the shared statistics: calls, failures by kind, waits (p50/p95/max), running and queued per lane, guard rejections')
+		.option('--json', 'print them as JSON')
+		.option('--prometheus', 'print them in the Prometheus text format (for a node_exporter textfile collector)')
+		.option('--reset', 'start counting afresh')
+		.action(async (options: { json?: boolean; prometheus?: boolean; reset?: boolean }) => {
+			exitCode = await statsCommand(options, context);
+		});
+
+	program
+		.command('broker')
+		.description('the per-user broker that holds the cross-process limits: status, or stop it (the next call starts a new one)')
+		.argument('<action>', 'status | stop')
+		.action(async (action: string) => {
+			if (action !== 'status' && action !== 'stop') throw new UsageError(`unknown broker action ${JSON.stringify(action)}: use status or stop`);
+			exitCode = await brokerCommand(action, context);
 		});
 
 	program

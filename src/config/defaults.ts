@@ -37,6 +37,10 @@ export const DEFAULTS = {
 		/** logs -f, events, attach, foreground run, exec -it, compose up attached: a slot only for a start-up lease. */
 		attached: { maxConcurrent: 3, minTimeMs: 0, leaseMs: 2000 },
 	},
+	broker: {
+		/** The per-user broker exits after this long with no calls. */
+		idleTimeoutMs: 300_000,
+	},
 	retry: {
 		/** Retries after the first attempt, for calls a retry cannot double (reads, or calls that never reached the daemon). */
 		retries: 3,

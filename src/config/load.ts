@@ -33,7 +33,7 @@ const USER_FILES = ['config.json', 'config.yaml', 'config.yml', 'config'];
 const USER_CODE_FILES = ['config.js', 'config.cjs', 'config.mjs', 'config.ts'];
 
 /** Environment variables of ours that are not config keys. */
-const OTHER_VARIABLES = new Set(['SAFE_DOCKER_CONFIG', 'SAFE_DOCKER_HOME', 'SAFE_DOCKER_PARENT_PID', 'SAFE_DOCKER_ALLOW_FORCE', 'SAFE_DOCKER_LOCKS']);
+const OTHER_VARIABLES = new Set(['SAFE_DOCKER_CONFIG', 'SAFE_DOCKER_HOME', 'SAFE_DOCKER_PARENT_PID', 'SAFE_DOCKER_ALLOW_FORCE', 'SAFE_DOCKER_LOCKS', 'SAFE_DOCKER_BROKER', 'SAFE_DOCKER_BROKER_TRACE']);
 
 /**
  * Loads the configuration: built-in defaults, then the per-user file, then the project file

@@ -111,7 +111,7 @@ describe('bad configuration: one line naming the source, the key, the value and 
 		['malformed JSON', { 'guard.config.json': '{\n  "lanes": {,\n}' }, {},
 			root => `${join(root, 'guard.config.json')}: not valid JSON at line 2, column 13: Expected property name or '}'`],
 		['an unknown top-level key', { 'guard.config.json': '{"lane":{}}' }, {},
-			root => `${join(root, 'guard.config.json')}: lane: unknown key; allowed at the top level: force, lock, audit, docker, lanes, retry, breaker, health, cleanup, remove`],
+			root => `${join(root, 'guard.config.json')}: lane: unknown key; allowed at the top level: force, lock, audit, docker, lanes, broker, retry, breaker, health, cleanup, remove`],
 		['an unknown nested key', { 'guard.config.json': '{"lanes":{"mutat":{}}}' }, {},
 			root => `${join(root, 'guard.config.json')}: lanes.mutat: unknown key; allowed in lanes: mutate, read, attached`],
 		['a value out of range', { 'guard.config.json': '{"lanes":{"mutate":{"maxConcurrent":0}}}' }, {},

@@ -1,0 +1,133 @@
+import { spawn } from 'node:child_process';
+import { existsSync, openSync, rmSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { lock } from 'proper-lockfile';
+import type { Config } from '../config/defaults.js';
+import { brokerSocketPath } from './paths.js';
+import { encode, lineReader, type BrokerMessage, type ClientMessage } from './protocol.js';
+
+/** The broker cannot be reached or started. */
+export class BrokerUnavailable extends Error {
+	readonly code = 'BROKER_UNAVAILABLE';
+	constructor(message: string, options?: { cause?: unknown }) {
+		super(message, options);
+		this.name = 'BrokerUnavailable';
+	}
+}
+
+export interface BrokerSettings {
+	readonly stateDir: string;
+	readonly version: string;
+	readonly lanes: Config['lanes'];
+	readonly idleTimeoutMs: number;
+	/** How long to wait for a freshly started broker to listen. */
+	readonly startTimeoutMs?: number;
+}
+
+/** An open connection to the broker. */
+export interface BrokerConnection {
+	readonly socket: Socket;
+	send(message: ClientMessage): void;
+	/** The next message of one of these types (rejects if the connection closes first). */
+	next<T extends BrokerMessage['type']>(...types: T[]): Promise<Extract<BrokerMessage, { type: T }>>;
+	onMessage(listener: (message: BrokerMessage) => void): void;
+	close(): void;
+}
+
+/** Connects to this state directory's broker, starting one if none answers, and says hello. */
+export async function connectBroker(settings: BrokerSettings): Promise<BrokerConnection> {
+	for (let attempt = 0; attempt < 3; attempt++) {
+		const connection = (await tryConnect(brokerSocketPath(settings.stateDir))) ?? (await startAndConnect(settings));
+		connection.send({ type: 'hello', version: settings.version });
+		const reply = await connection.next('welcome', 'mismatch');
+		if (reply.type === 'welcome') return connection;
+		connection.close(); // an older (or newer) install's broker: it retires, we start ours
+		await sleep(50);
+	}
+	throw new BrokerUnavailable('the broker kept answering with another version');
+}
+
+/** The running broker, if one answers; never starts one. */
+export async function connectExisting(stateDir: string): Promise<{ connection: BrokerConnection; pid: number; version: string } | undefined> {
+	const connection = await tryConnect(brokerSocketPath(stateDir));
+	if (!connection) return undefined;
+	connection.send({ type: 'hello', version: null });
+	const reply = await connection.next('welcome').catch(() => undefined);
+	return reply && { connection, pid: reply.pid, version: reply.version };
+}
+
+async function startAndConnect(settings: BrokerSettings): Promise<BrokerConnection> {
+	const socketPath = brokerSocketPath(settings.stateDir);
+	// One starter at a time: 50 calls racing here start one broker.
+	let release: () => Promise<void>;
+	try {
+		release = await lock(join(settings.stateDir, 'broker'), { realpath: false, lockfilePath: join(settings.stateDir, 'broker.start.lock'), stale: 10_000, retries: { retries: 200, minTimeout: 20, maxTimeout: 60 }, onCompromised: () => undefined });
+	} catch (error) {
+		throw new BrokerUnavailable(`cannot take the broker start-up lock: ${(error as Error).message}`, { cause: error });
+	}
+	try {
+		const existing = await tryConnect(socketPath);
+		if (existing) return existing;
+		// A socket file nobody answers on was left by a broker that died: its clients will re-announce.
+		const brokerDied = existsSync(socketPath);
+		rmSync(socketPath, { force: true });
+		const log = openSync(join(settings.stateDir, 'broker.log'), 'a', 0o600);
+		const child = spawn(process.execPath, [fileURLToPath(new URL('./broker.js', import.meta.url))], {
+			detached: true,
+			stdio: ['ignore', log, log],
+			env: { ...process.env, SAFE_DOCKER_BROKER: JSON.stringify({ socketPath, stateDir: settings.stateDir, version: settings.version, lanes: settings.lanes, idleTimeoutMs: settings.idleTimeoutMs, reannounceGraceMs: brokerDied ? 1000 + Math.max(...Object.values(settings.lanes).map(lane => lane.maxConcurrent * lane.minTimeMs)) : 0 }) },
+		});
+		child.unref();
+		const deadline = Date.now() + (settings.startTimeoutMs ?? 5000);
+		while (Date.now() < deadline) {
+			const connection = await tryConnect(socketPath);
+			if (connection) return connection;
+			if (child.exitCode !== null) throw new BrokerUnavailable(`the broker exited at start (code ${child.exitCode}); see ${join(settings.stateDir, 'broker.log')}`);
+			await sleep(15);
+		}
+		throw new BrokerUnavailable(`the broker did not listen within ${settings.startTimeoutMs ?? 5000} ms; see ${join(settings.stateDir, 'broker.log')}`);
+	} finally {
+		await release().catch(() => undefined);
+	}
+}
+
+function tryConnect(socketPath: string): Promise<BrokerConnection | undefined> {
+	return new Promise(resolve => {
+		const socket = connect(socketPath);
+		socket.once('connect', () => resolve(wrap(socket)));
+		socket.once('error', () => resolve(undefined));
+	});
+}
+
+function wrap(socket: Socket): BrokerConnection {
+	const listeners = new Set<(message: BrokerMessage) => void>();
+	socket.on('data', lineReader<BrokerMessage>(message => {
+		for (const listener of [...listeners]) listener(message);
+	}));
+	socket.on('error', () => undefined);
+	return {
+		socket,
+		send: message => {
+			if (!socket.destroyed) socket.write(encode(message));
+		},
+		next: (...types) => new Promise((resolve, reject) => {
+			const onClose = () => {
+				listeners.delete(listener);
+				reject(new BrokerUnavailable('the broker closed the connection'));
+			};
+			const listener = (message: BrokerMessage) => {
+				if (!(types as string[]).includes(message.type)) return;
+				listeners.delete(listener);
+				socket.off('close', onClose);
+				resolve(message as never);
+			};
+			listeners.add(listener);
+			socket.once('close', onClose);
+		}),
+		onMessage: listener => listeners.add(listener),
+		close: () => socket.end(),
+	};
+}

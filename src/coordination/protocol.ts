@@ -1,0 +1,71 @@
+import type { Lane } from '../docker-grammar/lanes.js';
+
+/**
+ * The broker's wire protocol: one JSON object per line over a Unix socket (a named pipe on Windows).
+ * A client holds its slot for as long as its connection is open, so a client killed with SIGKILL frees
+ * its slot the moment the kernel closes its socket.
+ */
+export type ClientMessage =
+	/** `version: null` is a status query: any broker answers it, and none retires for it. */
+	| { readonly type: 'hello'; readonly version: string | null }
+	/** Ask for a slot; `reannounce` says docker already runs (its broker died) and only needs counting. */
+	| { readonly type: 'acquire'; readonly lane: Lane; readonly label: string; readonly pid: number; readonly reannounce?: boolean }
+	| { readonly type: 'release'; readonly outcome: ReportedOutcome }
+	| { readonly type: 'stats' }
+	| { readonly type: 'reset' }
+	| { readonly type: 'stop' };
+
+export type BrokerMessage =
+	| { readonly type: 'welcome'; readonly version: string; readonly pid: number }
+	/** The broker is of another version: it stops taking new clients; start a new one. */
+	| { readonly type: 'mismatch'; readonly version: string }
+	| { readonly type: 'queued'; readonly lane: Lane; readonly running: readonly string[]; readonly ahead: readonly string[] }
+	| { readonly type: 'granted'; readonly waitedMs: number }
+	| { readonly type: 'stats'; readonly stats: StatsSnapshot }
+	| { readonly type: 'ok' };
+
+/** What a client tells the broker about a finished call. */
+export interface ReportedOutcome {
+	readonly exitCode: number;
+	readonly durationMs: number;
+	readonly waitedMs: number;
+	/** `ok`; `failed` (docker or the container said no); `daemon` (the daemon itself failed, confirmed by a ping). */
+	readonly kind: 'ok' | 'failed' | 'daemon';
+}
+
+export interface LaneStats {
+	readonly running: number;
+	readonly queued: number;
+}
+
+export interface StatsSnapshot {
+	readonly since: string;
+	readonly brokerPid: number;
+	readonly totalCalls: number;
+	readonly failures: Readonly<Record<'failed' | 'daemon', number>>;
+	readonly waitedCalls: number;
+	readonly waitMs: { readonly p50: number; readonly p95: number; readonly max: number };
+	readonly lanes: Readonly<Record<Lane, LaneStats>>;
+	readonly rejections: number;
+}
+
+/** Splits a byte stream into JSON messages. */
+export function lineReader<T>(onMessage: (message: T) => void): (chunk: Buffer) => void {
+	let buffer = '';
+	return chunk => {
+		buffer += chunk.toString('utf8');
+		let newline: number;
+		while ((newline = buffer.indexOf('\n')) !== -1) {
+			const line = buffer.slice(0, newline);
+			buffer = buffer.slice(newline + 1);
+			if (line.trim() === '') continue;
+			try {
+				onMessage(JSON.parse(line) as T);
+			} catch {
+				// a garbled line is dropped, not fatal
+			}
+		}
+	};
+}
+
+export const encode = (message: ClientMessage | BrokerMessage) => `${JSON.stringify(message)}\n`;

@@ -1,0 +1,64 @@
+import type { Lane } from '../docker-grammar/lanes.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { BrokerUnavailable, connectBroker, type BrokerConnection, type BrokerSettings } from './client.js';
+import type { BrokerMessage, ReportedOutcome } from './protocol.js';
+
+/** A granted slot, held until released (or until this process dies and its socket closes). */
+export interface Slot {
+	readonly waitedMs: number;
+	release(outcome: ReportedOutcome): void;
+}
+
+export type QueuedInfo = Extract<BrokerMessage, { type: 'queued' }>;
+
+/**
+ * Waits for a slot in `lane`. If the broker dies while the slot is held, a new broker is started and the
+ * slot re-announced (counted at once, without waiting), so the limits stay true for everyone.
+ */
+export async function acquireSlot(settings: BrokerSettings, lane: Lane, label: string, onQueued: (info: QueuedInfo) => void): Promise<Slot> {
+	const started = Date.now();
+	let connection: BrokerConnection;
+	// A broker that dies while we wait is replaced and we queue again (at most a few times).
+	for (let attempt = 1; ; attempt++) {
+		try {
+			connection = await connectBroker(settings);
+			connection.onMessage(message => {
+				if (message.type === 'queued') onQueued(message);
+			});
+			const granted = connection.next('granted');
+			connection.send({ type: 'acquire', lane, label, pid: process.pid });
+			await granted;
+			break;
+		} catch (error) {
+			if (!(error instanceof BrokerUnavailable) || attempt >= 5) throw error;
+			await sleep(20 * attempt);
+		}
+	}
+	const waitedMs = Date.now() - started;
+
+	let current: BrokerConnection = connection;
+	let released = false;
+	const watch = (watched: BrokerConnection) => watched.socket.once('close', () => {
+		if (!released) void reannounce();
+	});
+	const reannounce = async () => {
+		try {
+			const replacement = await connectBroker(settings);
+			if (released) return replacement.close();
+			replacement.send({ type: 'acquire', lane, label, pid: process.pid, reannounce: true });
+			current = replacement;
+			watch(replacement);
+		} catch {
+			// No broker to be had: the call goes on; the next calls start one.
+		}
+	};
+	watch(connection);
+	return {
+		waitedMs,
+		release(outcome) {
+			released = true;
+			current.send({ type: 'release', outcome });
+			current.close();
+		},
+	};
+}

@@ -1,0 +1,68 @@
+import { statusLine } from '../cli/status-line.js';
+import { ensureStateDir } from '../config/paths.js';
+import { BrokerUnavailable } from '../coordination/client.js';
+import { acquireSlot, type QueuedInfo } from '../coordination/slot.js';
+import type { Call, Outcome, Step } from './types.js';
+
+export interface LimiterStepOptions {
+	readonly stateDir: string;
+	readonly version: string;
+	readonly stderr: Pick<NodeJS.WriteStream, 'write'> & { readonly isTTY?: boolean };
+	/** Show the waiting line after this long. */
+	readonly showAfterMs?: number;
+}
+
+/**
+ * The cross-process limiter: waits for a slot of the call's lane from the per-user broker, holds it while
+ * docker runs, and reports the outcome. If no broker can be had, the call runs without cross-process
+ * limits, saying so in one line: a docker call must never hang on safe-docker.
+ */
+export function limiterStep({ stateDir, version, stderr, showAfterMs = 1000 }: LimiterStepOptions): Step {
+	return {
+		name: 'limiter',
+		async handle(call: Call, next: (call: Call) => Promise<Outcome>): Promise<Outcome> {
+			const line = statusLine(stderr, call.env);
+			let info: QueuedInfo | undefined;
+			const show = () => {
+				if (!info) return;
+				const running = info.running.length === 0 ? '' : ` (${info.running.slice(0, 3).join(', ')}${info.running.length > 3 ? ', …' : ''})`;
+				line.show(`safe-docker: waiting for a ${info.lane} slot: ${info.running.length} running${running}, ${info.ahead.length} queued ahead`);
+			};
+			const timer = setTimeout(show, showAfterMs);
+			let slot;
+			try {
+				slot = await acquireSlot({
+					stateDir: ensureStateDir(stateDir),
+					version,
+					lanes: call.config.lanes,
+					idleTimeoutMs: call.config.broker.idleTimeoutMs,
+				}, call.lane, label(call.argv), queued => (info = queued));
+			} catch (error) {
+				if (!(error instanceof BrokerUnavailable)) throw error;
+				stderr.write(`safe-docker: ${error.message}; running without cross-process limits\n`);
+				return next(call);
+			} finally {
+				clearTimeout(timer);
+				line.clear();
+			}
+			let outcome: Outcome | undefined;
+			try {
+				outcome = await next({ ...call });
+				return { ...outcome, waitedMs: slot.waitedMs };
+			} finally {
+				slot.release({
+					exitCode: outcome?.exitCode ?? 1,
+					durationMs: outcome?.durationMs ?? 0,
+					waitedMs: slot.waitedMs,
+					kind: outcome?.exitCode === 0 ? 'ok' : 'failed',
+				});
+			}
+		},
+	};
+}
+
+/** What other waiters see of this call: `docker build -t app .`, shortened. */
+function label(argv: readonly string[]): string {
+	const text = ['docker', ...argv].join(' ');
+	return text.length > 60 ? `${text.slice(0, 59)}…` : text;
+}

@@ -1,0 +1,171 @@
+// The cross-process limits with real processes: the broker, lanes, SIGKILL of clients and of the broker.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BIN, isolatedEnv, ROOT, runCli, tempDir } from '../fixtures/cli.js';
+
+const SH_DOCKER = join(ROOT, 'test', 'fixtures', 'bin-sh', 'docker');
+const children: ChildProcess[] = [];
+
+interface Run { pid: string; args: string; start: number; end: number }
+
+function setup(extra: Record<string, string> = {}) {
+	const dir = tempDir();
+	const home = join(dir, 'state');
+	const log = join(dir, 'docker.log');
+	const env = isolatedEnv({ SAFE_DOCKER_HOME: home, SAFE_DOCKER_DOCKER: SH_DOCKER, FAKE_DOCKER_LOG: log, SAFE_DOCKER_BROKER_IDLE_TIMEOUT_MS: '20000', ...extra });
+	return { dir, home, log, env };
+}
+
+function launch(args: string[], env: Record<string, string | undefined>): { child: ChildProcess; exited: Promise<number | null> } {
+	const child = spawn(process.execPath, [BIN, ...args], { env, stdio: 'ignore' });
+	children.push(child);
+	return { child, exited: new Promise(resolve => child.on('exit', code => resolve(code))) };
+}
+
+function runs(log: string): Run[] {
+	const lines = existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').map(line => line.split(' ')) : [];
+	const ends = new Map(lines.filter(([kind]) => kind === 'end').map(([, ns, pid]) => [pid!, Number(BigInt(ns!) / 1_000_000n)]));
+	return lines.filter(([kind]) => kind === 'start').map(([, ns, pid, ...args]) => ({ pid: pid!, args: args.join(' '), start: Number(BigInt(ns!) / 1_000_000n), end: ends.get(pid!) ?? Infinity })).sort((a, b) => a.start - b.start);
+}
+
+function maxConcurrency(list: Run[]): number {
+	return Math.max(0, ...list.map(run => list.filter(other => other.start <= run.start && other.end > run.start).length));
+}
+
+const brokerPid = (home: string) => Number(/pid (\d+), version/.exec(readFileSync(join(home, 'broker.log'), 'utf8').trim().split('\n').filter(line => line.includes('listening')).at(-1) ?? '')?.[1]);
+
+/** Alive and not a zombie (an exited broker whose reaper, here PID 1, may never collect it). */
+function isRunning(pid: number): boolean {
+	try {
+		const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+		return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+	} catch {
+		return false;
+	}
+}
+
+afterEach(() => {
+	for (const child of children.splice(0)) child.kill('SIGKILL');
+});
+
+describe('cross-process limits', () => {
+	it('50 concurrent mutating calls: never more than 3 at once, starts ≥ 500 ms apart, in arrival order; a read is served at once', async () => {
+		const { log, env, home } = setup({ FAKE_DOCKER_SLEEP: '1.6', SAFE_DOCKER_BROKER_TRACE: '1' });
+		const calls = [];
+		for (let i = 0; i < 50; i++) {
+			calls.push(launch(['run', '-d', `img${String(i).padStart(2, '0')}`], env));
+			await sleep(i === 0 ? 400 : 40); // a definite arrival order
+		}
+		await sleep(3000);
+		const readLaunched = Date.now();
+		const read = await runCli(['ps', '--read-probe'], { env });
+		const readServedIn = runs(log).find(run => run.args.includes('--read-probe'))!.start - readLaunched;
+		expect(await Promise.all(calls.map(call => call.exited))).toEqual(Array(50).fill(0));
+		expect(read.exitCode).toBe(0);
+
+		const mutating = runs(log).filter(run => run.args.startsWith('run -d'));
+		expect(mutating).toHaveLength(50);
+		expect(maxConcurrency(mutating)).toBe(3);
+		// Start-to-start spacing as the broker grants it (docker's own start adds the client's spawn jitter).
+		const granted = readFileSync(join(home, 'broker.log'), 'utf8').split('\n').filter(line => line.includes('granted mutate')).map(line => Date.parse(line.slice(0, 24)));
+		const gaps = granted.slice(1).map((at, i) => at - granted[i]!);
+		expect(Math.min(...gaps)).toBeGreaterThanOrEqual(500 - 5);
+		// FIFO within the lane: served in the order the broker received them (roughly the launch order).
+		const trace = readFileSync(join(home, 'broker.log'), 'utf8').split('\n');
+		const order = (what: string) => trace.filter(line => line.includes(`${what} mutate docker run -d`)).map(line => line.slice(line.lastIndexOf(' ') + 1));
+		expect(order('granted')).toEqual(order('queued'));
+		expect(order('granted')).toHaveLength(50);
+		expect(readServedIn).toBeLessThan(1500); // a node start and one broker round trip, not 20 s behind the queue
+	}, 120_000);
+
+	it('a client killed with SIGKILL frees its slot within 500 ms', async () => {
+		const { log, env } = setup({ SAFE_DOCKER_LANES_MUTATE_MAX_CONCURRENT: '1', SAFE_DOCKER_LANES_MUTATE_MIN_TIME_MS: '0', FAKE_DOCKER_SLEEP: '30' });
+		const holder = launch(['run', '-d', 'holder'], env);
+		while (!runs(log).some(run => run.args.includes('holder'))) await sleep(20);
+		const waiter = launch(['run', '-d', 'waiter'], { ...env, FAKE_DOCKER_SLEEP: '0' });
+		await sleep(1500); // the waiter is queued
+		expect(runs(log).some(run => run.args.includes('waiter'))).toBe(false);
+		const killedAt = Date.now();
+		holder.child.kill('SIGKILL');
+		expect(await waiter.exited).toBe(0);
+		expect(runs(log).find(run => run.args.includes('waiter'))!.start - killedAt).toBeLessThan(500);
+	}, 30_000);
+
+	it('SIGKILL of the broker under load: every call completes and the limit still holds', async () => {
+		const { log, env, home } = setup({ SAFE_DOCKER_LANES_MUTATE_MAX_CONCURRENT: '2', SAFE_DOCKER_LANES_MUTATE_MIN_TIME_MS: '100', FAKE_DOCKER_SLEEP: '1' });
+		const calls = Array.from({ length: 12 }, (_, i) => launch(['run', '-d', `c${i}`], env));
+		await sleep(2500);
+		process.kill(brokerPid(home), 'SIGKILL');
+		expect(await Promise.all(calls.map(call => call.exited))).toEqual(Array(12).fill(0));
+		expect(runs(log)).toHaveLength(12);
+		expect(maxConcurrency(runs(log))).toBeLessThanOrEqual(2);
+		expect(readFileSync(join(home, 'broker.log'), 'utf8').match(/listening/g)!.length).toBe(2);
+	}, 60_000);
+
+	it('50 calls racing to start the broker start exactly one', async () => {
+		const { env, home } = setup();
+		const results = await Promise.all(Array.from({ length: 50 }, () => runCli(['ps'], { env })));
+		expect(results.map(result => result.exitCode)).toEqual(Array(50).fill(0));
+		expect(readFileSync(join(home, 'broker.log'), 'utf8').match(/listening/g)).toHaveLength(1);
+	}, 60_000);
+
+	it('the broker exits after its idle period, and the next call starts a new one', async () => {
+		const { env, home } = setup({ SAFE_DOCKER_BROKER_IDLE_TIMEOUT_MS: '1000' });
+		await runCli(['ps'], { env });
+		const pid = brokerPid(home);
+		await sleep(2500);
+		expect(isRunning(pid)).toBe(false);
+		expect(readFileSync(join(home, 'broker.log'), 'utf8')).toContain(`broker ${pid}: stopping: idle`);
+		expect(existsSync(join(home, 'broker.sock'))).toBe(false);
+		expect((await runCli(['ps'], { env })).exitCode).toBe(0);
+		expect(brokerPid(home)).not.toBe(pid);
+	}, 30_000);
+
+	it('a broker of another version is retired by the handshake', async () => {
+		const { env, home } = setup();
+		await runCli(['ps'], { env });
+		const { mkdirSync } = await import('node:fs');
+		mkdirSync(home, { recursive: true });
+		await runCli(['guard', 'broker', 'stop'], { env });
+		await sleep(200);
+		const old = spawn(process.execPath, [join(ROOT, 'dist', 'broker.js')], {
+			env: { ...env, SAFE_DOCKER_BROKER: JSON.stringify({ socketPath: join(home, 'broker.sock'), stateDir: home, version: '0.0.1-old', lanes: { mutate: { maxConcurrent: 3, minTimeMs: 0 }, read: { maxConcurrent: 3, minTimeMs: 0 }, attached: { maxConcurrent: 3, minTimeMs: 0, leaseMs: 100 } }, idleTimeoutMs: 20_000 }) },
+			stdio: 'ignore',
+		});
+		children.push(old);
+		const oldExit = new Promise(resolve => old.on('exit', resolve));
+		while (!existsSync(join(home, 'broker.sock'))) await sleep(20);
+		expect((await runCli(['ps'], { env })).exitCode).toBe(0);
+		expect(await oldExit).toBe(0);
+		expect((await runCli(['guard', 'broker', 'status'], { env })).stdout).toMatch(/^broker pid \d+, version 0\.1\.0, /);
+	}, 30_000);
+});
+
+describe('statistics', () => {
+	it('count calls, survive a broker restart, reset, and export Prometheus text', async () => {
+		const { env } = setup();
+		for (let i = 0; i < 3; i++) await runCli(['ps'], { env });
+		await runCli(['rm', '-f', 'x'], { env }); // a guard rejection
+		await runCli(['ps'], { env: { ...env, FAKE_DOCKER_EXIT: '1' } });
+		const first = JSON.parse((await runCli(['guard', 'stats', '--json'], { env })).stdout);
+		expect(first).toEqual(expect.objectContaining({ totalCalls: 4, failures: { failed: 1, daemon: 0 }, rejections: 1 }));
+		await runCli(['guard', 'broker', 'stop'], { env });
+		const saved = JSON.parse((await runCli(['guard', 'stats', '--json'], { env })).stdout);
+		expect(saved.totalCalls).toBe(4);
+		await runCli(['ps'], { env });
+		expect(JSON.parse((await runCli(['guard', 'stats', '--json'], { env })).stdout).totalCalls).toBe(5);
+
+		const text = (await runCli(['guard', 'stats', '--prometheus'], { env })).stdout;
+		for (const line of text.trim().split('\n')) {
+			expect(line).toMatch(/^(# (HELP|TYPE) [a-z_]+ .+|[a-z_]+(\{[a-z]+="[^"]*"\})? -?[0-9.e+-]+)$/);
+		}
+		expect(text).toContain('safe_docker_calls_total 5\n');
+		expect(text).toContain('safe_docker_guard_rejections_total 1\n');
+
+		await runCli(['guard', 'stats', '--reset'], { env });
+		expect(JSON.parse((await runCli(['guard', 'stats', '--json'], { env })).stdout)).toEqual(expect.objectContaining({ totalCalls: 0, rejections: 0 }));
+	}, 60_000);
+});
