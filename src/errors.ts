@@ -100,6 +100,18 @@ export class GuardRejection extends SafeDockerError {
 	}
 }
 
+/** The breaker of the daemon endpoint is open: the call fails fast instead of piling onto a failing daemon. */
+export class BreakerOpen extends SafeDockerError {
+	readonly code = 'BREAKER_OPEN';
+	readonly exitCode = 69; // EX_UNAVAILABLE (sysexits.h)
+
+	constructor(readonly endpoint: string, readonly breaker: { readonly consecutiveFailures: number; readonly openedAt: number | null; readonly nextProbeAt: number | null; readonly lastFailure: string | null }) {
+		const time = (at: number | null) => (at === null ? '?' : new Date(at).toISOString());
+		super(`the Docker daemon at ${endpoint} is failing (${breaker.lastFailure ?? 'daemon failures'}) since ${time(breaker.openedAt)}; calls fail fast until the next probe at ${time(breaker.nextProbeAt)}; details: safe-docker guard health`);
+		this.name = 'BreakerOpen';
+	}
+}
+
 /** Waited for an environment lock longer than allowed. */
 export class LockTimeout extends SafeDockerError {
 	readonly code = 'LOCK_TIMEOUT';

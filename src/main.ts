@@ -5,6 +5,7 @@ import { locateDocker } from './docker/locate.js';
 import { laneOf } from './docker-grammar/lanes.js';
 import { parseDockerArgv } from './docker-grammar/parse.js';
 import { DockerNotFound, exitCodeOf, formatError } from './errors.js';
+import { daemonCheckStep } from './pipeline/daemon-check-step.js';
 import { guardStep } from './pipeline/guard-step.js';
 import { limiterStep } from './pipeline/limiter-step.js';
 import { lockStep } from './pipeline/lock-step.js';
@@ -26,15 +27,17 @@ export interface MainOptions {
 const PARENT_MARKER = 'SAFE_DOCKER_PARENT_PID';
 
 /**
- * The proxy's steps, in order: the guard first, so that a refused call never waits for a lock or a slot.
- * (Lock, limiter and breaker come after it, in that order: a queued call must not hold a lock it waits
- * behind, and the breaker sees only calls that reach docker.)
+ * The proxy's steps, in order. The guard first: a refused call never waits for a lock or a slot. Then the
+ * environment lock, then the limiter (a queued call must not hold a slot while it waits for a lock; the
+ * broker also fails fast there when the breaker is open), then the daemon check (what the breaker counts,
+ * and retries, inside the slot), then docker.
  */
 function steps(options: { env: NodeJS.ProcessEnv; cwd: string; stdout: MainOptions['stdout'] & {}; stderr: MainOptions['stderr'] & {} }): Step[] {
 	return [
 		guardStep({ stateDir: stateDir(options.env), cwd: options.cwd, stdout: options.stdout, stderr: options.stderr }),
 		lockStep({ stderr: options.stderr }),
 		limiterStep({ stateDir: stateDir(options.env), version: VERSION, stderr: options.stderr }),
+		daemonCheckStep({ stderr: options.stderr }),
 	];
 }
 

@@ -55,6 +55,7 @@ function savedStats(dir: string): StatsSnapshot {
 		waitMs: { p50: at(0.5), p95: at(0.95), max: waits.at(-1) ?? 0 },
 		lanes: { mutate: idle, read: idle, attached: idle },
 		rejections: 0,
+		breakers: {},
 	};
 }
 
@@ -66,6 +67,7 @@ function table(stats: StatsSnapshot, live: boolean): string {
 		`failed         ${stats.failures.failed} (docker or the container said no), ${stats.failures.daemon} daemon failures`,
 		`had to wait    ${stats.waitedCalls}; wait p50 ${stats.waitMs.p50} ms, p95 ${stats.waitMs.p95} ms, max ${stats.waitMs.max} ms`,
 		`rejected       ${stats.rejections} by the force guard`,
+		...Object.entries(stats.breakers).map(([url, breaker]) => `breaker        ${url}: ${breaker.state}${breaker.state === 'closed' ? '' : ` since ${new Date(breaker.openedAt ?? 0).toISOString()}, next probe ${new Date(breaker.nextProbeAt ?? 0).toISOString()}`} (${breaker.consecutiveFailures} failures in a row, ${breaker.transitions} transitions)`),
 		'lanes:',
 		...lanes,
 		'',
@@ -85,5 +87,7 @@ export function prometheus(stats: StatsSnapshot): string {
 		metric('safe_docker_lane_running', 'gauge', 'Calls holding a slot now, per lane.', lanes.map(([lane, { running }]) => [`{lane="${lane}"}`, running])),
 		metric('safe_docker_lane_queued', 'gauge', 'Calls waiting for a slot now, per lane.', lanes.map(([lane, { queued }]) => [`{lane="${lane}"}`, queued])),
 		metric('safe_docker_guard_rejections_total', 'counter', 'Calls the force guard refused.', [['', stats.rejections]]),
+		metric('safe_docker_breaker_open', 'gauge', 'Whether the breaker of a daemon endpoint is open (1) or half-open (0.5).', Object.entries(stats.breakers).map(([url, breaker]) => [`{endpoint="${url}"}`, breaker.state === 'open' ? 1 : breaker.state === 'half-open' ? 0.5 : 0])),
+		metric('safe_docker_breaker_transitions_total', 'counter', 'Breaker state changes of a daemon endpoint.', Object.entries(stats.breakers).map(([url, breaker]) => [`{endpoint="${url}"}`, breaker.transitions])),
 	].join('\n')}\n`;
 }

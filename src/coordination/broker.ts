@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import Bottleneck from 'bottleneck';
 import type { Config } from '../config/defaults.js';
 import type { Lane } from '../docker-grammar/lanes.js';
+import { pingDaemon } from '../docker/ping.js';
+import { Breaker } from './breaker.js';
 import { encode, lineReader, type BrokerMessage, type ClientMessage, type ReportedOutcome, type StatsSnapshot } from './protocol.js';
 
 export interface BrokerOptions {
@@ -11,6 +13,9 @@ export interface BrokerOptions {
 	readonly stateDir: string;
 	readonly version: string;
 	readonly lanes: Config['lanes'];
+	readonly breaker: Config['breaker'];
+	/** Deadline of the half-open probe's ping. */
+	readonly probeTimeoutMs: number;
 	/** Exit after this long with no client and nothing queued. */
 	readonly idleTimeoutMs: number;
 	/**
@@ -56,6 +61,8 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 	const waiting = Object.fromEntries(LANES.map(lane => [lane, [] as Entry[]])) as Record<Lane, Entry[]>;
 	const running = Object.fromEntries(LANES.map(lane => [lane, new Set<Entry>()])) as Record<Lane, Set<Entry>>;
 	const sockets = new Set<Socket>();
+	const breakers = new Map<string, Breaker>();
+	const breakerOf = (url: string) => breakers.get(url) ?? breakers.set(url, new Breaker(options.breaker)).get(url)!;
 	const counters = loadCounters(options.stateDir);
 	let accepting = true;
 	const graceUntil = Date.now() + (options.reannounceGraceMs ?? 300);
@@ -81,6 +88,7 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 			waitMs: { p50: at(0.5), p95: at(0.95), max: sorted.at(-1) ?? 0 },
 			lanes: Object.fromEntries(LANES.map(lane => [lane, { running: running[lane].size, queued: waiting[lane].length }])) as StatsSnapshot['lanes'],
 			rejections: 0,
+			breakers: Object.fromEntries([...breakers].map(([url, breaker]) => [url, breaker.snapshot()])),
 		};
 	};
 
@@ -114,11 +122,13 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 			if (!socket.destroyed) socket.write(encode(message));
 		};
 		let entry: Entry | undefined;
+		let endpointUrl: string | undefined;
 		const release = (outcome?: ReportedOutcome) => {
 			if (!entry) return;
 			const current = entry;
 			entry = undefined;
 			if (outcome) record(outcome);
+			if (outcome && endpointUrl) breakerOf(endpointUrl).record(outcome.kind, outcome.detail);
 			const queuedAt = waiting[current.lane].indexOf(current);
 			if (queuedAt !== -1) waiting[current.lane].splice(queuedAt, 1);
 			current.finish?.();
@@ -130,6 +140,31 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 			counters.waits.push(Math.round(outcome.waitedMs));
 			if (counters.waits.length > 10_000) counters.waits.splice(0, counters.waits.length - 10_000);
 			persist();
+		};
+		const queue = (message: Extract<ClientMessage, { type: 'acquire' }>) => {
+			const current: Entry = { lane: message.lane, label: message.label, queuedAt: Date.now() };
+			entry = current;
+			waiting[current.lane].push(current);
+			if (options.trace) log(`queued ${current.lane} ${current.label}${message.reannounce ? ' (re-announced)' : ''}`);
+			send({ type: 'queued', lane: current.lane, running: [...running[current.lane]].map(other => other.label), ahead: waiting[current.lane].slice(0, -1).map(other => other.label) });
+			const wait = message.reannounce ? 0 : Math.max(0, graceUntil - Date.now());
+			const schedule = () => void limiters[current.lane].schedule({ priority: message.reannounce ? 0 : 5 }, () => new Promise<void>(resolve => {
+				const index = waiting[current.lane].indexOf(current);
+				if (index === -1) return resolve(); // gone while queued
+				waiting[current.lane].splice(index, 1);
+				running[current.lane].add(current);
+				let lease: NodeJS.Timeout | undefined;
+				current.finish = () => {
+					if (lease) clearTimeout(lease);
+					if (running[current.lane].delete(current)) resolve();
+					touch();
+				};
+				if (current.lane === 'attached') lease = setTimeout(() => current.finish?.(), options.lanes.attached.leaseMs);
+				if (options.trace) log(`granted ${current.lane} ${current.label}`);
+				send({ type: 'granted', waitedMs: Date.now() - current.queuedAt });
+			})).catch(() => undefined);
+			if (wait === 0) schedule();
+			else setTimeout(schedule, wait);
 		};
 		socket.on('data', lineReader<ClientMessage>(message => {
 			switch (message.type) {
@@ -144,29 +179,24 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 					return;
 				case 'acquire': {
 					if (entry) return;
-					const current: Entry = { lane: message.lane, label: message.label, queuedAt: Date.now() };
-					entry = current;
-					waiting[current.lane].push(current);
-					if (options.trace) log(`queued ${current.lane} ${current.label}${message.reannounce ? ' (re-announced)' : ''}`);
-					send({ type: 'queued', lane: current.lane, running: [...running[current.lane]].map(other => other.label), ahead: waiting[current.lane].slice(0, -1).map(other => other.label) });
-					const wait = message.reannounce ? 0 : Math.max(0, graceUntil - Date.now());
-					const schedule = () => void limiters[current.lane].schedule({ priority: message.reannounce ? 0 : 5 }, () => new Promise<void>(resolve => {
-						const index = waiting[current.lane].indexOf(current);
-						if (index === -1) return resolve(); // gone while queued
-						waiting[current.lane].splice(index, 1);
-						running[current.lane].add(current);
-						let lease: NodeJS.Timeout | undefined;
-						current.finish = () => {
-							if (lease) clearTimeout(lease);
-							if (running[current.lane].delete(current)) resolve();
-							touch();
-						};
-						if (current.lane === 'attached') lease = setTimeout(() => current.finish?.(), options.lanes.attached.leaseMs);
-						if (options.trace) log(`granted ${current.lane} ${current.label}`);
-						send({ type: 'granted', waitedMs: Date.now() - current.queuedAt });
-					})).catch(() => undefined);
-					if (wait === 0) schedule();
-					else setTimeout(schedule, wait);
+					endpointUrl = message.endpoint.url;
+					const breaker = breakerOf(endpointUrl);
+					const admission = message.reannounce ? 'pass' : breaker.admit();
+					if (admission === 'reject') {
+						send({ type: 'open', endpoint: endpointUrl, breaker: breaker.snapshot() });
+						return;
+					}
+					if (admission === 'probe') {
+						// The one half-open probe across all processes: our own ping, then the call goes on or fails fast.
+						void pingDaemon(message.endpoint, options.probeTimeoutMs).then(result => {
+							breaker.record(result.ok ? 'ok' : 'daemon', result.ok ? undefined : result.detail);
+							log(`probe of ${endpointUrl}: ${result.ok ? 'ok, breaker closed' : `${result.detail}, breaker open`}`);
+							if (!result.ok) send({ type: 'open', endpoint: endpointUrl!, breaker: breaker.snapshot() });
+							else queue(message);
+						});
+						return;
+					}
+					queue(message);
 					return;
 				}
 				case 'release':

@@ -22,6 +22,8 @@ export interface BrokerSettings {
 	readonly stateDir: string;
 	readonly version: string;
 	readonly lanes: Config['lanes'];
+	readonly breaker: Config['breaker'];
+	readonly probeTimeoutMs: number;
 	readonly idleTimeoutMs: number;
 	/** How long to wait for a freshly started broker to listen. */
 	readonly startTimeoutMs?: number;
@@ -78,7 +80,7 @@ async function startAndConnect(settings: BrokerSettings): Promise<BrokerConnecti
 		const child = spawn(process.execPath, [fileURLToPath(new URL('./broker.js', import.meta.url))], {
 			detached: true,
 			stdio: ['ignore', log, log],
-			env: { ...process.env, SAFE_DOCKER_BROKER: JSON.stringify({ socketPath, stateDir: settings.stateDir, version: settings.version, lanes: settings.lanes, idleTimeoutMs: settings.idleTimeoutMs, reannounceGraceMs: brokerDied ? 1000 + Math.max(...Object.values(settings.lanes).map(lane => lane.maxConcurrent * lane.minTimeMs)) : 0 }) },
+			env: { ...process.env, SAFE_DOCKER_BROKER: JSON.stringify({ socketPath, stateDir: settings.stateDir, version: settings.version, lanes: settings.lanes, breaker: settings.breaker, probeTimeoutMs: settings.probeTimeoutMs, idleTimeoutMs: settings.idleTimeoutMs, reannounceGraceMs: brokerDied ? 1000 + Math.max(...Object.values(settings.lanes).map(lane => lane.maxConcurrent * lane.minTimeMs)) : 0 }) },
 		});
 		child.unref();
 		const deadline = Date.now() + (settings.startTimeoutMs ?? 5000);

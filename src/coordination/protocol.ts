@@ -1,4 +1,6 @@
 import type { Lane } from '../docker-grammar/lanes.js';
+import type { Endpoint } from '../docker/endpoint.js';
+import type { BreakerSnapshot } from './breaker.js';
 
 /**
  * The broker's wire protocol: one JSON object per line over a Unix socket (a named pipe on Windows).
@@ -9,7 +11,7 @@ export type ClientMessage =
 	/** `version: null` is a status query: any broker answers it, and none retires for it. */
 	| { readonly type: 'hello'; readonly version: string | null }
 	/** Ask for a slot; `reannounce` says docker already runs (its broker died) and only needs counting. */
-	| { readonly type: 'acquire'; readonly lane: Lane; readonly label: string; readonly pid: number; readonly reannounce?: boolean }
+	| { readonly type: 'acquire'; readonly lane: Lane; readonly label: string; readonly pid: number; readonly endpoint: Endpoint; readonly reannounce?: boolean }
 	| { readonly type: 'release'; readonly outcome: ReportedOutcome }
 	| { readonly type: 'stats' }
 	| { readonly type: 'reset' }
@@ -21,6 +23,8 @@ export type BrokerMessage =
 	| { readonly type: 'mismatch'; readonly version: string }
 	| { readonly type: 'queued'; readonly lane: Lane; readonly running: readonly string[]; readonly ahead: readonly string[] }
 	| { readonly type: 'granted'; readonly waitedMs: number }
+	/** The endpoint's breaker is open: fail fast. */
+	| { readonly type: 'open'; readonly endpoint: string; readonly breaker: BreakerSnapshot }
 	| { readonly type: 'stats'; readonly stats: StatsSnapshot }
 	| { readonly type: 'ok' };
 
@@ -31,6 +35,8 @@ export interface ReportedOutcome {
 	readonly waitedMs: number;
 	/** `ok`; `failed` (docker or the container said no); `daemon` (the daemon itself failed, confirmed by a ping). */
 	readonly kind: 'ok' | 'failed' | 'daemon';
+	/** What failed, for a daemon failure. */
+	readonly detail?: string;
 }
 
 export interface LaneStats {
@@ -47,6 +53,8 @@ export interface StatsSnapshot {
 	readonly waitMs: { readonly p50: number; readonly p95: number; readonly max: number };
 	readonly lanes: Readonly<Record<Lane, LaneStats>>;
 	readonly rejections: number;
+	/** Breaker per daemon endpoint (URL). */
+	readonly breakers: Readonly<Record<string, BreakerSnapshot>>;
 }
 
 /** Splits a byte stream into JSON messages. */

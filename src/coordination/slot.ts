@@ -1,4 +1,6 @@
+import type { Endpoint } from '../docker/endpoint.js';
 import type { Lane } from '../docker-grammar/lanes.js';
+import { BreakerOpen } from '../errors.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BrokerUnavailable, connectBroker, type BrokerConnection, type BrokerSettings } from './client.js';
 import type { BrokerMessage, ReportedOutcome } from './protocol.js';
@@ -15,7 +17,7 @@ export type QueuedInfo = Extract<BrokerMessage, { type: 'queued' }>;
  * Waits for a slot in `lane`. If the broker dies while the slot is held, a new broker is started and the
  * slot re-announced (counted at once, without waiting), so the limits stay true for everyone.
  */
-export async function acquireSlot(settings: BrokerSettings, lane: Lane, label: string, onQueued: (info: QueuedInfo) => void): Promise<Slot> {
+export async function acquireSlot(settings: BrokerSettings, lane: Lane, label: string, endpoint: Endpoint, onQueued: (info: QueuedInfo) => void): Promise<Slot> {
 	const started = Date.now();
 	let connection: BrokerConnection;
 	// A broker that dies while we wait is replaced and we queue again (at most a few times).
@@ -25,9 +27,13 @@ export async function acquireSlot(settings: BrokerSettings, lane: Lane, label: s
 			connection.onMessage(message => {
 				if (message.type === 'queued') onQueued(message);
 			});
-			const granted = connection.next('granted');
-			connection.send({ type: 'acquire', lane, label, pid: process.pid });
-			await granted;
+			const granted = connection.next('granted', 'open');
+			connection.send({ type: 'acquire', lane, label, pid: process.pid, endpoint });
+			const reply = await granted;
+			if (reply.type === 'open') {
+				connection.close();
+				throw new BreakerOpen(reply.endpoint, reply.breaker);
+			}
 			break;
 		} catch (error) {
 			if (!(error instanceof BrokerUnavailable) || attempt >= 5) throw error;
@@ -45,7 +51,7 @@ export async function acquireSlot(settings: BrokerSettings, lane: Lane, label: s
 		try {
 			const replacement = await connectBroker(settings);
 			if (released) return replacement.close();
-			replacement.send({ type: 'acquire', lane, label, pid: process.pid, reannounce: true });
+			replacement.send({ type: 'acquire', lane, label, pid: process.pid, endpoint, reannounce: true });
 			current = replacement;
 			watch(replacement);
 		} catch {

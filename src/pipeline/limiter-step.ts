@@ -2,6 +2,7 @@ import { statusLine } from '../cli/status-line.js';
 import { ensureStateDir } from '../config/paths.js';
 import { BrokerUnavailable } from '../coordination/client.js';
 import { acquireSlot, type QueuedInfo } from '../coordination/slot.js';
+import { dockerEndpoint } from '../docker/endpoint.js';
 import type { Call, Outcome, Step } from './types.js';
 
 export interface LimiterStepOptions {
@@ -35,8 +36,10 @@ export function limiterStep({ stateDir, version, stderr, showAfterMs = 1000 }: L
 					stateDir: ensureStateDir(stateDir),
 					version,
 					lanes: call.config.lanes,
+					breaker: call.config.breaker,
+					probeTimeoutMs: call.config.health.pingTimeoutMs,
 					idleTimeoutMs: call.config.broker.idleTimeoutMs,
-				}, call.lane, label(call.argv), queued => (info = queued));
+				}, call.lane, label(call.argv), dockerEndpoint(call.env), queued => (info = queued));
 			} catch (error) {
 				if (!(error instanceof BrokerUnavailable)) throw error;
 				stderr.write(`safe-docker: ${error.message}; running without cross-process limits\n`);
@@ -46,15 +49,20 @@ export function limiterStep({ stateDir, version, stderr, showAfterMs = 1000 }: L
 				line.clear();
 			}
 			let outcome: Outcome | undefined;
+			// One `compose up` is one slot holding many API calls: bound compose's own fan-out by the same limit.
+			const env = call.parsed.command?.startsWith('compose ') && call.env['COMPOSE_PARALLEL_LIMIT'] === undefined
+				? { ...call.env, COMPOSE_PARALLEL_LIMIT: String(call.config.lanes.mutate.maxConcurrent) }
+				: call.env;
 			try {
-				outcome = await next({ ...call });
+				outcome = await next({ ...call, env });
 				return { ...outcome, waitedMs: slot.waitedMs };
 			} finally {
 				slot.release({
 					exitCode: outcome?.exitCode ?? 1,
 					durationMs: outcome?.durationMs ?? 0,
 					waitedMs: slot.waitedMs,
-					kind: outcome?.exitCode === 0 ? 'ok' : 'failed',
+					kind: outcome?.kind ?? (outcome?.exitCode === 0 ? 'ok' : 'failed'),
+					...(outcome?.detail === undefined ? {} : { detail: outcome.detail }),
 				});
 			}
 		},

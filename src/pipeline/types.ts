@@ -24,6 +24,10 @@ export interface Outcome {
 	readonly lane: Lane;
 	/** Attempts beyond the first. */
 	readonly retried: number;
+	/** `daemon`: the daemon itself failed (confirmed by a ping); `failed`: docker or the container said no. */
+	readonly kind?: 'ok' | 'failed' | 'daemon';
+	/** What the daemon failure was. */
+	readonly detail?: string;
 }
 
 /** One step of the pipeline: it may answer itself, or hand the call on to `next`. */

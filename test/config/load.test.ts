@@ -25,7 +25,7 @@ async function loadError(options: Parameters<typeof loadConfig>[0]): Promise<str
 
 describe('loadConfig', () => {
 	it('returns the seed defaults when nothing is configured', async () => {
-		const env = isolatedEnv();
+		const env = isolatedEnv({ SAFE_DOCKER_BROKER_IDLE_TIMEOUT_MS: undefined });
 		const { config, origins, files } = await loadConfig({ cwd: tempDir(), env, home: env['HOME'] });
 		expect(config).toEqual(DEFAULTS);
 		expect(config.lanes.mutate).toEqual({ maxConcurrent: 3, minTimeMs: 500 });
@@ -173,7 +173,7 @@ describe('guard config', () => {
 	});
 
 	it('--json gives the config, the sources, the state dir and the docker in use', async () => {
-		const env = isolatedEnv({ SAFE_DOCKER_HOME: join(tempDir(), 'state') });
+		const env = isolatedEnv({ SAFE_DOCKER_HOME: join(tempDir(), 'state'), SAFE_DOCKER_BROKER_IDLE_TIMEOUT_MS: undefined });
 		const result = await runCli(['guard', 'config', '--json'], { cwd: tempDir(), env });
 		expect(result.exitCode).toBe(0);
 		const json = JSON.parse(result.stdout);
@@ -205,7 +205,7 @@ describe('guard config', () => {
 describe('guard.config.example.json', () => {
 	it('sets every key to its default and passes validation', async () => {
 		const example = join(import.meta.dirname, '..', '..', 'guard.config.example.json');
-		const env = isolatedEnv({ SAFE_DOCKER_CONFIG: example });
+		const env = isolatedEnv({ SAFE_DOCKER_CONFIG: example, SAFE_DOCKER_BROKER_IDLE_TIMEOUT_MS: undefined });
 		const { config, origins } = await loadConfig({ cwd: tempDir(), env, home: env['HOME'] });
 		expect(config).toEqual(DEFAULTS);
 		expect(new Set(origins.values())).toEqual(new Set([example]));

@@ -5,7 +5,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { BIN, FAKE_BIN_DIR, FAKE_DOCKER, isolatedEnv, pathWithFakeDocker, runCli, tempDir } from '../fixtures/cli.js';
 
-const fakeEnv = (extra: Record<string, string> = {}) => isolatedEnv({ SAFE_DOCKER_DOCKER: FAKE_DOCKER, ...extra });
+// No retries: these tests are about exit codes, whether or not an engine answers the daemon check.
+const fakeEnv = (extra: Record<string, string> = {}) => isolatedEnv({ SAFE_DOCKER_DOCKER: FAKE_DOCKER, SAFE_DOCKER_RETRY_RETRIES: '0', ...extra });
 
 async function waitFor(file: string, timeoutMs = 10_000): Promise<void> {
 	const deadline = Date.now() + timeoutMs;

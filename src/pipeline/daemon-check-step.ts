@@ -1,0 +1,51 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { dockerEndpoint } from '../docker/endpoint.js';
+import { pingDaemon, type PingResult } from '../docker/ping.js';
+import type { Call, Outcome, Step } from './types.js';
+
+export interface DaemonCheckOptions {
+	readonly stderr: Pick<NodeJS.WriteStream, 'write'>;
+	// For testing
+	readonly ping?: typeof pingDaemon;
+	readonly sleep?: (ms: number) => Promise<unknown>;
+}
+
+/**
+ * Tells daemon failures from every other failure, and retries only where a retry cannot double an effect.
+ * A failed call counts as a daemon failure only if our own `/_ping` (with a deadline) fails too: a
+ * container's exit code, a usage error or "No such container" leave the daemon answering. Read calls are
+ * retried after a daemon failure; any other call is held back (and retried) only while the daemon is not
+ * listening at all, before docker runs — such a call never reached the daemon. Backoff 1 s → 2 s → 4 s.
+ */
+export function daemonCheckStep({ stderr, ping = pingDaemon, sleep = delay }: DaemonCheckOptions): Step {
+	return {
+		name: 'breaker',
+		async handle(call: Call, next: (call: Call) => Promise<Outcome>): Promise<Outcome> {
+			const endpoint = dockerEndpoint(call.env);
+			const { retries, initialDelayMs } = call.config.retry;
+			const timeoutMs = call.config.health.pingTimeoutMs;
+			const backoff = async (attempt: number, why: string) => {
+				const ms = initialDelayMs * 2 ** attempt;
+				stderr.write(`safe-docker: the Docker daemon failed (${why}); retrying \`docker ${call.argv.slice(0, 3).join(' ')}${call.argv.length > 3 ? ' …' : ''}\` in ${ms / 1000} s (${attempt + 1}/${retries})\n`);
+				await sleep(ms);
+			};
+
+			let attempt = 0;
+			if (call.lane !== 'read') {
+				for (let before: PingResult; attempt < retries && !(before = await ping(endpoint, timeoutMs)).ok && before.reason === 'unreachable'; attempt++) {
+					await backoff(attempt, before.detail);
+				}
+			}
+			for (;;) {
+				const outcome = await next(call);
+				if (outcome.exitCode === 0) return { ...outcome, kind: 'ok', retried: attempt };
+				// Ended by a signal (Ctrl-C, a kill): the user's doing, not the daemon's.
+				if (outcome.signal !== null || outcome.exitCode > 128) return { ...outcome, kind: 'failed', retried: attempt };
+				const after = await ping(endpoint, timeoutMs);
+				if (after.ok || after.reason === 'unknown') return { ...outcome, kind: 'failed', retried: attempt };
+				if (call.lane !== 'read' || attempt >= retries) return { ...outcome, kind: 'daemon', detail: after.detail, retried: attempt };
+				await backoff(attempt++, after.detail);
+			}
+		},
+	};
+}
