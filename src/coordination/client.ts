@@ -4,8 +4,8 @@ import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { lock } from 'proper-lockfile';
 import type { Config } from '../config/defaults.js';
+import { loadProperLockfile } from '../system/proper-lockfile.js';
 import { brokerSocketPath } from './paths.js';
 import { encode, lineReader, type BrokerMessage, type ClientMessage } from './protocol.js';
 
@@ -40,12 +40,14 @@ export interface BrokerConnection {
 }
 
 /** Connects to this state directory's broker, starting one if none answers, and says hello. */
-export async function connectBroker(settings: BrokerSettings): Promise<BrokerConnection> {
+export async function connectBroker(settings: BrokerSettings, then?: ClientMessage): Promise<BrokerConnection> {
 	for (let attempt = 0; attempt < 3; attempt++) {
 		const connection = (await tryConnect(brokerSocketPath(settings.stateDir))) ?? (await startAndConnect(settings));
+		const reply = connection.next('welcome', 'mismatch');
 		connection.send({ type: 'hello', version: settings.version });
-		const reply = await connection.next('welcome', 'mismatch');
-		if (reply.type === 'welcome') return connection;
+		// Sent at once, not after the welcome: one round trip less on every docker call.
+		if (then) connection.send(then);
+		if ((await reply).type === 'welcome') return connection;
 		connection.close(); // an older (or newer) install's broker: it retires, we start ours
 		await sleep(50);
 	}
@@ -66,6 +68,7 @@ async function startAndConnect(settings: BrokerSettings): Promise<BrokerConnecti
 	// One starter at a time: 50 calls racing here start one broker.
 	let release: () => Promise<void>;
 	try {
+		const { lock } = await loadProperLockfile();
 		release = await lock(join(settings.stateDir, 'broker'), { realpath: false, lockfilePath: join(settings.stateDir, 'broker.start.lock'), stale: 10_000, retries: { retries: 200, minTimeout: 20, maxTimeout: 60 }, onCompromised: () => undefined });
 	} catch (error) {
 		throw new BrokerUnavailable(`cannot take the broker start-up lock: ${(error as Error).message}`, { cause: error });
@@ -105,9 +108,15 @@ function tryConnect(socketPath: string): Promise<BrokerConnection | undefined> {
 }
 
 function wrap(socket: Socket): BrokerConnection {
-	const listeners = new Set<(message: BrokerMessage) => void>();
+	const observers = new Set<(message: BrokerMessage) => void>();
+	const waiters: Array<{ types: readonly string[]; deliver: (message: BrokerMessage) => void }> = [];
+	// Messages nobody waited for yet: a grant can arrive in the same chunk as the welcome before it.
+	const backlog: BrokerMessage[] = [];
 	socket.on('data', lineReader<BrokerMessage>(message => {
-		for (const listener of [...listeners]) listener(message);
+		for (const observer of [...observers]) observer(message);
+		const waiter = waiters.findIndex(candidate => candidate.types.includes(message.type));
+		if (waiter === -1) backlog.push(message);
+		else waiters.splice(waiter, 1)[0]!.deliver(message);
 	}));
 	socket.on('error', () => undefined);
 	return {
@@ -116,20 +125,28 @@ function wrap(socket: Socket): BrokerConnection {
 			if (!socket.destroyed) socket.write(encode(message));
 		},
 		next: (...types) => new Promise((resolve, reject) => {
+			const waiting = backlog.findIndex(message => (types as string[]).includes(message.type));
+			if (waiting !== -1) return resolve(backlog.splice(waiting, 1)[0] as never);
+			if (socket.destroyed) return reject(new BrokerUnavailable('the broker closed the connection'));
 			const onClose = () => {
-				listeners.delete(listener);
+				const index = waiters.indexOf(entry);
+				if (index !== -1) waiters.splice(index, 1);
 				reject(new BrokerUnavailable('the broker closed the connection'));
 			};
-			const listener = (message: BrokerMessage) => {
-				if (!(types as string[]).includes(message.type)) return;
-				listeners.delete(listener);
-				socket.off('close', onClose);
-				resolve(message as never);
+			const entry = {
+				types,
+				deliver: (message: BrokerMessage) => {
+					socket.off('close', onClose);
+					resolve(message as never);
+				},
 			};
-			listeners.add(listener);
+			waiters.push(entry);
 			socket.once('close', onClose);
 		}),
-		onMessage: listener => listeners.add(listener),
+		onMessage: observer => {
+			observers.add(observer);
+			for (const message of backlog) observer(message);
+		},
 		close: () => socket.end(),
 	};
 }

@@ -23,12 +23,12 @@ export async function acquireSlot(settings: BrokerSettings, lane: Lane, label: s
 	// A broker that dies while we wait is replaced and we queue again (at most a few times).
 	for (let attempt = 1; ; attempt++) {
 		try {
-			connection = await connectBroker(settings);
+			let granted!: ReturnType<BrokerConnection['next']>;
+			connection = await connectBroker(settings, { type: 'acquire', lane, label, pid: process.pid, endpoint });
 			connection.onMessage(message => {
 				if (message.type === 'queued') onQueued(message);
 			});
-			const granted = connection.next('granted', 'open');
-			connection.send({ type: 'acquire', lane, label, pid: process.pid, endpoint });
+			granted = connection.next('granted', 'open');
 			const reply = await granted;
 			if (reply.type === 'open') {
 				connection.close();

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +28,8 @@ export function dockerEndpoint(env: Env = process.env, home = homedir()): Endpoi
 	}
 	if (context && context !== 'default') {
 		try {
+			// node:crypto only here: most calls use no context, and loading it costs start-up time.
+			const { createHash } = createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
 			const meta = JSON.parse(readFileSync(join(configDir, 'contexts', 'meta', createHash('sha256').update(context).digest('hex'), 'meta.json'), 'utf8')) as { Endpoints?: { docker?: { Host?: string; SkipTLSVerify?: boolean } } };
 			const host = meta.Endpoints?.docker?.Host;
 			if (host) return parseHost(host, false);

@@ -1,4 +1,3 @@
-import { request } from 'node:http';
 import type { Endpoint } from './endpoint.js';
 
 /** The daemon's answer to `GET /_ping`, or why there was none. */
@@ -12,10 +11,12 @@ export type PingResult =
  * Our own `/_ping` with a deadline: the docker CLI waits forever on a wedged daemon, so neither the breaker
  * nor health may rely on it.
  */
-export function pingDaemon(endpoint: Endpoint, timeoutMs: number, now = () => performance.now()): Promise<PingResult> {
+export async function pingDaemon(endpoint: Endpoint, timeoutMs: number, now = () => performance.now()): Promise<PingResult> {
 	if (endpoint.kind === 'unsupported' || (endpoint.kind === 'tcp' && endpoint.tls)) {
-		return Promise.resolve({ ok: false, reason: 'unknown', detail: `cannot ping ${endpoint.url} (TLS and named pipes are not supported yet)` });
+		return { ok: false, reason: 'unknown', detail: `cannot ping ${endpoint.url} (TLS and named pipes are not supported yet)` };
 	}
+	// Loaded only when needed: node:http costs a few ms of start-up that most calls never use.
+	const { request } = await import('node:http');
 	const started = now();
 	return new Promise(resolve => {
 		const target = endpoint.kind === 'unix' ? { socketPath: endpoint.path } : { host: endpoint.host, port: endpoint.port };

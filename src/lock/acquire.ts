@@ -1,8 +1,8 @@
 import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { lock as properLock } from 'proper-lockfile';
 import { LockTimeout } from '../errors.js';
+import { loadProperLockfile } from '../system/proper-lockfile.js';
 import { holderIsGone, newHolder, readHolder, writeHolder, type Holder } from './holder.js';
 import { lockFiles } from './paths.js';
 
@@ -51,6 +51,7 @@ export async function acquireLock(options: AcquireOptions): Promise<HeldLock> {
 	mkdirSync(dir, { recursive: true });
 	const started = now();
 	const update = Math.max(1000, Math.min(2000, Math.floor(staleMs / 3)));
+	const { lock: properLock } = await loadProperLockfile();
 	for (;;) {
 		try {
 			const release = await properLock(files.target, {

@@ -1,5 +1,5 @@
 import { quote } from 'shell-quote';
-import { appendAudit, type AuditDecision } from '../audit/audit-log.js';
+import type { AuditDecision } from '../audit/audit-log.js';
 import { redactArgv } from '../audit/redact.js';
 import { ensureStateDir } from '../config/paths.js';
 import { dockerClient, type DockerClient } from '../docker/client.js';
@@ -34,6 +34,8 @@ export function guardStep(options: GuardStepOptions): Step {
 			const verdict = judge(call.parsed, call.config.force, call.env);
 			if (verdict.decision === 'allow') return next(call);
 			const shown = quote(['docker', ...call.argv]);
+			// Loaded only for forced calls: the audit log's rotation lock is not start-up cost for every `docker ps`.
+			const { appendAudit } = await import('../audit/audit-log.js');
 			const audit = (decision: AuditDecision, exitCode: number) =>
 				appendAudit(ensureStateDir(stateDir), {
 					cwd,
