@@ -139,6 +139,17 @@ export function describeHolder(holder: HolderSummary | undefined, now = Date.now
 	return `held by ${holder.user}@${holder.host} pid ${holder.pid} since ${holder.acquiredAt} (${age} s) running ${JSON.stringify(holder.command)}${holder.reason ? ` because ${JSON.stringify(holder.reason)}` : ''}`;
 }
 
+/** A decision that needs a health measurement that could not be made (fail closed). */
+export class HealthUnmeasured extends SafeDockerError {
+	readonly code = 'HEALTH_UNKNOWN';
+	readonly exitCode = 2; // as guard health's UNKNOWN
+
+	constructor(message: string) {
+		super(message);
+		this.name = 'HealthUnmeasured';
+	}
+}
+
 /** A safe-docker command used wrongly (commander reports most of these itself). */
 export class UsageError extends SafeDockerError {
 	readonly code = 'USAGE';

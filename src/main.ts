@@ -49,7 +49,7 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
 	const { env = process.env, cwd = process.cwd(), self = process.argv[1] ?? '', stdout = process.stdout, stderr = process.stderr } = options;
 	try {
 		// docker has no cleanup or health command: `safe-docker cleanup` is `safe-docker guard cleanup`.
-		if (argv[0] === 'guard' || argv[0] === 'cleanup') {
+		if (argv[0] === 'guard' || argv[0] === 'cleanup' || argv[0] === 'health') {
 			const { runGuard } = await import('./cli/guard.js');
 			return await runGuard(argv[0] === 'guard' ? argv.slice(1) : argv, { env, cwd, self, stdout, stderr });
 		}

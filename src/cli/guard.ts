@@ -1,11 +1,12 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { exitCodeOf, formatError, UsageError } from '../errors.js';
+import { exitCodeOf, formatError, HealthUnmeasured, UsageError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { auditCommand } from '../commands/audit.js';
 import { checkCommand } from '../commands/check.js';
-import { cleanupCommand, type CleanupOptions } from '../commands/cleanup.js';
+import { cleanupCommand, type CleanupOptions, type DiskPercent } from '../commands/cleanup.js';
 import { brokerCommand } from '../commands/broker.js';
 import { configCommand } from '../commands/config.js';
+import { healthCommand, healthReport, type HealthOptions } from '../commands/health-report.js';
 import { statsCommand } from '../commands/stats.js';
 import { lockCommand, lockStatusCommand, unlockCommand, type LockCommandOptions } from '../commands/lock.js';
 import { removeCommand } from '../commands/remove.js';
@@ -103,7 +104,16 @@ export async function runGuard(argv: readonly string[], context: GuardContext): 
 		.option('--label <key[=value]>', 'only resources carrying this label, e.g. ci-job=1234 (leaves the build cache alone)')
 		.option('--json', 'print the plan and the results as JSON')
 		.action(async (options: CleanupOptions) => {
-			exitCode = await cleanupCommand(options, context);
+			exitCode = await cleanupCommand(options, context, diskPercent);
+		});
+
+	program
+		.command('health')
+		.description('the daemon (reachable? ping, version, breaker) and its resources — disk, data-root file system, containers, memory, networks, volumes — graded SAFE < 50 % ≤ WARNING < 75 % ≤ CRITICAL < 90 % ≤ EMERGENCY; a measurement that fails is UNKNOWN, never SAFE. Exit 0 SAFE/WARNING, 2 UNKNOWN, 3 CRITICAL, 4 EMERGENCY, 5 daemon unreachable')
+		.option('--json', 'print the report as JSON')
+		.option('--watch [seconds]', 'measure again every few seconds (default 5): redrawn on a terminal, one line each time otherwise', parseInterval)
+		.action(async (options: HealthOptions) => {
+			exitCode = await healthCommand(options, context);
 		});
 
 	program
@@ -160,3 +170,19 @@ function parsePercent(text: string): number {
 	if (!Number.isFinite(value) || value < 0 || value > 100) throw new InvalidArgumentError('expected a percentage from 0 to 100');
 	return value;
 }
+
+function parseInterval(text: string): number {
+	const value = Number(text);
+	if (!Number.isFinite(value) || value < 0.5 || value > 3600) throw new InvalidArgumentError('expected seconds from 0.5 to 3600');
+	return value;
+}
+
+/** `cleanup --if-above`: docker's disk use as a percentage of its budget, as `guard health` measures it. */
+const diskPercent: DiskPercent = async (docker, context) => {
+	const report = await healthReport(context, docker);
+	const disk = report.measurements.find(measurement => measurement.name === 'disk used by docker');
+	if (disk?.percent === null || disk?.percent === undefined) {
+		throw new HealthUnmeasured(`cannot tell docker's disk use (${report.daemon.problem ?? disk?.note ?? 'no measurement'}); not cleaning on a guess`);
+	}
+	return disk.percent;
+};

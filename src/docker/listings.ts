@@ -5,7 +5,7 @@ import { parseDockerSize } from './sizes.js';
 export class DockerCallFailed extends Error {
 	readonly code = 'DOCKER_CALL_FAILED';
 	constructor(readonly args: readonly string[], readonly detail: string) {
-		super(`docker ${args.slice(0, 3).join(' ')} failed: ${detail}`);
+		super(`docker ${args.slice(0, 2).join(' ')} failed: ${detail}`);
 		this.name = 'DockerCallFailed';
 	}
 }

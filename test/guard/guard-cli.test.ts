@@ -170,8 +170,10 @@ describe('guard audit', () => {
 		const home = join(tempDir(), 'state');
 		const env = isolatedEnv({ SAFE_DOCKER_DOCKER: FAKE_DOCKER, SAFE_DOCKER_HOME: home, SAFE_DOCKER_AUDIT_MAX_BYTES: '10000' });
 		await inBatches(Array.from({ length: 40 }, (_, i) => i), 8, i => runCli(['rm', '-f', `container-${i}-${'x'.repeat(200)}`], { env }));
-		expect(statSync(join(home, 'audit.log')).size).toBeLessThanOrEqual(10_000);
-		expect(statSync(join(home, 'audit.log.1')).size).toBeLessThanOrEqual(10_000);
+		// Approximately capped: a writer that finds another process rotating appends its line and moves on,
+		// so a file may end a few lines (~400 bytes each) past the cap; 40 unrotated lines would be ~16 kB.
+		expect(statSync(join(home, 'audit.log')).size).toBeLessThanOrEqual(10_000 + 3_000);
+		expect(statSync(join(home, 'audit.log.1')).size).toBeLessThanOrEqual(10_000 + 3_000);
 		expect(statSync(join(home, 'audit.log.1')).mode & 0o777).toBe(0o600);
 		const entries = (await runCli(['guard', 'audit', '--json', '--limit', '1000'], { env })).stdout;
 		expect(JSON.parse(entries).length).toBeGreaterThan(10);
