@@ -10,6 +10,7 @@ import { healthCommand, healthReport, type HealthOptions } from '../commands/hea
 import { statsCommand } from '../commands/stats.js';
 import { lockCommand, lockStatusCommand, unlockCommand, type LockCommandOptions } from '../commands/lock.js';
 import { removeCommand } from '../commands/remove.js';
+import { scanCommand } from '../commands/scan-code.js';
 
 export interface GuardContext {
 	readonly env: NodeJS.ProcessEnv;
@@ -45,6 +46,15 @@ export async function runGuard(argv: readonly string[], context: GuardContext): 
 		.passThroughOptions()
 		.action(async (args: string[], options: { json?: boolean }) => {
 			exitCode = await checkCommand(args, options, context);
+		});
+
+	program
+		.command('scan')
+		.description('find forced docker calls in shell scripts, Makefiles, Dockerfiles, CI YAML, package.json scripts, Markdown and argv arrays in code, before they run; exit 1 when found. A comment `safe-docker: allow-force <reason>` on the line (or above) suppresses one finding')
+		.argument('[paths...]', 'files or directories (default: .), directories walked respecting .gitignore')
+		.option('--json', 'print the findings as JSON')
+		.action(async (paths: string[], options: { json?: boolean }) => {
+			exitCode = await scanCommand(paths, options, context);
 		});
 
 	program

@@ -1,0 +1,60 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { scanText } from '../../src/code-scan/scan.js';
+import { ROOT, runCli, isolatedEnv } from '../fixtures/cli.js';
+import { forceCorpus } from '../fixtures/corpus.js';
+
+const TREE = join(ROOT, 'test', 'fixtures', 'scan', 'tree');
+
+describe('guard scan', () => {
+	it('classifies every line of the force corpus as a one-line script: 100 % recall, no false positives', () => {
+		const corpus = forceCorpus();
+		const wrong = corpus.filter(entry => (scanText('x.sh', 'shell', entry.cmd).some(finding => finding.rule.startsWith('force/'))) !== entry.force).map(entry => entry.cmd);
+		expect(wrong).toEqual([]);
+		expect(corpus.filter(entry => entry.force).length).toBeGreaterThan(50);
+	});
+
+	it('finds forced calls in each kind of file, skips what .gitignore hides, honours suppressions with a reason', async () => {
+		const result = await runCli(['guard', 'scan'], { cwd: TREE, env: isolatedEnv() });
+		expect(result.exitCode).toBe(1);
+		expect(result.stdout.trim().split('\n')).toEqual([
+			'.github/workflows/ci.yml:10:11  force/compose rm (-fs)  docker compose rm -s',
+			'.github/workflows/ci.yml:12:14  force/network prune (--force)  docker network prune',
+			'.gitlab-ci.yml:3:7  force/compose rm (-f)  docker compose rm',
+			'.gitlab-ci.yml:5:18  force/image rm (-f)  docker rmi app\\:test',
+			'Dockerfile:3:5  force/volume prune (-f)  docker volume prune',
+			'Dockerfile:4:5  force/image prune (--force)  docker image prune',
+			'Makefile:2:3  force/container rm (-fv)  safe-docker guard remove --volumes SUBST',
+			'package.json:4:15  force/container rm (-f)  safe-docker guard remove db',
+			'README.md:4:3  force/builder prune (-f)  docker builder prune',
+			'scripts/deploy.sh:3:1  force/container rm (-f)  safe-docker guard remove web',
+			'scripts/deploy.sh:5:6  force/system prune (-af)  docker system prune -a',
+			'scripts/deploy.sh:8:1  suppression-without-reason  safe-docker: allow-force <reason>',
+			'scripts/deploy.sh:8:1  force/container rm (-f)  safe-docker guard remove no-reason',
+			'scripts/deploy.sh:10:31  force/container rm (--force)  safe-docker guard remove \\$\\{c\\}',
+			'tool.py:2:18  force/swarm leave (--force)  docker swarm leave',
+			'tool.ts:3:14  force/container rm (-f)  safe-docker guard remove SUBST',
+		]);
+		expect(result.stderr).toBe('safe-docker: 16 findings in 9 files\n');
+	});
+
+	it('--json gives each finding as data', async () => {
+		const result = await runCli(['guard', 'scan', '--json', 'scripts/deploy.sh'], { cwd: TREE, env: isolatedEnv() });
+		expect(JSON.parse(result.stdout)[0]).toEqual({
+			file: 'scripts/deploy.sh', line: 3, column: 1, rule: 'force/container rm (-f)', command: 'container rm', flag: '-f',
+			risk: 'kills a running container with SIGKILL; its work and logs are lost', alternative: 'safe-docker guard remove web', text: 'docker rm -f web',
+		});
+	});
+
+	it('exit 0 when clean, 2 with one line for a path it cannot read', async () => {
+		const clean = await runCli(['guard', 'scan', 'tool.py'], { cwd: join(TREE, '.github'), env: isolatedEnv() });
+		expect(clean.exitCode).toBe(2);
+		expect(clean.stderr).toBe('safe-docker: cannot read tool.py: no such file or directory\n');
+		const none = await runCli(['guard', 'scan', 'Dockerfile'], { cwd: join(ROOT, 'test', 'fixtures', 'scan'), env: isolatedEnv() });
+		expect(none.exitCode).toBe(2);
+		const ok = await runCli(['guard', 'scan', 'clean'], { cwd: join(ROOT, 'test', 'fixtures', 'scan'), env: isolatedEnv() });
+		expect(ok.exitCode).toBe(0);
+		expect(ok.stdout).toBe('');
+		expect(ok.stderr).toBe('safe-docker: 0 findings in 1 file\n');
+	});
+});
