@@ -23,18 +23,21 @@ export interface HealthOptions {
  * 5 daemon unreachable; with --watch, 0 when interrupted.
  */
 export async function healthCommand(options: HealthOptions, context: GuardContext): Promise<number> {
-	const report = await healthReport(context);
 	if (options.watch === undefined) {
+		const report = await healthReport(context);
 		context.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : renderReport(report, isTerminal(context)));
 		return report.exitCode;
 	}
 	const seconds = options.watch === true ? 5 : options.watch;
 	const stop = new AbortController();
 	const interrupt = () => stop.abort();
+	// Before the first measurement: Ctrl-C at any moment ends the watch cleanly.
 	process.once('SIGINT', interrupt);
 	process.once('SIGTERM', interrupt);
 	try {
-		for (let current = report; ; current = await healthReport(context)) {
+		for (;;) {
+			const current = await healthReport(context);
+			if (stop.signal.aborted) return 0;
 			if (options.json) context.stdout.write(`${JSON.stringify(current)}\n`);
 			else if (isTerminal(context)) context.stdout.write(`\u001B[H\u001B[2J${renderReport(current, true)}(every ${seconds} s; Ctrl-C to stop)\n`);
 			else context.stdout.write(`${renderLine(current)}\n`);

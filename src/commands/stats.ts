@@ -37,7 +37,7 @@ export async function statsCommand(options: { json?: boolean; prometheus?: boole
 }
 
 function savedStats(dir: string): StatsSnapshot {
-	let saved: { since?: string; totalCalls?: number; failures?: { failed: number; daemon: number }; waitedCalls?: number; waits?: number[] } = {};
+	let saved: { since?: string; totalCalls?: number; failures?: { failed: number; daemon: number }; waitedCalls?: number; waits?: number[]; breakers?: StatsSnapshot['breakers'] } = {};
 	try {
 		saved = JSON.parse(readFileSync(join(dir, STATS_FILE), 'utf8'));
 	} catch {
@@ -55,7 +55,7 @@ function savedStats(dir: string): StatsSnapshot {
 		waitMs: { p50: at(0.5), p95: at(0.95), max: waits.at(-1) ?? 0 },
 		lanes: { mutate: idle, read: idle, attached: idle },
 		rejections: 0,
-		breakers: {},
+		breakers: saved.breakers ?? {},
 	};
 }
 

@@ -29,7 +29,17 @@ export class Breaker {
 	private lastFailure: string | null = null;
 	private transitions = 0;
 
-	constructor(private readonly settings: BreakerSettings, private readonly now: () => number = Date.now) {}
+	constructor(private readonly settings: BreakerSettings, private readonly now: () => number = Date.now, saved?: BreakerSnapshot) {
+		// A broker that restarts (idle exit, crash) picks up where the last one left off: an open breaker stays open.
+		if (saved) {
+			this.state = saved.state === 'half-open' ? 'open' : saved.state;
+			this.consecutive = saved.consecutiveFailures;
+			this.openedAt = saved.openedAt;
+			this.nextProbeAt = saved.nextProbeAt;
+			this.lastFailure = saved.lastFailure;
+			this.transitions = saved.transitions;
+		}
+	}
 
 	/** Record a finished call. */
 	record(kind: 'ok' | 'failed' | 'daemon', detail?: string): void {

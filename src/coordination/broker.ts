@@ -5,7 +5,7 @@ import Bottleneck from 'bottleneck';
 import type { Config } from '../config/defaults.js';
 import type { Lane } from '../docker-grammar/lanes.js';
 import { pingDaemon } from '../docker/ping.js';
-import { Breaker } from './breaker.js';
+import { Breaker, type BreakerSnapshot } from './breaker.js';
 import { encode, lineReader, type BrokerMessage, type ClientMessage, type ReportedOutcome, type StatsSnapshot } from './protocol.js';
 
 export interface BrokerOptions {
@@ -47,6 +47,8 @@ interface Counters {
 	waitedCalls: number;
 	/** The most recent waits, for percentiles. */
 	waits: number[];
+	/** Breaker state per daemon endpoint, so that it survives restarts. */
+	breakers?: Record<string, BreakerSnapshot>;
 }
 
 /**
@@ -57,12 +59,12 @@ interface Counters {
  */
 export function runBroker(options: BrokerOptions): Promise<void> {
 	const log = options.log ?? (() => undefined);
-	const limiters = Object.fromEntries(LANES.map(lane => [lane, new Bottleneck({ maxConcurrent: options.lanes[lane].maxConcurrent, minTime: options.lanes[lane].minTimeMs })])) as Record<Lane, Bottleneck>;
+	const limiters = Object.fromEntries(LANES.map(lane => [lane, fastYield(new Bottleneck({ maxConcurrent: options.lanes[lane].maxConcurrent, minTime: options.lanes[lane].minTimeMs }))])) as Record<Lane, Bottleneck>;
 	const waiting = Object.fromEntries(LANES.map(lane => [lane, [] as Entry[]])) as Record<Lane, Entry[]>;
 	const running = Object.fromEntries(LANES.map(lane => [lane, new Set<Entry>()])) as Record<Lane, Set<Entry>>;
 	const sockets = new Set<Socket>();
 	const breakers = new Map<string, Breaker>();
-	const breakerOf = (url: string) => breakers.get(url) ?? breakers.set(url, new Breaker(options.breaker)).get(url)!;
+	const breakerOf = (url: string) => breakers.get(url) ?? breakers.set(url, new Breaker(options.breaker, Date.now, counters.breakers?.[url])).get(url)!;
 	const counters = loadCounters(options.stateDir);
 	let accepting = true;
 	const graceUntil = Date.now() + (options.reannounceGraceMs ?? 300);
@@ -72,9 +74,11 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 	const persist = () => {
 		persistTimer ??= setTimeout(() => {
 			persistTimer = undefined;
-			saveCounters(options.stateDir, counters);
+			saveCounters(options.stateDir, withBreakers());
 		}, 200);
 	};
+
+	const withBreakers = (): Counters => ({ ...counters, breakers: { ...counters.breakers, ...Object.fromEntries([...breakers].map(([url, breaker]) => [url, breaker.snapshot()])) } });
 
 	const snapshot = (): StatsSnapshot => {
 		const sorted = [...counters.waits].sort((a, b) => a - b);
@@ -88,7 +92,7 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 			waitMs: { p50: at(0.5), p95: at(0.95), max: sorted.at(-1) ?? 0 },
 			lanes: Object.fromEntries(LANES.map(lane => [lane, { running: running[lane].size, queued: waiting[lane].length }])) as StatsSnapshot['lanes'],
 			rejections: 0,
-			breakers: Object.fromEntries([...breakers].map(([url, breaker]) => [url, breaker.snapshot()])),
+			breakers: withBreakers().breakers ?? {},
 		};
 	};
 
@@ -109,7 +113,7 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 		server.close();
 		rmSync(options.socketPath, { force: true });
 		if (persistTimer) clearTimeout(persistTimer);
-		saveCounters(options.stateDir, counters);
+		saveCounters(options.stateDir, withBreakers());
 		for (const socket of sockets) socket.destroy();
 		await Promise.all(LANES.map(lane => limiters[lane].stop({ dropWaitingJobs: true }).catch(() => undefined)));
 		done();
@@ -190,6 +194,7 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 						// The one half-open probe across all processes: our own ping, then the call goes on or fails fast.
 						void pingDaemon(message.endpoint, options.probeTimeoutMs).then(result => {
 							breaker.record(result.ok ? 'ok' : 'daemon', result.ok ? undefined : result.detail);
+							persist();
 							log(`probe of ${endpointUrl}: ${result.ok ? 'ok, breaker closed' : `${result.detail}, breaker open`}`);
 							if (!result.ok) send({ type: 'open', endpoint: endpointUrl!, breaker: breaker.snapshot() });
 							else queue(message);
@@ -247,6 +252,18 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 		touch();
 	});
 	return finished;
+}
+
+/**
+ * Bottleneck's local store yields to the event loop with `setTimeout(0)` on every operation, and Node clamps
+ * that to 1 ms: three or four of them on every grant, paid by every docker call. `setImmediate` yields just
+ * the same without the clamp. (LocalDatastore.yieldLoop, bottleneck 2.19.5: the package is unmaintained,
+ * so this internal will not move.)
+ */
+function fastYield(limiter: Bottleneck): Bottleneck {
+	const store = (limiter as unknown as { _store?: { yieldLoop?: unknown } })._store;
+	if (store && typeof store.yieldLoop === 'function') store.yieldLoop = () => new Promise(resolve => setImmediate(resolve));
+	return limiter;
 }
 
 function emptyCounters(): Counters {

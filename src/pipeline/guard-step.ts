@@ -1,10 +1,8 @@
-import { quote } from 'shell-quote';
+import { loadShellQuote } from '../system/shell-quote.js';
 import type { AuditDecision } from '../audit/audit-log.js';
-import { redactArgv } from '../audit/redact.js';
 import { ensureStateDir } from '../config/paths.js';
-import { dockerClient, type DockerClient } from '../docker/client.js';
+import type { DockerClient } from '../docker/client.js';
 import { GuardRejection } from '../errors.js';
-import { describeOutcome, removeGracefully } from '../guard/graceful-remove.js';
 import { ESCAPE_HATCH, judge, type Verdict } from '../guard/judge.js';
 import type { Call, Outcome, Step } from './types.js';
 
@@ -33,9 +31,9 @@ export function guardStep(options: GuardStepOptions): Step {
 		async handle(call: Call, next: (call: Call) => Promise<Outcome>): Promise<Outcome> {
 			const verdict = judge(call.parsed, call.config.force, call.env);
 			if (verdict.decision === 'allow') return next(call);
+			// Loaded only for forced calls: none of this is start-up cost for every `docker ps`.
+			const [{ appendAudit }, { redactArgv }, { quote }] = await Promise.all([import('../audit/audit-log.js'), import('../audit/redact.js'), loadShellQuote()]);
 			const shown = quote(['docker', ...call.argv]);
-			// Loaded only for forced calls: the audit log's rotation lock is not start-up cost for every `docker ps`.
-			const { appendAudit } = await import('../audit/audit-log.js');
 			const audit = (decision: AuditDecision, exitCode: number) =>
 				appendAudit(ensureStateDir(stateDir), {
 					cwd,
@@ -61,7 +59,8 @@ export function guardStep(options: GuardStepOptions): Step {
 			// Everything below changes the engine with force semantics: no audit entry, no run.
 			ensureStateDir(stateDir);
 			if (verdict.decision === 'rewrite') {
-				const outcome = await rewriteAsGracefulRemove(call, verdict, options.docker ?? dockerClient(call.docker, call.env), now);
+				const docker = options.docker ?? (await import('../docker/client.js')).dockerClient(call.docker, call.env);
+				const outcome = await rewriteAsGracefulRemove(call, verdict, shown, docker, now);
 				audit('rewritten', outcome.exitCode);
 				return outcome;
 			}
@@ -83,11 +82,12 @@ export function guardStep(options: GuardStepOptions): Step {
 	};
 
 	/** `rm -f a b` → for each container: graceful stop, rm without force; printed the way docker rm prints. */
-	async function rewriteAsGracefulRemove(call: Call, verdict: ForceVerdict, docker: DockerClient, clock: () => number): Promise<Outcome> {
+	async function rewriteAsGracefulRemove(call: Call, verdict: ForceVerdict, shown: string, docker: DockerClient, clock: () => number): Promise<Outcome> {
+		const { describeOutcome, removeGracefully } = await import('../guard/graceful-remove.js');
 		const started = clock();
 		const volumes = verdict.alternative.includes('--volumes');
 		const names = call.parsed.positionals;
-		stderr.write(`safe-docker: \`${quote(['docker', ...call.argv])}\` rewritten as a graceful stop (SIGTERM, ${call.config.remove.stopTimeoutSeconds} s) and rm (force.policy = rewrite)\n`);
+		stderr.write(`safe-docker: \`${shown}\` rewritten as a graceful stop (SIGTERM, ${call.config.remove.stopTimeoutSeconds} s) and rm (force.policy = rewrite)\n`);
 		const outcomes = await removeGracefully(names, { timeSeconds: call.config.remove.stopTimeoutSeconds, volumes }, docker);
 		let failed = false;
 		for (const outcome of outcomes) {

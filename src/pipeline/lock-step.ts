@@ -1,7 +1,5 @@
-import { quote } from 'shell-quote';
+import { loadShellQuote } from '../system/shell-quote.js';
 import { flagValues } from '../docker-grammar/parse.js';
-import { lockDirectory } from '../lock/directory.js';
-import { withLock } from '../lock/with-lock.js';
 import type { Call, Outcome, Step } from './types.js';
 
 export interface LockStepOptions {
@@ -21,6 +19,8 @@ export function lockStep({ stderr }: LockStepOptions): Step {
 			if (command === undefined || call.parsed.help || !call.config.lock.commands.includes(command)) return next(call);
 			const env = call.config.lock.environment ?? composeProject(call);
 			if (env === undefined) return next(call);
+			// Loaded only for calls that lock: most docker calls never pay for the lock machinery.
+			const [{ withLock }, { lockDirectory }, { quote }] = await Promise.all([import('../lock/with-lock.js'), import('../lock/directory.js'), loadShellQuote()]);
 			return withLock({
 				dir: lockDirectory(call.config, call.env),
 				env,

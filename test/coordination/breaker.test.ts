@@ -39,7 +39,8 @@ const breakerOf = async (env: Record<string, string | undefined>, socket: string
 
 describe('the breaker', () => {
 	it('opens after N consecutive daemon failures, fails fast while open, and one probe closes it when the daemon is back', async () => {
-		const { socket, home, env } = setup();
+		// A recovery period long enough that the fast-fail check below never lands after it on a loaded machine.
+		const { socket, home, env } = setup({ SAFE_DOCKER_BREAKER_RECOVERY_TIMEOUT_MS: '5000' });
 		const failing = { ...env, FAKE_DOCKER_EXIT: '1' };
 		for (let i = 0; i < 3; i++) expect((await runCli(['ps'], { env: failing })).exitCode).toBe(1);
 		expect(await breakerOf(env, socket)).toEqual(expect.objectContaining({ state: 'open', consecutiveFailures: 3 }));
@@ -51,7 +52,7 @@ describe('the breaker', () => {
 		expect(Date.now() - started).toBeLessThan(2000);
 
 		await startDaemon(socket);
-		await sleep(1600);
+		await sleep(5100 - (Date.now() - started));
 		const results = await Promise.all(Array.from({ length: 5 }, () => runCli(['ps'], { env })));
 		// Exactly one probe ran; it closed the breaker; calls that raced it failed fast or went through after it.
 		expect(readFileSync(join(home, 'broker.log'), 'utf8').match(/probe of /g)).toHaveLength(1);
@@ -151,4 +152,14 @@ describe.skipIf(!engine)('the breaker on the real engine', () => {
 		const fast = await runCli(['version'], { env });
 		expect(fast.exitCode).toBe(69);
 	}, 60_000);
+});
+
+describe('breaker state across broker restarts', () => {
+	it('an open breaker stays open when the broker exits and a new one starts', async () => {
+		const { socket, env } = setup({ SAFE_DOCKER_BREAKER_RECOVERY_TIMEOUT_MS: '60000' });
+		for (let i = 0; i < 3; i++) await runCli(['ps'], { env: { ...env, FAKE_DOCKER_EXIT: '1' } });
+		await runCli(['guard', 'broker', 'stop'], { env });
+		expect(await breakerOf(env, socket)).toEqual(expect.objectContaining({ state: 'open' }));
+		expect((await runCli(['ps'], { env })).exitCode).toBe(69);
+	}, 30_000);
 });

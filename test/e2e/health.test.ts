@@ -71,8 +71,10 @@ describe.skipIf(!engine)('guard health on the real engine', () => {
 	});
 
 	it('--watch without a terminal prints one line per interval and stops cleanly', async () => {
-		const child = execa(process.execPath, [join(ROOT, 'bin', 'safe-docker.js'), 'guard', 'health', '--watch', '0.5'], { env: isolatedEnv(budgets), extendEnv: false, reject: false });
-		await new Promise(resolve => setTimeout(resolve, 2200));
+		const child = execa(process.execPath, [join(ROOT, 'bin', 'safe-docker.js'), 'guard', 'health', '--watch', '0.5'], { env: isolatedEnv(budgets), extendEnv: false, reject: false, buffer: true });
+		let printed = '';
+		child.stdout!.on('data', chunk => (printed += String(chunk)));
+		for (let i = 0; i < 300 && printed.split('\n').length < 3; i++) await new Promise(resolve => setTimeout(resolve, 50));
 		child.kill('SIGINT');
 		const result = await child;
 		expect(result.exitCode).toBe(0);
