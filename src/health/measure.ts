@@ -112,10 +112,13 @@ export async function measureHealth(options: MeasureOptions): Promise<HealthRepo
 	await measure('volumes', 'count', 'of health.maxVolumes', async () => ({ value: await count(docker, ['volume', 'ls', '--quiet']), limit: config.health.maxVolumes }));
 
 	const serverVersion = typeof infoJson?.['ServerVersion'] === 'string' ? infoJson['ServerVersion'] : null;
-	const level = worstLevel(measurements.filter(measurement => !measurement.name.startsWith('  ')).map(measurement => measurement.level));
+	// An endpoint we cannot ping (TLS, named pipe) is reachable only when docker info answered, never by assumption.
+	const reachable = ping.ok || info.exitCode === 0;
+	const problem = ping.ok ? undefined : reachable ? ping.detail : `${ping.detail}; docker info failed: ${firstLine(info.stderr) || `exit ${info.exitCode}`}`;
+	const level = worstLevel([...measurements.filter(measurement => !measurement.name.startsWith('  ')).map(measurement => measurement.level), ...(reachable ? [] : ['UNKNOWN' as const])]);
 	return {
 		time,
-		daemon: { endpoint: endpoint.url, reachable: true, latencyMs: ping.ok ? Math.round(ping.latencyMs * 10) / 10 : null, serverVersion, apiVersion: ping.ok ? ping.apiVersion : null, ...(ping.ok ? {} : { problem: ping.detail }) },
+		daemon: { endpoint: endpoint.url, reachable, latencyMs: ping.ok ? Math.round(ping.latencyMs * 10) / 10 : null, serverVersion, apiVersion: ping.ok ? ping.apiVersion : null, ...(problem === undefined ? {} : { problem }) },
 		breaker,
 		measurements,
 		level,

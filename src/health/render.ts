@@ -1,5 +1,6 @@
 import { Chalk } from 'chalk';
 import { formatBytes } from '../docker/sizes.js';
+import { useColour } from './colour.js';
 import type { Level } from './levels.js';
 import type { HealthReport, Measurement } from './measure.js';
 
@@ -7,15 +8,18 @@ const COLOURS: Readonly<Record<Level | 'UNREACHABLE', 'green' | 'yellow' | 'red'
 	SAFE: 'green', WARNING: 'yellow', CRITICAL: 'red', EMERGENCY: 'magenta', UNKNOWN: 'gray', UNREACHABLE: 'red',
 };
 
-/** The report as a compact table; colours only when `colour` (a terminal; chalk honours NO_COLOR/FORCE_COLOR). */
-export function renderReport(report: HealthReport, colour: boolean): string {
-	const chalk = new Chalk({ level: colour ? 1 : 0 });
+/**
+ * The report as a compact table, levels coloured when `terminal` (or as FORCE_COLOR / NO_COLOR in `env` say).
+ */
+export function renderReport(report: HealthReport, terminal: boolean, env: Readonly<Record<string, string | undefined>> = process.env): string {
+	const chalk = new Chalk({ level: useColour({ isTTY: terminal }, env) ? 1 : 0 });
 	const paint = (level: Level | 'UNREACHABLE') => chalk[COLOURS[level]](level);
 	const { daemon } = report;
 	const breaker = report.breaker ? `breaker ${report.breaker.state}${report.breaker.nextProbeAt ? `, next probe ${new Date(report.breaker.nextProbeAt).toISOString()}` : ''}` : 'breaker: no broker running';
-	const head = daemon.reachable
-		? `daemon  reachable at ${daemon.endpoint}, ping ${daemon.latencyMs ?? '?'} ms, server ${daemon.serverVersion ?? '?'}${daemon.apiVersion ? ` (API ${daemon.apiVersion})` : ''}; ${breaker}`
-		: `daemon  ${paint('UNREACHABLE')} at ${daemon.endpoint}: ${daemon.problem}; ${breaker}`;
+	const ping = daemon.latencyMs === null ? `not pinged (${daemon.problem ?? 'no answer'})` : `ping ${daemon.latencyMs} ms`;
+	const head = report.level === 'UNREACHABLE' || !daemon.reachable
+		? `daemon  ${paint(report.level === 'UNREACHABLE' ? 'UNREACHABLE' : 'UNKNOWN')} at ${daemon.endpoint}: ${daemon.problem}; ${breaker}`
+		: `daemon  reachable at ${daemon.endpoint}, ${ping}, server ${daemon.serverVersion ?? '?'}${daemon.apiVersion ? ` (API ${daemon.apiVersion})` : ''}; ${breaker}`;
 	const rows = report.measurements.map(measurement => [
 		measurement.name,
 		show(measurement, measurement.value),
@@ -32,7 +36,8 @@ export function renderReport(report: HealthReport, colour: boolean): string {
 /** One line per interval for `--watch` without a terminal. */
 export function renderLine(report: HealthReport): string {
 	const parts = report.measurements.filter(measurement => !measurement.name.startsWith('  ')).map(measurement => `${measurement.name.split(' ')[0]}=${measurement.percent === null ? measurement.level : `${measurement.percent.toFixed(1)}%`}`);
-	return `${report.time} ${report.level} ${report.daemon.reachable ? `ping=${report.daemon.latencyMs}ms` : 'unreachable'} ${parts.join(' ')}`.trimEnd();
+	const daemon = report.level === 'UNREACHABLE' ? 'unreachable' : report.daemon.latencyMs === null ? 'ping=n/a' : `ping=${report.daemon.latencyMs}ms`;
+	return `${report.time} ${report.level} ${daemon} ${parts.join(' ')}`.trimEnd();
 }
 
 function show(measurement: Measurement, value: number | null): string {
