@@ -8,6 +8,7 @@ import { isolatedEnv, ROOT, runCli, tempDir } from '../fixtures/cli.js';
 import { requireEngine } from '../fixtures/engine.js';
 
 const engine = await requireEngine();
+const hasScript = (await execa('sh', ['-c', 'command -v script'], { reject: false })).exitCode === 0;
 const volume = `sd-health-${randomUUID().slice(0, 8)}`;
 const servers: Server[] = [];
 const budgets = { SAFE_DOCKER_HEALTH_DISK_BUDGET_BYTES: '1000000000000000', SAFE_DOCKER_HEALTH_MAX_CONTAINERS: '1000000', SAFE_DOCKER_HEALTH_MAX_NETWORKS: '100000', SAFE_DOCKER_HEALTH_MAX_VOLUMES: '1000000' };
@@ -32,10 +33,11 @@ describe('guard health without a daemon', () => {
 		servers.push(server);
 		await new Promise<void>(resolve => server.listen(socket, resolve));
 		const started = Date.now();
-		const result = await runCli(['health', '--json'], { env: isolatedEnv({ DOCKER_HOST: `unix://${socket}`, SAFE_DOCKER_HEALTH_PING_TIMEOUT_MS: '700' }) });
+		const result = await runCli(['health', '--json'], { env: isolatedEnv({ DOCKER_HOST: `unix://${socket}`, SAFE_DOCKER_HEALTH_PING_TIMEOUT_MS: '1000' }) });
 		expect(result.exitCode).toBe(5);
-		expect(JSON.parse(result.stdout).daemon.problem).toBe(`no answer from unix://${socket} within 700 ms`);
-		expect(Date.now() - started).toBeLessThan(2 * 700 + 1500);
+		expect(JSON.parse(result.stdout).daemon.problem).toBe(`no answer from unix://${socket} within 1000 ms`);
+		// Node's start-up included: under two ping deadlines.
+		expect(Date.now() - started).toBeLessThan(2 * 1000);
 	});
 });
 
@@ -81,6 +83,23 @@ describe.skipIf(!engine)('guard health on the real engine', () => {
 		const lines = String(result.stdout).trim().split('\n');
 		expect(lines.length).toBeGreaterThanOrEqual(2);
 		for (const line of lines) expect(line).toMatch(/^\S+Z (SAFE|WARNING|CRITICAL|EMERGENCY|UNKNOWN) ping=[\d.]+ms disk=/);
+	});
+
+	it.skipIf(!hasScript)('--watch on a terminal redraws in place, coloured, and Ctrl-C ends it with 0', async () => {
+		// script(1) gives the CLI a pseudo-terminal; SIGINT reaches it as a Ctrl-C would.
+		const command = `${process.execPath} ${join(ROOT, 'bin', 'safe-docker.js')} guard health --watch 0.5`;
+		const child = execa('script', ['-qfec', command, '/dev/null'], { env: isolatedEnv(budgets), extendEnv: false, reject: false });
+		let printed = '';
+		child.stdout!.on('data', chunk => (printed += String(chunk)));
+		for (let i = 0; i < 300 && printed.split('\u001B[H\u001B[2J').length < 3; i++) await new Promise(resolve => setTimeout(resolve, 50));
+		const started = Date.now();
+		child.kill('SIGINT');
+		const result = await child;
+		expect(Date.now() - started).toBeLessThan(3000);
+		expect(result.exitCode).toBe(0);
+		const frames = printed.split('\u001B[H\u001B[2J').slice(1);
+		expect(frames.length).toBeGreaterThanOrEqual(2);
+		expect(frames[0]).toMatch(/^daemon {2}reachable at .*\r?\n[\s\S]*overall \u001B\[\d+m(SAFE|WARNING|CRITICAL|EMERGENCY|UNKNOWN)\u001B\[39m\r?\n\(every 0\.5 s; Ctrl-C to stop\)/);
 	});
 
 	it('cleanup --if-above runs only at or above the disk threshold', async () => {

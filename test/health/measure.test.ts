@@ -1,6 +1,7 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULTS } from '../../src/config/defaults.js';
-import type { DockerClient } from '../../src/docker/client.js';
+import { dockerClient, type DockerClient } from '../../src/docker/client.js';
 import { HEALTH_EXIT, levelOf, worstLevel } from '../../src/health/levels.js';
 import { measureHealth } from '../../src/health/measure.js';
 
@@ -79,5 +80,27 @@ describe('measureHealth', () => {
 		expect(report).toEqual(expect.objectContaining({ level: 'UNREACHABLE', exitCode: 5, measurements: [] }));
 		expect(report.daemon.problem).toBe('no answer from unix:///var/run/docker.sock within 3000 ms');
 		expect(calls).toEqual([]);
+	});
+
+	it('an endpoint it cannot ping is reachable only when docker info answers, with the reason shown', async () => {
+		const tls = { kind: 'tcp', host: 'ci-docker', port: 2376, tls: true, url: 'tcp://ci-docker:2376' } as const;
+		const cannot = async () => ({ ok: false as const, reason: 'unknown' as const, detail: 'cannot ping tcp://ci-docker:2376 (TLS and named pipes are not supported yet)' });
+		const answered = await measureHealth({ config: { ...DEFAULTS, health: { ...DEFAULTS.health, diskBudgetBytes: 1e12 } }, endpoint: tls, docker: docker(healthy), ping: cannot, statfs });
+		expect(answered.daemon).toEqual(expect.objectContaining({ reachable: true, latencyMs: null, serverVersion: '27.0.1', problem: expect.stringContaining('cannot ping') }));
+		expect(answered.level).toBe('SAFE');
+		const silent = await measureHealth({ config: DEFAULTS, endpoint: tls, docker: docker({}), ping: cannot, statfs });
+		expect(silent.daemon).toEqual(expect.objectContaining({ reachable: false, problem: expect.stringMatching(/cannot ping .*; docker info failed: Error response from daemon/) }));
+		expect(silent.level).toBe('UNKNOWN');
+		expect(silent.exitCode).toBe(2);
+	});
+
+	it('a docker CLI that hangs (a wedged daemon) is killed at its deadline and read as UNKNOWN', async () => {
+		const wedged = dockerClient(join(import.meta.dirname, '..', 'fixtures', 'health', 'docker-wedged'), process.env, 200);
+		const started = performance.now();
+		const report = await measureHealth({ config: DEFAULTS, endpoint, docker: wedged, ping: up, statfs });
+		expect(performance.now() - started).toBeLessThan(5000);
+		expect(report.measurements.map(measurement => measurement.level)).toEqual(['UNKNOWN', 'UNKNOWN', 'UNKNOWN', 'UNKNOWN', 'UNKNOWN', 'UNKNOWN']);
+		expect(report.measurements.find(measurement => measurement.name === 'containers')!.note).toBe('docker container ls failed: docker container ls did not finish within 200 ms');
+		expect(report.exitCode).toBe(2);
 	});
 });
