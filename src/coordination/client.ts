@@ -4,7 +4,7 @@ import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import type { Config } from '../config/defaults.js';
+import type { BrokerOptions } from './broker.js';
 import { loadProperLockfile } from '../system/proper-lockfile.js';
 import { brokerSocketPath } from './paths.js';
 import { encode, lineReader, type BrokerMessage, type ClientMessage } from './protocol.js';
@@ -18,16 +18,11 @@ export class BrokerUnavailable extends Error {
 	}
 }
 
-export interface BrokerSettings {
-	readonly stateDir: string;
-	readonly version: string;
-	readonly lanes: Config['lanes'];
-	readonly breaker: Config['breaker'];
-	readonly probeTimeoutMs: number;
-	readonly idleTimeoutMs: number;
+/** What a client passes to a broker it starts (the first client's settings hold until the broker restarts). */
+export type BrokerSettings = Pick<BrokerOptions, 'stateDir' | 'version' | 'lanes' | 'breaker' | 'probeTimeoutMs' | 'idleTimeoutMs'> & {
 	/** How long to wait for a freshly started broker to listen. */
 	readonly startTimeoutMs?: number;
-}
+};
 
 /** An open connection to the broker. */
 export interface BrokerConnection {
