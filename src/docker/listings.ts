@@ -1,13 +1,33 @@
+import { SafeDockerError } from '../errors.js';
 import type { DockerClient } from './client.js';
 import { parseDockerSize } from './sizes.js';
 
 /** A docker call whose output safe-docker needed failed. */
-export class DockerCallFailed extends Error {
+export class DockerCallFailed extends SafeDockerError {
 	readonly code = 'DOCKER_CALL_FAILED';
+	readonly exitCode = 1; // as docker's own failures
+
 	constructor(readonly args: readonly string[], readonly detail: string) {
 		super(`docker ${args.slice(0, 2).join(' ')} failed: ${detail}`);
 		this.name = 'DockerCallFailed';
 	}
+}
+
+/**
+ * `docker <kind> inspect` of what a listing returned. Something removed in between (by another process)
+ * makes the batch fail with "No such …": then each is inspected alone and the missing ones are skipped.
+ */
+async function inspectAll(docker: DockerClient, kind: string, ids: readonly string[], extra: readonly string[] = []): Promise<Array<Record<string, any>>> {
+	const batch = await docker([kind, 'inspect', ...extra, ...ids]);
+	if (batch.exitCode === 0) return JSON.parse(batch.stdout) as Array<Record<string, any>>;
+	if (!/no such/i.test(batch.stderr)) throw new DockerCallFailed([kind, 'inspect'], batch.stderr.trim().split('\n')[0] ?? `exit code ${batch.exitCode}`);
+	const found: Array<Record<string, any>> = [];
+	for (const id of ids) {
+		const one = await docker([kind, 'inspect', ...extra, id]);
+		if (one.exitCode === 0) found.push(...(JSON.parse(one.stdout) as Array<Record<string, any>>));
+		else if (!/no such/i.test(one.stderr)) throw new DockerCallFailed([kind, 'inspect'], one.stderr.trim().split('\n')[0] ?? `exit code ${one.exitCode}`);
+	}
+	return found;
 }
 
 async function call(docker: DockerClient, args: readonly string[]): Promise<string> {
@@ -36,7 +56,7 @@ export interface ContainerInfo {
 export async function listContainers(docker: DockerClient): Promise<ContainerInfo[]> {
 	const all = ids(await call(docker, ['container', 'ls', '--all', '--quiet', '--no-trunc']));
 	if (all.length === 0) return [];
-	const raw = JSON.parse(await call(docker, ['container', 'inspect', '--size', ...all])) as Array<Record<string, any>>;
+	const raw = await inspectAll(docker, 'container', all, ['--size']);
 	return raw.map(container => {
 		const finished = Date.parse(container['State']?.['FinishedAt'] ?? '');
 		const created = Date.parse(container['Created'] ?? '');
@@ -67,7 +87,7 @@ export interface ImageInfo {
 export async function listImages(docker: DockerClient): Promise<ImageInfo[]> {
 	const all = [...new Set(ids(await call(docker, ['image', 'ls', '--all', '--quiet', '--no-trunc'])))];
 	if (all.length === 0) return [];
-	const raw = JSON.parse(await call(docker, ['image', 'inspect', ...all])) as Array<Record<string, any>>;
+	const raw = await inspectAll(docker, 'image', all);
 	const danglingIds = new Set(ids(await call(docker, ['image', 'ls', '--quiet', '--no-trunc', '--filter', 'dangling=true'])));
 	return raw.map(image => {
 		const tagged = Date.parse(image['Metadata']?.['LastTagTime'] ?? '');
@@ -93,7 +113,7 @@ export interface NetworkInfo {
 export async function listNetworks(docker: DockerClient): Promise<NetworkInfo[]> {
 	const all = ids(await call(docker, ['network', 'ls', '--quiet', '--no-trunc']));
 	if (all.length === 0) return [];
-	const raw = JSON.parse(await call(docker, ['network', 'inspect', ...all])) as Array<Record<string, any>>;
+	const raw = await inspectAll(docker, 'network', all);
 	return raw.map(network => ({
 		id: network['Id'],
 		name: network['Name'],
@@ -115,7 +135,7 @@ export async function listVolumes(docker: DockerClient): Promise<VolumeInfo[]> {
 	const all = ids(await call(docker, ['volume', 'ls', '--quiet']));
 	if (all.length === 0) return [];
 	const unused = new Set(ids(await call(docker, ['volume', 'ls', '--quiet', '--filter', 'dangling=true'])));
-	const raw = JSON.parse(await call(docker, ['volume', 'inspect', ...all])) as Array<Record<string, any>>;
+	const raw = await inspectAll(docker, 'volume', all);
 	return raw.map(volume => {
 		const volumeLabels = labels(volume['Labels']);
 		return {

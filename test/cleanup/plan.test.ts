@@ -100,3 +100,17 @@ describe('buildPlan', () => {
 		expect(plan.spared).toEqual([]);
 	});
 });
+
+describe('listings', () => {
+	it('skip what another process removed between the listing and the inspect', async () => {
+		const { listContainers } = await import('../../src/docker/listings.js');
+		const inspect = (id: string) => ({ Id: id, Name: `/${id}`, State: { Status: 'exited', FinishedAt: '2026-11-20T00:00:00Z' }, Created: '2026-11-19T00:00:00Z', Image: 'sha256:x', Config: { Labels: {} }, SizeRw: 1, NetworkSettings: { Networks: {} } });
+		const docker = async (args: readonly string[]) => {
+			if (args[1] === 'ls') return { exitCode: 0, stdout: 'a\ngone\nb\n', stderr: '' };
+			const ids = args.filter(arg => ['a', 'gone', 'b'].includes(arg));
+			if (ids.includes('gone')) return { exitCode: 1, stdout: '', stderr: 'Error: No such object: gone' };
+			return { exitCode: 0, stdout: JSON.stringify(ids.map(inspect)), stderr: '' };
+		};
+		expect((await listContainers(docker)).map(container => container.id)).toEqual(['a', 'b']);
+	});
+});
