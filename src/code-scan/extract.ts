@@ -28,11 +28,7 @@ export function callsInFile(kind: FileKind, text: string): FoundCall[] {
 		case 'shell':
 			return dockerCallsInShell(text);
 		case 'makefile':
-			// Recipe lines start with a tab; make's @, - and + prefixes are not part of the command.
-			return text.split('\n').flatMap((line, index) => {
-				const match = /^\t[@+-]*/.exec(line);
-				return match ? shifted(dockerCallsInShell(line.slice(match[0].length).replace(/\$\$/g, '$')), index + 1, match[0].length + 1) : [];
-			});
+			return makefileCalls(text);
 		case 'dockerfile':
 			return dockerfileCalls(text);
 		case 'yaml':
@@ -46,6 +42,30 @@ export function callsInFile(kind: FileKind, text: string): FoundCall[] {
 	}
 }
 
+/**
+ * Recipe lines start with a tab; make's @, - and + prefixes are not part of the command, `$$` is a `$`, and
+ * a recipe line ending in `\` goes on on the next one (scanned together, positions kept per line).
+ */
+function makefileCalls(text: string): FoundCall[] {
+	const lines = text.split('\n');
+	const calls: FoundCall[] = [];
+	for (let i = 0; i < lines.length; i++) {
+		if (!lines[i]!.startsWith('\t')) continue;
+		const start = i;
+		const prefixes: number[] = [];
+		const body: string[] = [];
+		for (let continued = true; continued && i < lines.length; i++) {
+			const prefix = (body.length === 0 ? /^\t[@+-]*/ : /^\t?/).exec(lines[i]!)![0].length;
+			prefixes.push(prefix);
+			body.push(lines[i]!.slice(prefix).replace(/\$\$/g, '$'));
+			continued = /\\\s*$/.test(lines[i]!);
+		}
+		i--;
+		for (const call of dockerCallsInShell(body.join('\n'))) calls.push({ ...call, line: start + call.line, column: call.column + prefixes[call.line - 1]! });
+	}
+	return calls;
+}
+
 function dockerfileCalls(text: string): FoundCall[] {
 	const calls: FoundCall[] = [];
 	const lines = text.split('\n');
@@ -54,6 +74,15 @@ function dockerfileCalls(text: string): FoundCall[] {
 		if (!match) continue;
 		let body = lines[i]!.slice(match[0].length);
 		const start = i;
+		const heredoc = /^<<-?\s*["']?(\w+)["']?/.exec(body);
+		if (heredoc) {
+			// RUN <<EOF … EOF: the lines in between are the script.
+			const first = i + 1;
+			while (i + 1 < lines.length && lines[i + 1]!.trim() !== heredoc[1]) i++;
+			calls.push(...shifted(dockerCallsInShell(lines.slice(first, i + 1).join('\n')), first + 1, 1));
+			i++;
+			continue;
+		}
 		while (/\\\s*$/.test(lines[i]!) && i + 1 < lines.length) body += `\n${lines[++i]}`;
 		const exec = /^\[.*\]\s*$/s.exec(body.trim()) ? safeArray(body.trim()) : undefined;
 		if (exec) {
@@ -80,7 +109,12 @@ function yamlCalls(text: string): FoundCall[] {
 			} else if (isScalar(node) && underShellKey && typeof node.value === 'string' && node.range) {
 				const block = node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED';
 				const source = text.slice(node.range[0], node.range[1]);
-				if (block) {
+				if (node.type === 'BLOCK_FOLDED') {
+					// `>` folds lines into one: scanned as YAML reads it, reported at its first content line.
+					const start = lineCounter.linePos(node.range[0]).line + 1;
+					const indent = /\n([ \t]*)/.exec(source)?.[1]?.length ?? 0;
+					calls.push(...dockerCallsInShell(node.value).map(call => ({ ...call, line: start + call.line - 1, column: call.line === 1 ? call.column + indent : call.column })));
+				} else if (block) {
 					// The content starts on the line after the `|` / `>` indicator; keep the file's own lines.
 					const start = lineCounter.linePos(node.range[0]).line + 1;
 					const content = source.slice(source.indexOf('\n') + 1);
@@ -115,11 +149,16 @@ function packageJsonCalls(text: string): FoundCall[] {
 		return [];
 	}
 	const lines = text.split('\n');
+	// Keys are looked up after "scripts", so that a "name": "clean" elsewhere is not taken for a script.
+	const scriptsLine = Math.max(0, lines.findIndex(line => /"scripts"\s*:/.test(line)));
 	return Object.entries(scripts).flatMap(([name, script]) => {
 		if (typeof script !== 'string') return [];
-		const index = lines.findIndex(line => line.includes(JSON.stringify(name)) && line.includes(':'));
-		const column = index === -1 ? 1 : lines[index]!.indexOf(':', lines[index]!.indexOf(JSON.stringify(name))) + 3;
-		return shifted(dockerCallsInShell(script), index + 1 || 1, column + 1);
+		const key = new RegExp(`${JSON.stringify(name).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*:\\s*"`);
+		const index = lines.findIndex((line, i) => i >= scriptsLine && key.test(line));
+		if (index === -1) return dockerCallsInShell(script).map(call => ({ ...call, line: scriptsLine + 1, column: 1 }));
+		const valueStart = key.exec(lines[index]!)!.index + key.exec(lines[index]!)![0].length;
+		// Columns in the file count the JSON escapes (\" and \\) before the call.
+		return dockerCallsInShell(script).map(call => ({ ...call, line: index + 1, column: valueStart + JSON.stringify(script.slice(0, call.column - 1)).length - 2 + 1 }));
 	});
 }
 
@@ -164,10 +203,14 @@ function codeCalls(text: string): FoundCall[] {
 
 /** String literals of an array's elements; anything else is the word SUBST. */
 function elements(list: string): string[] {
-	return list.split(',').map(item => item.trim()).filter(Boolean).map(item => {
-		const literal = /^(['"`])(.*)\1$/s.exec(item);
-		return literal && !(literal[1] === '`' && literal[2]!.includes('${')) ? literal[2]! : 'SUBST';
-	});
+	const items: string[] = [];
+	// A string literal (commas inside it included), or anything else up to the next comma.
+	for (const match of list.matchAll(/\s*(?:(['"`])((?:\\.|(?!\1)[^\\])*)\1|([^,]+?))\s*(?:,|$)/gs)) {
+		if (match[0].trim() === '') continue;
+		const [, quote, literal] = match;
+		items.push(quote !== undefined && !(quote === '`' && literal!.includes('${')) ? literal! : 'SUBST');
+	}
+	return items;
 }
 
 function safeArray(text: string): string[] | undefined {

@@ -58,3 +58,29 @@ describe('guard scan', () => {
 		expect(ok.stderr).toBe('safe-docker: 0 findings in 1 file\n');
 	});
 });
+
+describe('multi-line and quoted forms', () => {
+	const found = (kind: Parameters<typeof scanText>[1], text: string) =>
+		scanText('f', kind, text).map(finding => `${finding.line}:${finding.column} ${finding.rule}`);
+
+	it('a Makefile recipe continued over lines', () => {
+		expect(found('makefile', 'clean:\n\t@docker rm \\\n\t  -f web\n\techo done\n')).toEqual(['2:3 force/container rm (-f)']);
+	});
+
+	it('a Dockerfile RUN heredoc', () => {
+		expect(found('dockerfile', 'FROM alpine\nRUN <<EOF\nset -e\ndocker rm -f web\nEOF\nRUN echo docker rm -f x\n')).toEqual(['4:1 force/container rm (-f)']);
+	});
+
+	it('a YAML folded block scalar, read as YAML folds it', () => {
+		expect(found('yaml', 'steps:\n  - run: >\n      docker rm\n      -f web\n')).toEqual(['3:7 force/container rm (-f)']);
+	});
+
+	it('commas inside string literals of an argv array', () => {
+		expect(found('code', "spawn('docker', ['compose', '-f', 'a,b.yml', 'rm', '-f']);\n")).toEqual(['1:8 force/compose rm (-f)']);
+	});
+
+	it('package.json scripts at their own line, escapes counted in the column', () => {
+		const text = '{\n  "name": "clean",\n  "scripts": {\n    "clean": "echo \\"x\\" && docker rm -f db"\n  }\n}\n';
+		expect(found('package-json', text)).toEqual(['4:29 force/container rm (-f)']);
+	});
+});
