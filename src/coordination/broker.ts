@@ -62,6 +62,13 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 	const limiters = Object.fromEntries(LANES.map(lane => [lane, fastYield(new Bottleneck({ maxConcurrent: options.lanes[lane].maxConcurrent, minTime: options.lanes[lane].minTimeMs }))])) as Record<Lane, Bottleneck>;
 	const waiting = Object.fromEntries(LANES.map(lane => [lane, [] as Entry[]])) as Record<Lane, Entry[]>;
 	const running = Object.fromEntries(LANES.map(lane => [lane, new Set<Entry>()])) as Record<Lane, Set<Entry>>;
+	// Bottleneck spaces its own reservations minTime apart; a job run late by event-loop lag can then start
+	// closer than minTime to the next one. This floor keeps the spacing true on the wall clock as well.
+	const lastGrantAt = Object.fromEntries(LANES.map(lane => [lane, -Infinity])) as Record<Lane, number>;
+	const spaced = (lane: Lane) => {
+		const remaining = lastGrantAt[lane] + options.lanes[lane].minTimeMs - Date.now();
+		return remaining > 0 ? new Promise<void>(resolve => setTimeout(resolve, remaining)) : Promise.resolve();
+	};
 	const sockets = new Set<Socket>();
 	const breakers = new Map<string, Breaker>();
 	const breakerOf = (url: string) => breakers.get(url) ?? breakers.set(url, new Breaker(options.breaker, Date.now, counters.breakers?.[url])).get(url)!;
@@ -152,7 +159,7 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 			if (options.trace) log(`queued ${current.lane} ${current.label}${message.reannounce ? ' (re-announced)' : ''}`);
 			send({ type: 'queued', lane: current.lane, running: [...running[current.lane]].map(other => other.label), ahead: waiting[current.lane].slice(0, -1).map(other => other.label) });
 			const wait = message.reannounce ? 0 : Math.max(0, graceUntil - Date.now());
-			const schedule = () => void limiters[current.lane].schedule({ priority: message.reannounce ? 0 : 5 }, () => new Promise<void>(resolve => {
+			const schedule = () => void limiters[current.lane].schedule({ priority: message.reannounce ? 0 : 5 }, () => (message.reannounce ? Promise.resolve() : spaced(current.lane)).then(() => new Promise<void>(resolve => {
 				const index = waiting[current.lane].indexOf(current);
 				if (index === -1) return resolve(); // gone while queued
 				waiting[current.lane].splice(index, 1);
@@ -164,9 +171,10 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 					touch();
 				};
 				if (current.lane === 'attached') lease = setTimeout(() => current.finish?.(), options.lanes.attached.leaseMs);
+				lastGrantAt[current.lane] = Date.now();
 				if (options.trace) log(`granted ${current.lane} ${current.label}`);
-				send({ type: 'granted', waitedMs: Date.now() - current.queuedAt });
-			})).catch(() => undefined);
+				send({ type: 'granted', waitedMs: lastGrantAt[current.lane] - current.queuedAt });
+			}))).catch(() => undefined);
 			if (wait === 0) schedule();
 			else setTimeout(schedule, wait);
 		};

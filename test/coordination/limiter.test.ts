@@ -72,8 +72,9 @@ describe('cross-process limits', () => {
 		// Start-to-start spacing as the broker grants it (docker's own start adds the client's spawn jitter).
 		const granted = readFileSync(join(home, 'broker.log'), 'utf8').split('\n').filter(line => line.includes('granted mutate')).map(line => Date.parse(line.slice(0, 24)));
 		const gaps = granted.slice(1).map((at, i) => at - granted[i]!);
-		// The log's own timestamps add a few ms of event-loop noise to Bottleneck's exact spacing.
-		expect(Math.min(...gaps)).toBeGreaterThanOrEqual(500 - 15);
+		// The broker keeps the spacing on the wall clock; the log line is written right after the grant's own
+		// timestamp, so only a millisecond or two of write time can separate them.
+		expect(Math.min(...gaps)).toBeGreaterThanOrEqual(500 - 3);
 		// FIFO within the lane: served in the order the broker received them (roughly the launch order).
 		const trace = readFileSync(join(home, 'broker.log'), 'utf8').split('\n');
 		const order = (what: string) => trace.filter(line => line.includes(`${what} mutate docker run -d`)).map(line => line.slice(line.lastIndexOf(' ') + 1));

@@ -1,0 +1,70 @@
+// The broker in this process, so the test can stall its event loop the way a busy machine does.
+import { connect, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULTS } from '../../src/config/defaults.js';
+import { runBroker } from '../../src/coordination/broker.js';
+import { encode, lineReader, type BrokerMessage } from '../../src/coordination/protocol.js';
+import { tempDir } from '../fixtures/cli.js';
+
+const sockets: Socket[] = [];
+afterEach(() => {
+	for (const socket of sockets.splice(0)) socket.destroy();
+});
+
+function startBroker(minTimeMs: number) {
+	const dir = tempDir();
+	const socketPath = join(dir, 'broker.sock');
+	const stopped = runBroker({
+		socketPath,
+		stateDir: dir,
+		version: 'test',
+		lanes: { ...DEFAULTS.lanes, mutate: { ...DEFAULTS.lanes.mutate, maxConcurrent: 5, minTimeMs } },
+		breaker: DEFAULTS.breaker,
+		probeTimeoutMs: 500,
+		idleTimeoutMs: 60_000,
+		reannounceGraceMs: 0,
+	});
+	return { socketPath, stopped };
+}
+
+/** Connects, asks for a mutate slot, and resolves with the wall-clock time of the grant. */
+function acquire(socketPath: string, label: string): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const socket = connect(socketPath);
+		sockets.push(socket);
+		socket.on('error', reject);
+		socket.on('data', lineReader<BrokerMessage>(message => {
+			if (message.type === 'granted') resolve(Date.now());
+			if (message.type === 'open') reject(new Error('breaker open'));
+		}));
+		socket.write(encode({ type: 'acquire', lane: 'mutate', label, pid: process.pid, endpoint: { kind: 'unsupported', url: 'test://daemon' } }));
+	});
+}
+
+function block(ms: number): void {
+	const until = Date.now() + ms;
+	while (Date.now() < until) {
+		// a stalled event loop: a GC pause, a busy machine
+	}
+}
+
+describe('broker', () => {
+	it('keeps starts minTime apart on the wall clock even when the event loop stalls past a grant', async () => {
+		const { socketPath, stopped } = startBroker(300);
+		const first = acquire(socketPath, 'a');
+		const t0 = await first;
+		const rest = [acquire(socketPath, 'b'), acquire(socketPath, 'c')];
+		// Bottleneck reserves b at t0+300 and c at t0+600. Stall from t0+250 to t0+400: b starts late, and
+		// without a wall-clock floor c would start only ~200 ms after b.
+		await new Promise(resolve => setTimeout(resolve, Math.max(0, t0 + 250 - Date.now())));
+		block(150);
+		const [b, c] = await Promise.all(rest);
+		expect(b! - t0).toBeGreaterThanOrEqual(300);
+		expect(c! - b!).toBeGreaterThanOrEqual(300);
+		const stop = connect(socketPath);
+		sockets.push(stop);
+		stop.write(encode({ type: 'stop' }));
+		await stopped;
+	});
+});
