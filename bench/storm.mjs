@@ -69,30 +69,33 @@ const through = (extra) => {
 };
 const seed = through({});
 const fast = through({ SAFE_DOCKER_LANES_MUTATE_MIN_TIME_MS: '0' });
-// Foreground `run` is the attached lane (a start-up lease); these are detached-style bursts, so measure
-// them in the mutate lane the way CI scripts use it: `run -d` would leave containers, so the lease lane
-// is what `run --rm` gets. Both are reported as they are.
+// A foreground `run --rm` waits in the mutate lane (it starts a container like `run -d`) and holds its slot
+// for the start-up lease, or until it exits if that comes first.
 const scenarios = [
 	await storm('raw docker', 'docker', runArgs, process.env),
 	await storm('safe-docker (seed: 3 at once, 500 ms apart)', process.execPath, () => [bin, ...runArgs()], seed.env),
 	await storm('safe-docker (3 at once, minTime 0)', process.execPath, () => [bin, ...runArgs()], fast.env),
+	// A control: what the start-up of N node processes at once costs the probe on this machine, no docker.
+	await storm('control: N bare node starts, no docker', process.execPath, () => ['-e', 'setTimeout(() => {}, 2000)'], process.env),
 ];
 for (const { dir } of [seed, fast]) rmSync(dir, { recursive: true, force: true });
 
+// The floor is on safe-docker as it ships (the seed limits); minTime 0 shows what the spacing buys.
+const seedScenario = scenarios[1];
 const results = {
 	date: new Date().toISOString(),
 	calls: N,
 	image: IMAGE,
 	idleProbe,
 	scenarios,
-	floor: { probeP95Ratio: 4 },
-	pass: scenarios.slice(1).every(scenario => scenario.probe.p95 <= 4 * idleProbe.p95),
+	floor: { probeP95Ratio: 4, scenario: seedScenario.name },
+	pass: seedScenario.probe.p95 <= 4 * idleProbe.p95,
 };
 mkdirSync(join(root, 'bench', 'results'), { recursive: true });
 writeFileSync(join(root, 'bench', 'results', 'storm.json'), `${JSON.stringify(results, null, 2)}\n`);
 process.stdout.write([
 	`storm: ${N} × docker run --rm ${IMAGE} true; docker ps probed every 0.3 s (idle p50 ${idleProbe.p50} ms, p95 ${idleProbe.p95} ms)`,
-	...scenarios.map(scenario => `  ${scenario.name.padEnd(46)} makespan ${String(scenario.makespanMs).padStart(6)} ms, probe p50 ${scenario.probe.p50} ms, p95 ${scenario.probe.p95} ms (${(scenario.probe.p95 / idleProbe.p95).toFixed(1)}× idle); after the first 8 s: p50 ${scenario.probeAfter8s.p50} ms, p95 ${scenario.probeAfter8s.p95} ms; ${scenario.failed} failed`),
-	`floor: through safe-docker the probe's p95 ≤ 4× idle: ${results.pass ? 'PASS' : 'FAIL'}`,
+	...scenarios.map(scenario => `  ${scenario.name.padEnd(44)} makespan ${String(scenario.makespanMs).padStart(6)} ms, probe p50 ${scenario.probe.p50} ms, p95 ${scenario.probe.p95} ms (${(scenario.probe.p95 / idleProbe.p95).toFixed(1)}× idle); after the first 8 s: p50 ${scenario.probeAfter8s.p50} ms, p95 ${scenario.probeAfter8s.p95} ms; ${scenario.failed} failed`),
+	`floor: through safe-docker with the seed limits, the probe's p95 ≤ 4× idle: ${results.pass ? 'PASS' : 'FAIL'}`,
 	'',
 ].join('\n'));

@@ -2,7 +2,7 @@ import { realpathSync } from 'node:fs';
 import { loadConfig } from './config/load.js';
 import { stateDir } from './config/paths.js';
 import { locateDocker } from './docker/locate.js';
-import { laneOf } from './docker-grammar/lanes.js';
+import { holdOf, laneOf } from './docker-grammar/lanes.js';
 import { parseDockerArgv } from './docker-grammar/parse.js';
 import { DockerNotFound, exitCodeOf, formatError } from './errors.js';
 import { daemonCheckStep } from './pipeline/daemon-check-step.js';
@@ -66,7 +66,7 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
 		}
 
 		const parsed = parseDockerArgv(argv);
-		const outcome = await runPipeline({ argv, parsed, lane: laneOf(parsed), docker, config, env: dockerEnv }, steps({ env, cwd, stdout, stderr }), { cwd });
+		const outcome = await runPipeline({ argv, parsed, lane: laneOf(parsed), hold: holdOf(parsed), docker, config, env: dockerEnv }, steps({ env, cwd, stdout, stderr }), { cwd });
 		return outcome.exitCode;
 	} catch (error) {
 		stderr.write(`${formatError(error)}\n`);

@@ -42,7 +42,7 @@ export async function runGuard(argv: readonly string[], context: GuardContext): 
 		.command('check')
 		.description('print the guard\'s verdict on a docker command line without running it (exit 0 allowed, 77 rejected)')
 		.argument('<docker-args...>', 'the docker argv, after --  (e.g. safe-docker guard check -- rm -f web)')
-		.option('--json', 'print the verdict as JSON: command path, lane, decision, flag, reason, alternative')
+		.option('--json', 'print the verdict as JSON: command path, lane, hold (the whole call, or a start-up lease), decision, flag, reason, alternative')
 		.passThroughOptions()
 		.action(async (args: string[], options: { json?: boolean }) => {
 			exitCode = await checkCommand(args, options, context);

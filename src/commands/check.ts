@@ -1,7 +1,7 @@
 import { quote } from 'shell-quote';
 import type { GuardContext } from '../cli/guard.js';
 import { loadConfig } from '../config/load.js';
-import { laneOf } from '../docker-grammar/lanes.js';
+import { holdOf, laneOf } from '../docker-grammar/lanes.js';
 import { parseDockerArgv } from '../docker-grammar/parse.js';
 import { REJECTED_EXIT_CODE } from '../errors.js';
 import { judge } from '../guard/judge.js';
@@ -21,6 +21,7 @@ export async function checkCommand(argv: readonly string[], { json = false }: { 
 			argv,
 			command: call.command ?? null,
 			lane: laneOf(call),
+			hold: holdOf(call),
 			decision: verdict.decision,
 			policy: config.force.policy,
 			flag: verdict.decision === 'allow' ? null : verdict.use.token,
@@ -30,7 +31,7 @@ export async function checkCommand(argv: readonly string[], { json = false }: { 
 		return exitCode;
 	}
 	if (verdict.decision === 'allow') {
-		stdout.write(`allow: ${shown} (${call.command ?? (call.typed.length > 0 ? `unknown command ${call.typed.join(' ')}` : 'no command')}, lane ${laneOf(call)})\n`);
+		stdout.write(`allow: ${shown} (${call.command ?? (call.typed.length > 0 ? `unknown command ${call.typed.join(' ')}` : 'no command')}, lane ${laneOf(call)}${holdOf(call) === 'lease' ? ', slot held for the start-up lease' : ''})\n`);
 		return exitCode;
 	}
 	const { use } = verdict;

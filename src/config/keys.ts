@@ -44,7 +44,7 @@ export const KEYS: readonly KeySpec[] = [
 	{ path: 'lanes.read.minTimeMs', type: ms, description: 'Minimum milliseconds between the starts of two read-only calls.' },
 	{ path: 'lanes.attached.maxConcurrent', type: count(1, 1000), description: 'Long-lived attached calls (logs -f, events, attach, foreground run, exec -it…) starting at once.' },
 	{ path: 'lanes.attached.minTimeMs', type: ms, description: 'Minimum milliseconds between the starts of two attached calls.' },
-	{ path: 'lanes.attached.leaseMs', type: ms, description: 'How long an attached call holds its slot after it starts; it then runs on without one.' },
+	{ path: 'lanes.attached.leaseMs', type: ms, description: 'How long a call attached to a stream (logs -f, a foreground run…) holds its slot after it starts; it then runs on without one.' },
 	{ path: 'broker.idleTimeoutMs', type: count(1000, 86_400_000), description: 'The per-user broker that holds the limits exits after this long with no calls.' },
 	{ path: 'retry.retries', type: count(0, 10), description: 'Retries of a transient daemon error, only where a retry cannot double an effect.' },
 	{ path: 'retry.initialDelayMs', type: ms, description: 'Delay before the first retry; it doubles with each retry (1 s → 2 s → 4 s).' },

@@ -3,7 +3,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import Bottleneck from 'bottleneck';
 import type { Config } from '../config/defaults.js';
-import type { Lane } from '../docker-grammar/lanes.js';
+import type { Hold, Lane } from '../docker-grammar/lanes.js';
 import { pingDaemon } from '../docker/ping.js';
 import { Breaker, type BreakerSnapshot } from './breaker.js';
 import { encode, lineReader, type BrokerMessage, type ClientMessage, type ReportedOutcome, type StatsSnapshot } from './protocol.js';
@@ -34,6 +34,7 @@ export const STATS_FILE = 'stats.json';
 
 interface Entry {
 	readonly lane: Lane;
+	readonly hold: Hold;
 	readonly label: string;
 	readonly queuedAt: number;
 	finish?: () => void;
@@ -153,7 +154,7 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 			persist();
 		};
 		const queue = (message: Extract<ClientMessage, { type: 'acquire' }>) => {
-			const current: Entry = { lane: message.lane, label: message.label, queuedAt: Date.now() };
+			const current: Entry = { lane: message.lane, hold: message.hold, label: message.label, queuedAt: Date.now() };
 			entry = current;
 			waiting[current.lane].push(current);
 			if (options.trace) log(`queued ${current.lane} ${current.label}${message.reannounce ? ' (re-announced)' : ''}`);
@@ -170,7 +171,8 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 					if (running[current.lane].delete(current)) resolve();
 					touch();
 				};
-				if (current.lane === 'attached') lease = setTimeout(() => current.finish?.(), options.lanes.attached.leaseMs);
+				// A call attached to a stream (logs -f, a foreground run) gives its slot back after the start-up lease.
+				if (current.hold === 'lease') lease = setTimeout(() => current.finish?.(), options.lanes.attached.leaseMs);
 				lastGrantAt[current.lane] = Date.now();
 				if (options.trace) log(`granted ${current.lane} ${current.label}`);
 				send({ type: 'granted', waitedMs: lastGrantAt[current.lane] - current.queuedAt });

@@ -1,4 +1,4 @@
-import type { Lane } from '../docker-grammar/lanes.js';
+import type { Hold, Lane } from '../docker-grammar/lanes.js';
 import type { Endpoint } from '../docker/endpoint.js';
 import type { BreakerSnapshot } from './breaker.js';
 
@@ -11,7 +11,7 @@ export type ClientMessage =
 	/** `version: null` is a status query: any broker answers it, and none retires for it. */
 	| { readonly type: 'hello'; readonly version: string | null }
 	/** Ask for a slot; `reannounce` says docker already runs (its broker died) and only needs counting. */
-	| { readonly type: 'acquire'; readonly lane: Lane; readonly label: string; readonly pid: number; readonly endpoint: Endpoint; readonly reannounce?: boolean }
+	| ({ readonly type: 'acquire'; readonly pid: number; readonly reannounce?: boolean } & SlotRequest)
 	| { readonly type: 'release'; readonly outcome: ReportedOutcome }
 	| { readonly type: 'stats' }
 	| { readonly type: 'reset' }
@@ -27,6 +27,17 @@ export type BrokerMessage =
 	| { readonly type: 'open'; readonly endpoint: string; readonly breaker: BreakerSnapshot }
 	| { readonly type: 'stats'; readonly stats: StatsSnapshot }
 	| { readonly type: 'ok' };
+
+/** The slot a call asks for. */
+export interface SlotRequest {
+	readonly lane: Lane;
+	/** `lease`: the slot is freed after the start-up lease, while the call runs on. */
+	readonly hold: Hold;
+	/** What other waiters see of the call. */
+	readonly label: string;
+	/** The daemon the call talks to, for its breaker. */
+	readonly endpoint: Endpoint;
+}
 
 /** What a client tells the broker about a finished call. */
 export interface ReportedOutcome {

@@ -1,9 +1,7 @@
-import type { Endpoint } from '../docker/endpoint.js';
-import type { Lane } from '../docker-grammar/lanes.js';
 import { BreakerOpen } from '../errors.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BrokerUnavailable, connectBroker, type BrokerConnection, type BrokerSettings } from './client.js';
-import type { BrokerMessage, ReportedOutcome } from './protocol.js';
+import type { BrokerMessage, ReportedOutcome, SlotRequest } from './protocol.js';
 
 /** A granted slot, held until released (or until this process dies and its socket closes). */
 export interface Slot {
@@ -14,17 +12,17 @@ export interface Slot {
 export type QueuedInfo = Extract<BrokerMessage, { type: 'queued' }>;
 
 /**
- * Waits for a slot in `lane`. If the broker dies while the slot is held, a new broker is started and the
+ * Waits for the slot `request` asks for. If the broker dies while the slot is held, a new broker is started and the
  * slot re-announced (counted at once, without waiting), so the limits stay true for everyone.
  */
-export async function acquireSlot(settings: BrokerSettings, lane: Lane, label: string, endpoint: Endpoint, onQueued: (info: QueuedInfo) => void): Promise<Slot> {
+export async function acquireSlot(settings: BrokerSettings, request: SlotRequest, onQueued: (info: QueuedInfo) => void): Promise<Slot> {
 	const started = Date.now();
 	let connection: BrokerConnection;
 	// A broker that dies while we wait is replaced and we queue again (at most a few times).
 	for (let attempt = 1; ; attempt++) {
 		try {
 			let granted!: ReturnType<BrokerConnection['next']>;
-			connection = await connectBroker(settings, { type: 'acquire', lane, label, pid: process.pid, endpoint });
+			connection = await connectBroker(settings, { type: 'acquire', ...request, pid: process.pid });
 			connection.onMessage(message => {
 				if (message.type === 'queued') onQueued(message);
 			});
@@ -51,7 +49,7 @@ export async function acquireSlot(settings: BrokerSettings, lane: Lane, label: s
 		try {
 			const replacement = await connectBroker(settings);
 			if (released) return replacement.close();
-			replacement.send({ type: 'acquire', lane, label, pid: process.pid, endpoint, reannounce: true });
+			replacement.send({ type: 'acquire', ...request, pid: process.pid, reannounce: true });
 			current = replacement;
 			watch(replacement);
 		} catch {

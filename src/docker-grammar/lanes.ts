@@ -4,9 +4,9 @@ import { boolFlag, type ParsedCall } from './parse.js';
  * Which limiter lane a call waits in.
  * - `read`: cheap, read-only calls (ps, images, inspect, version, logs without -f…): a looser lane, so an
  *   interactive `docker ps` never waits behind builds.
- * - `mutate`: calls that change the daemon's state or load it heavily (run -d, create, rm, build, pull, prune…).
- * - `attached`: long-lived calls attached to a stream (logs -f, events, attach, a foreground run, exec…): they
- *   hold a slot only for a short start-up lease.
+ * - `mutate`: calls that change the daemon's state or load it heavily (run, create, rm, build, pull, prune…),
+ *   including a foreground run: starting a container is the same daemon work with or without `-d`.
+ * - `attached`: long-lived calls attached to a stream that start nothing (logs -f, events, attach, exec…).
  */
 export type Lane = 'read' | 'mutate' | 'attached';
 
@@ -37,17 +37,33 @@ export function laneOf(call: ParsedCall): Lane {
 		case 'container stats':
 		case 'compose stats':
 			return boolFlag(call, 'no-stream') ? 'read' : 'attached';
-		case 'container run':
-		case 'compose run':
 		case 'container exec':
 		case 'compose exec':
 			return boolFlag(call, 'detach') ? 'mutate' : 'attached';
-		case 'container start':
-			return boolFlag(call, 'attach') || boolFlag(call, 'interactive') ? 'attached' : 'mutate';
-		case 'compose up':
-			return boolFlag(call, 'detach') || boolFlag(call, 'wait') ? 'mutate' : 'attached';
 	}
 	const verb = command.slice(command.lastIndexOf(' ') + 1);
 	if (READ_PATHS.has(command) || READ_VERBS.has(verb)) return 'read';
 	return 'mutate';
+}
+
+/**
+ * How long a call holds its slot: `call`, until docker exits; or `lease`, only for the start-up lease
+ * (`lanes.attached.leaseMs`), for a call that stays attached to a stream once started — so a `logs -f` or a
+ * foreground `run` left open in a terminal never holds a slot for hours.
+ */
+export type Hold = 'call' | 'lease';
+
+export function holdOf(call: ParsedCall): Hold {
+	const lane = laneOf(call);
+	if (lane !== 'mutate') return lane === 'attached' ? 'lease' : 'call';
+	switch (call.command) {
+		case 'container run':
+		case 'compose run':
+			return boolFlag(call, 'detach') ? 'call' : 'lease';
+		case 'container start':
+			return boolFlag(call, 'attach') || boolFlag(call, 'interactive') ? 'lease' : 'call';
+		case 'compose up':
+			return boolFlag(call, 'detach') || boolFlag(call, 'wait') ? 'call' : 'lease';
+	}
+	return 'call';
 }

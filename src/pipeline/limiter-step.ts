@@ -39,7 +39,7 @@ export function limiterStep({ stateDir, version, stderr, showAfterMs = 1000 }: L
 					breaker: call.config.breaker,
 					probeTimeoutMs: call.config.health.pingTimeoutMs,
 					idleTimeoutMs: call.config.broker.idleTimeoutMs,
-				}, call.lane, label(call.argv), dockerEndpoint(call.env), queued => (info = queued));
+				}, { lane: call.lane, hold: call.hold, label: label(call.argv), endpoint: dockerEndpoint(call.env) }, queued => (info = queued));
 			} catch (error) {
 				if (!(error instanceof BrokerUnavailable)) throw error;
 				stderr.write(`safe-docker: ${error.message}; running without cross-process limits\n`);

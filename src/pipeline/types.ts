@@ -1,5 +1,5 @@
 import type { Config } from '../config/defaults.js';
-import type { Lane } from '../docker-grammar/lanes.js';
+import type { Hold, Lane } from '../docker-grammar/lanes.js';
 import type { ParsedCall } from '../docker-grammar/parse.js';
 
 /** One proxied docker call as it travels through the pipeline. */
@@ -8,6 +8,8 @@ export interface Call {
 	readonly argv: readonly string[];
 	readonly parsed: ParsedCall;
 	readonly lane: Lane;
+	/** Whether the call holds its slot until it exits or only for the start-up lease. */
+	readonly hold: Hold;
 	/** Path of the real docker binary. */
 	readonly docker: string;
 	readonly config: Config;

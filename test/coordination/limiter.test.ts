@@ -98,6 +98,23 @@ describe('cross-process limits', () => {
 		expect(grantedAt - killedAt).toBeLessThan(500);
 	}, 30_000);
 
+	it('a foreground run holds its mutate slot only for the start-up lease; a detached run holds it until docker exits', async () => {
+		const { log, env } = setup({ SAFE_DOCKER_LANES_MUTATE_MAX_CONCURRENT: '1', SAFE_DOCKER_LANES_MUTATE_MIN_TIME_MS: '0', SAFE_DOCKER_LANES_ATTACHED_LEASE_MS: '1000' });
+		const started = (name: string) => runs(log).find(run => run.args.includes(name));
+		const foreground = launch(['run', '--rm', 'foreground'], { ...env, FAKE_DOCKER_SLEEP: '4' });
+		while (!started('foreground')) await sleep(20);
+		const detached = launch(['run', '-d', 'detached'], { ...env, FAKE_DOCKER_SLEEP: '2' });
+		while (!started('detached')) await sleep(20);
+		const next = launch(['run', '-d', 'next'], { ...env, FAKE_DOCKER_SLEEP: '0' });
+		expect(await Promise.all([foreground.exited, detached.exited, next.exited])).toEqual([0, 0, 0]);
+		const [fg, det, nxt] = ['foreground', 'detached', 'next'].map(name => started(name)!);
+		// The foreground run took the mutate lane's only slot (a run starts a container either way)…
+		expect(det!.start - fg!.start).toBeGreaterThanOrEqual(1000 - 100); // less the foreground docker's spawn time
+		// …and gave it back after the lease while it ran on.
+		expect(det!.start).toBeLessThan(fg!.end);
+		expect(nxt!.start).toBeGreaterThanOrEqual(det!.end); // the detached run kept it until docker exited
+	}, 30_000);
+
 	it('SIGKILL of the broker under load: every call completes and the limit still holds', async () => {
 		const { log, env, home } = setup({ SAFE_DOCKER_LANES_MUTATE_MAX_CONCURRENT: '2', SAFE_DOCKER_LANES_MUTATE_MIN_TIME_MS: '100', FAKE_DOCKER_SLEEP: '1' });
 		const calls = Array.from({ length: 12 }, (_, i) => launch(['run', '-d', `c${i}`], env));

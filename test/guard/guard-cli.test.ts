@@ -124,7 +124,8 @@ describe('policies and overrides', () => {
 describe('guard check', () => {
 	it.each([
 		[['--', 'rm', '-f', 'web'], 77, 'reject: docker rm -f web uses -f (--force) on container rm\n'],
-		[['--', 'logs', '-f', 'web'], 0, 'allow: docker logs -f web (container logs, lane attached)\n'],
+		[['--', 'logs', '-f', 'web'], 0, 'allow: docker logs -f web (container logs, lane attached, slot held for the start-up lease)\n'],
+		[['--', 'run', '--rm', 'alpine', 'true'], 0, 'allow: docker run --rm alpine true (container run, lane mutate, slot held for the start-up lease)\n'],
 		[['ps', '-a'], 0, 'allow: docker ps -a (container ls, lane read)\n'],
 	])('%j → exit %i', async (args, code, first) => {
 		const result = await runCli(['guard', 'check', ...args], { env: isolatedEnv() });
@@ -136,7 +137,7 @@ describe('guard check', () => {
 		const result = await runCli(['guard', 'check', '--json', '--', 'compose', '-f', 'a.yml', 'rm', '-f'], { env: isolatedEnv() });
 		expect(result.exitCode).toBe(77);
 		expect(JSON.parse(result.stdout)).toEqual({
-			argv: ['compose', '-f', 'a.yml', 'rm', '-f'], command: 'compose rm', lane: 'mutate', decision: 'reject', policy: 'reject',
+			argv: ['compose', '-f', 'a.yml', 'rm', '-f'], command: 'compose rm', lane: 'mutate', hold: 'call', decision: 'reject', policy: 'reject',
 			flag: '-f', reason: 'deletes without asking for confirmation: the service containers', alternative: 'docker compose -f a.yml rm',
 		});
 	});

@@ -48,7 +48,7 @@ describe('our own /_ping with a deadline', () => {
 		const result = await pingDaemon(parseHost(`unix://${path}`, false), 300);
 		expect(result).toEqual({ ok: false, reason: 'timeout', detail: `no answer from unix://${path} within 300 ms` });
 		expect(performance.now() - started).toBeGreaterThanOrEqual(290);
-		expect(performance.now() - started).toBeLessThan(600);
+		expect(performance.now() - started).toBeLessThan(1500); // at the deadline, not hanging: slack for a loaded CI machine
 	});
 
 	it('nothing listening: unreachable, at once', async () => {
