@@ -14,6 +14,8 @@ import { runDocker } from './pipeline/run-docker.js';
 import type { Step } from './pipeline/types.js';
 import { VERSION } from './version.js';
 
+export { exitWhenFlushed } from './system/exit.js';
+
 export interface MainOptions {
 	readonly env?: NodeJS.ProcessEnv;
 	readonly cwd?: string;

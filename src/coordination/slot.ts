@@ -6,7 +6,8 @@ import type { BrokerMessage, ReportedOutcome, SlotRequest } from './protocol.js'
 /** A granted slot, held until released (or until this process dies and its socket closes). */
 export interface Slot {
 	readonly waitedMs: number;
-	release(outcome: ReportedOutcome): void;
+	/** Reports the outcome and frees the slot; resolves once the broker has it (or at most after a second). */
+	release(outcome: ReportedOutcome): Promise<void>;
 }
 
 export type QueuedInfo = Extract<BrokerMessage, { type: 'queued' }>;
@@ -59,9 +60,15 @@ export async function acquireSlot(settings: BrokerSettings, request: SlotRequest
 	watch(connection);
 	return {
 		waitedMs,
-		release(outcome) {
+		async release(outcome) {
 			released = true;
+			const acknowledged = current.next('ok').catch(() => undefined);
 			current.send({ type: 'release', outcome });
+			// The outcome feeds the shared statistics and breaker: wait for the broker to have it before this
+			// process exits, but never hang on a broker that does not answer.
+			let timer: NodeJS.Timeout | undefined;
+			await Promise.race([acknowledged, new Promise(resolve => (timer = setTimeout(resolve, 1000)))]);
+			clearTimeout(timer);
 			current.close();
 		},
 	};

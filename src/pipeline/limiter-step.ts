@@ -57,7 +57,7 @@ export function limiterStep({ stateDir, version, stderr, showAfterMs = 1000 }: L
 				outcome = await next({ ...call, env });
 				return { ...outcome, waitedMs: slot.waitedMs };
 			} finally {
-				slot.release({
+				await slot.release({
 					exitCode: outcome?.exitCode ?? 1,
 					durationMs: outcome?.durationMs ?? 0,
 					waitedMs: slot.waitedMs,
