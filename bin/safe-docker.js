@@ -1,4 +1,5 @@
 #!/usr/bin/env node
-import { exitWhenFlushed, main } from '../dist/cli.js';
+'use strict';
+const { exitWhenFlushed, main } = require('../dist/cli.cjs');
 
-await exitWhenFlushed(await main(process.argv.slice(2)));
+main(process.argv.slice(2)).then(exitWhenFlushed);

@@ -1,28 +1,56 @@
-// Bundles the CLI into dist/ with esbuild: one file for the proxy path (what every aliased `docker ps`
-// loads), and lazily loaded chunks for everything it does not need (commander, the guard commands).
+// Bundles the CLI into dist/ with esbuild.
+// - dist/cli.cjs: the proxy path, what every aliased `docker ps` loads. CommonJS, because Node loads it without
+//   starting its ES module loader (about 5 ms on every call). Our own lazily imported modules are inlined and
+//   initialised on first use; the packages they need (cosmiconfig, execa, proper-lockfile, shell-quote) are
+//   required from node_modules only then, and the guard commands are a separate bundle.
+// - dist/guard.js and dist/broker.js: ES modules with shared chunks, loaded only by `safe-docker guard …`
+//   and by the broker process.
 import { build } from 'esbuild';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
-rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
-await build({
-	entryPoints: { cli: 'src/main.ts', broker: 'src/coordination/broker-main.ts' },
-	outdir: 'dist',
+const common = {
 	bundle: true,
-	splitting: true,
-	format: 'esm',
 	platform: 'node',
 	target: 'node20',
 	minify: true,
 	sourcemap: 'linked',
 	legalComments: 'none',
 	define: { __SAFE_DOCKER_VERSION__: JSON.stringify(version) },
+	logLevel: 'warning',
+};
+
+/** In the proxy bundle: the guard commands load ./guard.js, and packages imported lazily stay lazy. */
+const proxyBoundaries = {
+	name: 'proxy-boundaries',
+	setup(builder) {
+		builder.onResolve({ filter: /^\.\/cli\/guard\.js$/ }, () => ({ path: './guard.js', external: true }));
+		builder.onResolve({ filter: /^(cosmiconfig|execa|proper-lockfile|shell-quote)(\/|$)/ }, args => ({ path: args.path, external: true }));
+	},
+};
+
+rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+await build({
+	...common,
+	entryPoints: { cli: 'src/main.ts' },
+	outdir: 'dist',
+	outExtension: { '.js': '.cjs' },
+	format: 'cjs',
+	define: { ...common.define, 'import.meta.url': '__importMetaUrl' },
+	banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+	plugins: [proxyBoundaries],
+});
+await build({
+	...common,
+	entryPoints: { guard: 'src/cli/guard.ts', broker: 'src/coordination/broker-main.ts' },
+	outdir: 'dist',
+	splitting: true,
+	format: 'esm',
 	// cosmiconfig requires these lazily for code configs, which we never load.
 	external: ['typescript', 'import-fresh'],
 	// CommonJS dependencies (cosmiconfig) call require() for node built-ins.
 	banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-	logLevel: 'warning',
 });
 
 // The JSON Schema editors use for guard.config.json, generated from the same key list the validator uses.

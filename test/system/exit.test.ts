@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../fixtures/cli.js';
 
@@ -8,12 +7,12 @@ describe('exitWhenFlushed', () => {
 	it('exits with the code only after megabytes written to a slow reader have all been delivered', async () => {
 		// A bare process.exit() right after these writes delivers nothing to a reader that is not reading yet.
 		const script = `
-			import { exitWhenFlushed } from ${JSON.stringify(pathToFileURL(join(ROOT, 'dist', 'cli.js')).href)};
+			const { exitWhenFlushed } = require(${JSON.stringify(join(ROOT, 'dist', 'cli.cjs'))});
 			process.stdout.write('x'.repeat(5_000_000));
 			process.stderr.write('y'.repeat(1_000_000));
-			await exitWhenFlushed(3);
+			exitWhenFlushed(3);
 		`;
-		const child = spawn(process.execPath, ['--input-type=module', '-e', script]);
+		const child = spawn(process.execPath, ['-e', script]);
 		child.stdout.pause();
 		child.stderr.pause();
 		const received = { stdout: 0, stderr: 0 };
