@@ -1,6 +1,7 @@
 import { renameSync, rmSync, writeFileSync, readFileSync, chmodSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import Bottleneck from 'bottleneck';
 import type { Config } from '../config/defaults.js';
 import type { Hold, Lane } from '../docker-grammar/lanes.js';
@@ -64,11 +65,11 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 	const waiting = Object.fromEntries(LANES.map(lane => [lane, [] as Entry[]])) as Record<Lane, Entry[]>;
 	const running = Object.fromEntries(LANES.map(lane => [lane, new Set<Entry>()])) as Record<Lane, Set<Entry>>;
 	// Bottleneck spaces its own reservations minTime apart; a job run late by event-loop lag can then start
-	// closer than minTime to the next one. This floor keeps the spacing true on the wall clock as well.
+	// closer than minTime to the next one. This floor keeps the spacing true on the wall clock as well (checked
+	// again after each sleep: a timer is due relative to the event loop's cached time and can fire early).
 	const lastGrantAt = Object.fromEntries(LANES.map(lane => [lane, -Infinity])) as Record<Lane, number>;
-	const spaced = (lane: Lane) => {
-		const remaining = lastGrantAt[lane] + options.lanes[lane].minTimeMs - Date.now();
-		return remaining > 0 ? new Promise<void>(resolve => setTimeout(resolve, remaining)) : Promise.resolve();
+	const spaced = async (lane: Lane) => {
+		for (let remaining; (remaining = lastGrantAt[lane] + options.lanes[lane].minTimeMs - Date.now()) > 0;) await sleep(remaining);
 	};
 	const sockets = new Set<Socket>();
 	const breakers = new Map<string, Breaker>();
