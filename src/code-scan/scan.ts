@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
-import { quote } from 'shell-quote';
+import { displayCommand } from '../system/display-command.js';
 import { parseDockerArgv } from '../docker-grammar/parse.js';
 import { detectForce, safeAlternative } from '../guard/detect-force.js';
 import { callsInFile, kindOf, type FileKind } from './extract.js';
@@ -42,9 +42,18 @@ export function scanText(file: string, kind: FileKind, text: string): Finding[] 
 		if (suppression && reason) continue;
 		const base = { file, line: call.line, column: call.column, text: here.trim() };
 		if (suppression) findings.push({ ...base, rule: 'suppression-without-reason', command: null, flag: null, risk: 'a suppression must say why', alternative: 'safe-docker: allow-force <reason>' });
-		findings.push({ ...base, rule: `force/${use.command} (${use.token})`, command: use.command, flag: use.token, risk: use.rule.risk, alternative: quote(safeAlternative(parsed, use)) });
+		findings.push({ ...base, rule: `force/${use.command} (${use.token})`, command: use.command, flag: use.token, risk: use.rule.risk, alternative: safeAlternative(parsed, use).map(sourceWord).join(' ') });
 	}
 	return findings;
+}
+
+/**
+ * A word of a command found in source text, for the suggested alternative. A word that refers to a variable
+ * (`${c}`, `$NAME`, `--name=$APP-1`) is shown as written, so that it still expands when the alternative is
+ * pasted back into the script; quoting it would turn it into a literal.
+ */
+function sourceWord(word: string): string {
+	return word.includes('$') && /^[\w@%+=:,./${}-]+$/.test(word) ? word : displayCommand([word]);
 }
 
 /** A path that could not be read. */

@@ -1,4 +1,4 @@
-import { quote } from 'shell-quote';
+import { displayCommand } from '../system/display-command.js';
 import type { GuardContext } from '../cli/guard.js';
 import { parseSince } from '../cli/duration.js';
 import { readAudit } from '../audit/audit-log.js';
@@ -25,7 +25,7 @@ export async function auditCommand({ json = false, since, limit = 50 }: { json?:
 		entry.decision.padEnd(17),
 		`${entry.user}@${entry.host}`,
 		`exit ${entry.exitCode ?? '-'}`,
-		quote(['docker', ...entry.argv]),
+		displayCommand(['docker', ...entry.argv]),
 		entry.reason === undefined ? '' : `(reason: ${entry.reason})`,
 	].join('  ').trimEnd()).join('\n') + '\n');
 	return 0;

@@ -1,4 +1,4 @@
-import { quote } from 'shell-quote';
+import { displayCommand } from '../system/display-command.js';
 import type { GuardContext } from '../cli/guard.js';
 import { loadConfig } from '../config/load.js';
 import { holdOf, laneOf } from '../docker-grammar/lanes.js';
@@ -14,7 +14,7 @@ export async function checkCommand(argv: readonly string[], { json = false }: { 
 	const { config } = await loadConfig({ cwd, env });
 	const call = parseDockerArgv(argv);
 	const verdict = judge(call, config.force, env);
-	const shown = quote(['docker', ...argv]);
+	const shown = displayCommand(['docker', ...argv]);
 	const exitCode = verdict.decision === 'reject' ? REJECTED_EXIT_CODE : 0;
 	if (json) {
 		stdout.write(`${JSON.stringify({
@@ -26,7 +26,7 @@ export async function checkCommand(argv: readonly string[], { json = false }: { 
 			policy: config.force.policy,
 			flag: verdict.decision === 'allow' ? null : verdict.use.token,
 			reason: verdict.decision === 'allow' ? null : verdict.use.rule.risk,
-			alternative: verdict.decision === 'allow' ? null : quote([...verdict.alternative]),
+			alternative: verdict.decision === 'allow' ? null : displayCommand([...verdict.alternative]),
 		}, null, 2)}\n`);
 		return exitCode;
 	}
@@ -39,7 +39,7 @@ export async function checkCommand(argv: readonly string[], { json = false }: { 
 	stdout.write([
 		`${what}: ${shown} uses ${use.token} (--force) on ${use.command}`,
 		`  risk: ${use.rule.risk}`,
-		`  instead: ${quote([...verdict.alternative])}`,
+		`  instead: ${displayCommand([...verdict.alternative])}`,
 		'',
 	].join('\n'));
 	return exitCode;

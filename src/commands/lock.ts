@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
-import { quote } from 'shell-quote';
+import { displayCommand } from '../system/display-command.js';
 import { appendAudit } from '../audit/audit-log.js';
 import type { GuardContext } from '../cli/guard.js';
 import { parseDuration } from '../cli/duration.js';
@@ -31,7 +31,7 @@ export async function lockCommand(env: string, command: readonly string[], optio
 	return withLock({
 		dir: lockDirectory(config, context.env),
 		env,
-		command: quote([...command]),
+		command: displayCommand([...command]),
 		reason: options.reason ?? null,
 		timeoutMs,
 		staleMs: config.lock.staleMs,

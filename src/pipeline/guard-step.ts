@@ -1,4 +1,3 @@
-import { loadShellQuote } from '../system/shell-quote.js';
 import type { AuditDecision } from '../audit/audit-log.js';
 import { ensureStateDir } from '../config/paths.js';
 import type { DockerClient } from '../docker/client.js';
@@ -32,8 +31,8 @@ export function guardStep(options: GuardStepOptions): Step {
 			const verdict = judge(call.parsed, call.config.force, call.env);
 			if (verdict.decision === 'allow') return next(call);
 			// Loaded only for forced calls: none of this is start-up cost for every `docker ps`.
-			const [{ appendAudit }, { redactArgv }, { quote }] = await Promise.all([import('../audit/audit-log.js'), import('../audit/redact.js'), loadShellQuote()]);
-			const shown = quote(['docker', ...call.argv]);
+			const [{ appendAudit }, { redactArgv }, { displayCommand }] = await Promise.all([import('../audit/audit-log.js'), import('../audit/redact.js'), import('../system/display-command.js')]);
+			const shown = displayCommand(['docker', ...call.argv]);
 			const audit = (decision: AuditDecision, exitCode: number) =>
 				appendAudit(ensureStateDir(stateDir), {
 					cwd,
@@ -47,7 +46,7 @@ export function guardStep(options: GuardStepOptions): Step {
 				}, call.config.audit.maxBytes);
 
 			if (verdict.decision === 'reject') {
-				const rejection = new GuardRejection(verdict.use.command, verdict.use.token, verdict.use.rule.risk, quote([...verdict.alternative]), shown);
+				const rejection = new GuardRejection(verdict.use.command, verdict.use.token, verdict.use.rule.risk, displayCommand([...verdict.alternative]), shown);
 				try {
 					audit('rejected', rejection.exitCode);
 				} catch (error) {
@@ -68,7 +67,7 @@ export function guardStep(options: GuardStepOptions): Step {
 				stderr.write([
 					`safe-docker: warning: \`${shown}\` uses ${verdict.use.token} (--force) on ${verdict.use.command}; running it anyway (force.policy = warn)`,
 					`  risk: ${verdict.use.rule.risk}`,
-					`  instead: ${quote([...verdict.alternative])}`,
+					`  instead: ${displayCommand([...verdict.alternative])}`,
 					'',
 				].join('\n'));
 			}

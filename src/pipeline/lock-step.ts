@@ -1,4 +1,3 @@
-import { loadShellQuote } from '../system/shell-quote.js';
 import { flagValues } from '../docker-grammar/parse.js';
 import type { Call, Outcome, Step } from './types.js';
 
@@ -20,11 +19,11 @@ export function lockStep({ stderr }: LockStepOptions): Step {
 			const env = call.config.lock.environment ?? composeProject(call);
 			if (env === undefined) return next(call);
 			// Loaded only for calls that lock: most docker calls never pay for the lock machinery.
-			const [{ withLock }, { lockDirectory }, { quote }] = await Promise.all([import('../lock/with-lock.js'), import('../lock/directory.js'), loadShellQuote()]);
+			const [{ withLock }, { lockDirectory }, { displayCommand }] = await Promise.all([import('../lock/with-lock.js'), import('../lock/directory.js'), import('../system/display-command.js')]);
 			return withLock({
 				dir: lockDirectory(call.config, call.env),
 				env,
-				command: quote(['docker', ...call.argv]),
+				command: displayCommand(['docker', ...call.argv]),
 				reason: null,
 				timeoutMs: call.config.lock.timeoutMs === 0 ? undefined : call.config.lock.timeoutMs,
 				staleMs: call.config.lock.staleMs,

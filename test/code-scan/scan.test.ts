@@ -21,7 +21,7 @@ describe('guard scan', () => {
 			'.github/workflows/ci.yml:10:11  force/compose rm (-fs)  docker compose rm -s',
 			'.github/workflows/ci.yml:12:14  force/network prune (--force)  docker network prune',
 			'.gitlab-ci.yml:3:7  force/compose rm (-f)  docker compose rm',
-			'.gitlab-ci.yml:5:18  force/image rm (-f)  docker rmi app\\:test',
+			'.gitlab-ci.yml:5:18  force/image rm (-f)  docker rmi app:test',
 			'Dockerfile:3:5  force/volume prune (-f)  docker volume prune',
 			'Dockerfile:4:5  force/image prune (--force)  docker image prune',
 			'Makefile:2:3  force/container rm (-fv)  safe-docker guard remove --volumes SUBST',
@@ -31,7 +31,7 @@ describe('guard scan', () => {
 			'scripts/deploy.sh:5:6  force/system prune (-af)  docker system prune -a',
 			'scripts/deploy.sh:8:1  suppression-without-reason  safe-docker: allow-force <reason>',
 			'scripts/deploy.sh:8:1  force/container rm (-f)  safe-docker guard remove no-reason',
-			'scripts/deploy.sh:10:31  force/container rm (--force)  safe-docker guard remove \\$\\{c\\}',
+			'scripts/deploy.sh:10:31  force/container rm (--force)  safe-docker guard remove ${c}',
 			'tool.py:2:18  force/swarm leave (--force)  docker swarm leave',
 			'tool.ts:3:14  force/container rm (-f)  safe-docker guard remove SUBST',
 		]);
