@@ -24,6 +24,8 @@ const WRAPPERS: Readonly<Record<string, string>> = {
 	// Shell keywords that start the command after them.
 	do: '', then: '', else: '', elif: '', if: '', while: '', until: '', '!': '', '{': '',
 };
+/** Shells whose `-c` argument is a script of its own: `sh -c 'docker rm -f x'`. */
+const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'mksh', 'ash']);
 const CONTROL = new Set(['&&', '||', ';', ';;', '|', '|&', '&', '(', ')', '\n']);
 const REDIRECT = new Set(['>', '>>', '<', '<<', '>&', '<&', '<>', '>|', '<(', '>(']);
 
@@ -31,7 +33,8 @@ const REDIRECT = new Set(['>', '>>', '<', '<<', '>&', '<&', '<>', '>|', '<(', '>
  * Finds the docker calls in a piece of shell: one command line or a whole script. Handles line
  * continuations, `&&`/`||`/`;`/`|`, `sudo` and other wrappers with their options, `NAME=value` prefixes,
  * `$(…)` and backticks (scanned themselves; in the outer command they become the word SUBST, as the shell
- * would substitute them), and `docker-compose` (v1) as `docker compose`. Variables stay literal words.
+ * would substitute them), the script of `sh -c '…'` (bash, dash, zsh… too), and `docker-compose` (v1) as
+ * `docker compose`. Variables stay literal words.
  */
 export function dockerCallsInShell(text: string): FoundCall[] {
 	const found: FoundCall[] = [];
@@ -52,8 +55,19 @@ export function dockerCallsInShell(text: string): FoundCall[] {
 		let cursor = 0;
 		let command: string[] = [];
 		const flush = () => {
-			const call = dockerArgv(command);
+			const words = command;
 			command = [];
+			const script = shellScript(words);
+			if (script) {
+				// Positions inside the script: from where it starts in the line (exact for a quoted script without escapes).
+				const start = scriptStart(line, script.shell, script.option, cursor);
+				for (const call of dockerCallsInShell(script.text)) {
+					const origin = at(start);
+					found.push({ ...call, line: origin.line + call.line - 1, column: call.line === 1 ? origin.column + call.column - 1 : call.column });
+				}
+				return;
+			}
+			const call = dockerArgv(words);
 			if (!call) return;
 			const at_ = findWord(line, call.word, cursor);
 			if (at_ !== -1) cursor = at_ + call.word.length;
@@ -103,11 +117,46 @@ function logicalLines(text: string): Array<{ text: string; at: (offset: number) 
 
 /** The docker argv of one simple command, after assignments and wrappers; undefined if it is not docker. */
 function dockerArgv(words: readonly string[]): { argv: string[]; word: string } | undefined {
+	const command = unwrap(words);
+	const word = command[0];
+	if (word === undefined) return undefined;
+	const name = word.slice(word.lastIndexOf('/') + 1);
+	if (name === 'docker') return { argv: command.slice(1), word };
+	if (name === 'docker-compose') return { argv: ['compose', ...command.slice(1)], word };
+	return undefined;
+}
+
+/** The script a shell runs with `-c` (also in a cluster: `-lc`, `-ec`), with the words that lead to it. */
+function shellScript(words: readonly string[]): { text: string; shell: string; option: string } | undefined {
+	const command = unwrap(words);
+	const shell = command[0];
+	if (shell === undefined || !SHELLS.has(shell.slice(shell.lastIndexOf('/') + 1))) return undefined;
+	for (let i = 1; i < command.length; i++) {
+		const option = command[i]!;
+		if (!/^[-+]/.test(option) || option === '-' || option === '--') return undefined; // a script file, not -c
+		if (/^-[A-Za-z]*c[A-Za-z]*$/.test(option)) return command[i + 1] === undefined ? undefined : { text: command[i + 1]!, shell, option };
+		if (/^[-+][oO]$/.test(option)) i++; // `-o pipefail`: the option's name
+	}
+	return undefined;
+}
+
+/** Where the script after `<shell> … -c` starts in the line: just inside its opening quote. */
+function scriptStart(line: string, shell: string, option: string, from: number): number {
+	const shellAt = findWord(line, shell, from);
+	const optionAt = findWord(line, option, shellAt === -1 ? from : shellAt + shell.length);
+	if (optionAt === -1) return Math.max(shellAt, 0);
+	let start = optionAt + option.length;
+	while (/\s/.test(line[start] ?? '')) start++;
+	return /['"]/.test(line[start] ?? '') ? start + 1 : start;
+}
+
+/** The words of one simple command from its command name on: `NAME=value` prefixes and wrappers skipped. */
+function unwrap(words: readonly string[]): readonly string[] {
 	let i = 0;
 	for (;;) {
 		while (i < words.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[i]!)) i++;
 		const word = words[i];
-		if (word === undefined) return undefined;
+		if (word === undefined) return [];
 		const wrapper = WRAPPERS[word.slice(word.lastIndexOf('/') + 1)];
 		if (wrapper === undefined) break;
 		const valued = new Set(wrapper.split(' ').filter(Boolean));
@@ -122,11 +171,7 @@ function dockerArgv(words: readonly string[]): { argv: string[]; word: string } 
 		}
 		if (word === 'timeout' && i < words.length) i++; // its DURATION
 	}
-	const word = words[i]!;
-	const name = word.slice(word.lastIndexOf('/') + 1);
-	if (name === 'docker') return { argv: words.slice(i + 1), word };
-	if (name === 'docker-compose') return { argv: ['compose', ...words.slice(i + 1)], word };
-	return undefined;
+	return words.slice(i);
 }
 
 /** `$(…)` and backticks, with where each starts; the outer text gets the word SUBST in their place. */

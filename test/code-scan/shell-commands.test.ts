@@ -29,6 +29,21 @@ describe('dockerCallsInShell', () => {
 		]);
 	});
 
+	it('scans the script of sh -c / bash -lc, in place', () => {
+		const script = [
+			`bash -lc 'docker rm -f web && echo done'`,
+			`sudo sh -e -c "docker system prune -af"`,
+			`ssh-agent sh -c 'echo x'; sh ./deploy.sh -c 'docker rm -f not-a-script'`,
+			`sh -o pipefail -c 'docker volume prune -f | tee log'`,
+			`echo "sh -c 'docker rm -f quoted'"`,
+		].join('\n');
+		expect(dockerCallsInShell(script)).toEqual([
+			{ argv: ['rm', '-f', 'web'], line: 1, column: 11 },
+			{ argv: ['system', 'prune', '-af'], line: 2, column: 16 },
+			{ argv: ['volume', 'prune', '-f'], line: 4, column: 20 },
+		]);
+	});
+
 	it('keeps variables as literal words', () => {
 		expect(dockerCallsInShell('docker rm -f "${NAME}" $OTHER')[0]!.argv).toEqual(['rm', '-f', '${NAME}', '${OTHER}']);
 	});
