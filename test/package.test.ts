@@ -1,5 +1,5 @@
 // The published package, as a user gets it: npm pack, install the tarball elsewhere, run the bin.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -23,6 +23,17 @@ describe('the packed package', () => {
 		const result = await execa(bin, ['--version'], { env, extendEnv: false, reject: false });
 		expect(result.exitCode).toBe(0);
 		expect(result.stdout).toBe(`safe-docker version ${version}\n["--version"]`);
+	});
+
+	it('the proxy path loads its lazy parts from the installed package: a YAML config file, the audit, the display', async () => {
+		const dir = tempDir();
+		writeFileSync(join(dir, '.safe-dockerrc.yaml'), 'force:\n  policy: warn\n');
+		const env = isolatedEnv({ SAFE_DOCKER_DOCKER: FAKE_DOCKER, FAKE_DOCKER_PRINT_ARGV: '1' });
+		const result = await execa(bin, ['rmi', '-f', 'app:test'], { cwd: dir, env, extendEnv: false, reject: false });
+		expect(result.exitCode).toBe(0);
+		expect(result.stdout).toBe('["rmi","-f","app:test"]');
+		expect(result.stderr).toContain('docker rmi -f app:test');
+		expect(result.stderr).toContain('instead: docker rmi app:test');
 	});
 
 	it('loads its lazy parts: guard config and the schema ship with it', async () => {
