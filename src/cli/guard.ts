@@ -80,13 +80,13 @@ export async function runGuard(argv: readonly string[], context: GuardContext): 
 
 	program
 		.command('lock')
-		.usage('<env> [--timeout DUR] [--reason TEXT] -- <command…>\n       safe-docker guard lock status [env] [--json]')
+		.usage('<env> [--timeout DUR] [--reason TEXT] [--json] -- <command…>\n       safe-docker guard lock status [env] [--json]')
 		.description('run a command holding an environment\'s lock, like flock(1): wait for it, run, release on every way out, exit with the command\'s code; `lock status` lists the locks')
 		.argument('<env>', 'environment name (letters, digits, ".", "_", "-"), or `status`')
 		.argument('[command...]', 'the command to run, after --')
 		.option('--timeout <duration>', 'give up waiting after this long (90s, 10m, 1h); exit 75')
 		.option('--reason <text>', 'why you hold it: shown to whoever waits')
-		.option('--json', 'lock status: print the locks as JSON')
+		.option('--json', 'report the lock\'s events (waiting, acquired, released, timeout) as JSON lines on stderr; lock status: print the locks as JSON')
 		.action(async (env: string, command: string[], options: LockCommandOptions & { json?: boolean }) => {
 			exitCode = env === 'status' && !argv.includes('--')
 				? await lockStatusCommand(command[0], options, context)

@@ -5,22 +5,25 @@ import type { GuardContext } from '../cli/guard.js';
 import { parseDuration } from '../cli/duration.js';
 import { loadConfig } from '../config/load.js';
 import { ensureStateDir, stateDir } from '../config/paths.js';
-import { CommandNotFound, describeHolder, UsageError } from '../errors.js';
+import { CommandNotFound, describeHolder, LockTimeout, UsageError } from '../errors.js';
 import { lockDirectory } from '../lock/directory.js';
 import { checkEnvName, lockFiles } from '../lock/paths.js';
 import { listLocks, lockState, type LockState } from '../lock/status.js';
-import { withLock } from '../lock/with-lock.js';
+import { withLock, type LockEvent } from '../lock/with-lock.js';
 import { runDocker } from '../pipeline/run-docker.js';
 
 export interface LockCommandOptions {
 	readonly timeout?: string;
 	readonly reason?: string;
+	/** The lock's events as JSON lines on stderr (stdout stays the command's). */
+	readonly json?: boolean;
 }
 
 /**
  * `safe-docker guard lock <env> [--timeout DUR] [--reason TEXT] -- <command…>`, like flock(1): wait for the
  * environment's lock, run the command with the terminal and signals passed through, release the lock on
- * every way out, and exit with the command's code.
+ * every way out, and exit with the command's code. With `--json`, what happens to the lock (waiting,
+ * acquired, released, timeout) is reported as JSON lines on stderr instead of human lines.
  */
 export async function lockCommand(env: string, command: readonly string[], options: LockCommandOptions, context: GuardContext): Promise<number> {
 	checkEnvName(env);
@@ -28,7 +31,8 @@ export async function lockCommand(env: string, command: readonly string[], optio
 	const timeoutMs = options.timeout === undefined ? undefined : parseDuration(options.timeout);
 	if (options.timeout !== undefined && timeoutMs === undefined) throw new UsageError(`--timeout ${JSON.stringify(options.timeout)} is not a duration (90s, 10m, 1h)`);
 	const { config } = await loadConfig({ cwd: context.cwd, env: context.env });
-	return withLock({
+	const report = options.json ? (event: LockEvent) => void context.stderr.write(`${JSON.stringify(event)}\n`) : undefined;
+	const locked = withLock({
 		dir: lockDirectory(config, context.env),
 		env,
 		command: displayCommand([...command]),
@@ -37,6 +41,7 @@ export async function lockCommand(env: string, command: readonly string[], optio
 		staleMs: config.lock.staleMs,
 		processEnv: context.env,
 		stderr: context.stderr,
+		...(report ? { report } : {}),
 	}, async (held, childEnv) => {
 		const exit = await runDocker(command[0]!, command.slice(1), {
 			env: { ...context.env, ...childEnv },
@@ -45,6 +50,12 @@ export async function lockCommand(env: string, command: readonly string[], optio
 			notFound: (file, code, cause) => new CommandNotFound(file, code === 'ENOENT' ? 'no such command' : 'permission denied', { cause }),
 		});
 		return exit.exitCode;
+	});
+	if (!report) return locked;
+	return locked.catch(error => {
+		if (!(error instanceof LockTimeout)) throw error;
+		report({ event: 'timeout', env, waitedMs: error.waitedMs, holder: error.holder ?? null });
+		return error.exitCode;
 	});
 }
 

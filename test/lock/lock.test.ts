@@ -1,6 +1,6 @@
 // Environment locks with real processes: safe-docker guard lock, status, unlock, and automatic locks.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -164,6 +164,35 @@ describe('lock status and unlock', () => {
 		expect(audit).toEqual([expect.objectContaining({ decision: 'unlocked', command: 'guard unlock', reason: 'stuck in CI', argv: ['guard', 'unlock', 'staging', '--force', '--reason', 'stuck in CI'] })]);
 		holder.child.kill('SIGTERM');
 		await holder.exited;
+	}, 30_000);
+
+	it('--json reports the lock\'s events as JSON lines on stderr, stdout stays the command\'s; a timeout too', async () => {
+		const { dir, env } = setup();
+		const ready = join(dir, 'ready');
+		const holder = spawnCli(['guard', 'lock', 'qa', '--reason', 'first', '--', 'sh', '-c', `touch '${ready}'; sleep 2`], env);
+		await waitFor(() => existsSync(ready));
+		const waiter = await runCli(['guard', 'lock', 'qa', '--json', '--', 'echo', 'ran'], { env });
+		expect(waiter.exitCode).toBe(0);
+		expect(waiter.stdout).toBe('ran\n');
+		const events = waiter.stderr.trim().split('\n').map(line => JSON.parse(line));
+		expect(events).toEqual([
+			{ event: 'waiting', env: 'qa', holder: expect.objectContaining({ pid: holder.child.pid, reason: 'first', command: expect.stringContaining('sleep 2') }) },
+			{ event: 'acquired', env: 'qa', waitedMs: expect.any(Number), inherited: false },
+			{ event: 'released', env: 'qa', heldMs: expect.any(Number) },
+		]);
+		expect(events[1].waitedMs).toBeGreaterThan(500);
+		await holder.exited;
+
+		rmSync(ready);
+		const second = spawnCli(['guard', 'lock', 'qa', '--reason', 'second', '--', 'sh', '-c', `touch '${ready}'; sleep 5`], env);
+		await waitFor(() => existsSync(ready));
+		await sleep(200);
+		const timedOut = await runCli(['guard', 'lock', 'qa', '--json', '--timeout', '1s', '--', 'echo', 'never'], { env });
+		expect(timedOut.exitCode).toBe(75);
+		expect(timedOut.stdout).toBe('');
+		expect(timedOut.stderr.trim().split('\n').map(line => JSON.parse(line)).at(-1)).toEqual({ event: 'timeout', env: 'qa', waitedMs: expect.any(Number), holder: expect.objectContaining({ reason: 'second' }) });
+		second.child.kill('SIGTERM');
+		await second.exited;
 	}, 30_000);
 
 	it('rejects a bad environment name in one line', async () => {
