@@ -1,4 +1,4 @@
-import { renameSync, rmSync, writeFileSync, readFileSync, chmodSync } from 'node:fs';
+import { renameSync, rmSync, statSync, writeFileSync, readFileSync, chmodSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -113,6 +113,18 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 	};
 
 	let server: Server;
+	/** The inode of the socket file this broker listens on: it removes that file only while it is still its own. */
+	let socketInode: number | undefined;
+	const releaseSocket = () => {
+		if (socketInode === undefined || process.platform === 'win32') return;
+		try {
+			// A broker that failed to listen, or retired, must never remove the socket of the broker after it.
+			if (statSync(options.socketPath).ino === socketInode) rmSync(options.socketPath, { force: true });
+		} catch {
+			// already gone
+		}
+		socketInode = undefined;
+	};
 	let done: () => void;
 	const finished = new Promise<void>(resolve => (done = resolve));
 
@@ -120,7 +132,7 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 		log(`stopping: ${why}`);
 		accepting = false;
 		server.close();
-		rmSync(options.socketPath, { force: true });
+		releaseSocket();
 		if (persistTimer) clearTimeout(persistTimer);
 		saveCounters(options.stateDir, withBreakers());
 		for (const socket of sockets) socket.destroy();
@@ -245,7 +257,7 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 	async function shutdownWhenDrained(why: string): Promise<void> {
 		accepting = false;
 		server.close();
-		rmSync(options.socketPath, { force: true });
+		releaseSocket();
 		log(`retiring: ${why}`);
 		if (sockets.size === 0) await shutdown(why);
 	}
@@ -258,7 +270,10 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 	const previousMask = process.umask(0o177);
 	server.listen(options.socketPath, () => {
 		process.umask(previousMask);
-		if (process.platform !== 'win32') chmodSync(options.socketPath, 0o600);
+		if (process.platform !== 'win32') {
+			chmodSync(options.socketPath, 0o600);
+			socketInode = statSync(options.socketPath).ino;
+		}
 		log(`listening on ${options.socketPath} (pid ${process.pid}, version ${options.version})`);
 		touch();
 	});

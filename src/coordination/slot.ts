@@ -43,8 +43,11 @@ export async function acquireSlot(settings: BrokerSettings, request: SlotRequest
 
 	let current: BrokerConnection = connection;
 	let released = false;
+	// A re-announce in flight may be starting a broker while holding the start lock: this process must not
+	// exit under it (an exit mid-start frees the lock and lets a second broker start beside the first).
+	let reannouncing: Promise<void> | undefined;
 	const watch = (watched: BrokerConnection) => watched.socket.once('close', () => {
-		if (!released) void reannounce();
+		if (!released) reannouncing = reannounce();
 	});
 	const reannounce = async () => {
 		try {
@@ -62,6 +65,7 @@ export async function acquireSlot(settings: BrokerSettings, request: SlotRequest
 		waitedMs,
 		async release(outcome) {
 			released = true;
+			await reannouncing;
 			const acknowledged = current.next('ok').catch(() => undefined);
 			current.send({ type: 'release', outcome });
 			// The outcome feeds the shared statistics and breaker: wait for the broker to have it before this

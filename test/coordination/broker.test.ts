@@ -1,4 +1,5 @@
 // The broker in this process, so the test can stall its event loop the way a busy machine does.
+import { existsSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -12,8 +13,7 @@ afterEach(() => {
 	for (const socket of sockets.splice(0)) socket.destroy();
 });
 
-function startBroker(minTimeMs: number) {
-	const dir = tempDir();
+function startBroker(minTimeMs: number, dir = tempDir()) {
 	/** When each call was granted, by the broker's clock (its trace line is written at the grant). */
 	const grants = new Map<string, number>();
 	const socketPath = join(dir, 'broker.sock');
@@ -73,5 +73,18 @@ describe('broker', () => {
 		sockets.push(stop);
 		stop.write(encode({ type: 'stop' }));
 		await stopped;
+	});
+
+	it('a second broker on the same socket fails to listen and leaves the first one\'s socket alone', async () => {
+		const first = startBroker(0);
+		await acquire(first.socketPath, 'before');
+		const second = startBroker(0, join(first.socketPath, '..'));
+		await second.stopped; // EADDRINUSE: it stops at once
+		expect(existsSync(first.socketPath)).toBe(true);
+		await acquire(first.socketPath, 'after'); // the first broker still serves
+		const stop = connect(first.socketPath);
+		sockets.push(stop);
+		stop.write(encode({ type: 'stop' }));
+		await first.stopped;
 	});
 });
