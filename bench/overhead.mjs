@@ -54,7 +54,10 @@ function peakRssMb(args) {
 	const file = join(tmpdir(), `safe-docker-bench-rss-${process.pid}`);
 	rmSync(file, { force: true });
 	for (let i = 0; i < 10; i++) {
-		spawnSync(process.execPath, ['--import', join(root, 'bench', 'report-rss.mjs'), ...args], { env: { ...env, BENCH_RSS_FILE: file }, stdio: 'ignore' });
+		spawnSync(process.execPath, ['--import', join(root, 'bench', 'report-rss.mjs'), ...args], {
+			env: { ...env, BENCH_RSS_FILE: file },
+			stdio: 'ignore',
+		});
 	}
 	const kb = readFileSync(file, 'utf8').trim().split('\n').map(Number);
 	rmSync(file, { force: true });

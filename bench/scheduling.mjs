@@ -23,18 +23,28 @@ const env = {
 	FAKE_DOCKER_SLEEP: process.env.BENCH_DOCKER_SECONDS ?? '1.4',
 };
 
-const run = (args) => new Promise(resolve => spawn(process.execPath, [join(root, 'bin', 'safe-docker.js'), ...args], { env, stdio: 'ignore' }).on('exit', resolve));
+const run = args =>
+	new Promise(resolve =>
+		spawn(process.execPath, [join(root, 'bin', 'safe-docker.js'), ...args], { env, stdio: 'ignore' }).on('exit', resolve),
+	);
 await run(['version']); // start the broker first: its start-up is not scheduling
 const codes = await Promise.all(Array.from({ length: N }, (_, i) => run(['run', '-d', `bench-${String(i).padStart(3, '0')}`])));
 
-const lines = readFileSync(log, 'utf8').trim().split('\n').map(line => line.split(' '));
+const lines = readFileSync(log, 'utf8')
+	.trim()
+	.split('\n')
+	.map(line => line.split(' '));
 const ends = new Map(lines.filter(([kind]) => kind === 'end').map(([, ns, pid]) => [pid, Number(BigInt(ns) / 1000n) / 1000]));
-const runs = lines.filter(([kind, , , ...args]) => kind === 'start' && args[0] === 'run').map(([, ns, pid]) => ({ start: Number(BigInt(ns) / 1000n) / 1000, end: ends.get(pid) })).sort((a, b) => a.start - b.start);
+const runs = lines
+	.filter(([kind, , , ...args]) => kind === 'start' && args[0] === 'run')
+	.map(([, ns, pid]) => ({ start: Number(BigInt(ns) / 1000n) / 1000, end: ends.get(pid) }))
+	.sort((a, b) => a.start - b.start);
 const makespan = runs.at(-1).start - runs[0].start;
 const ideal = (N - 1) * minTimeMs;
 const maxConcurrent = Math.max(...runs.map(run => runs.filter(other => other.start <= run.start && other.end > run.start).length));
 const trace = readFileSync(join(dir, 'state', 'broker.log'), 'utf8').split('\n');
-const order = what => trace.filter(line => line.includes(`${what} mutate docker run -d`)).map(line => line.slice(line.lastIndexOf(' ') + 1));
+const order = what =>
+	trace.filter(line => line.includes(`${what} mutate docker run -d`)).map(line => line.slice(line.lastIndexOf(' ') + 1));
 const queued = order('queued');
 const granted = order('granted');
 const fifoViolations = granted.filter((label, i) => label !== queued[i]).length;
@@ -58,4 +68,6 @@ result.pass = result.failed === 0 && result.ratio <= 1.05 && result.maxConcurren
 rmSync(dir, { recursive: true, force: true });
 mkdirSync(join(root, 'bench', 'results'), { recursive: true });
 writeFileSync(join(root, 'bench', 'results', 'scheduling.json'), `${JSON.stringify(result, null, 2)}\n`);
-process.stdout.write(`scheduling: ${N} calls, makespan ${result.makespanMs} ms vs ideal ${ideal} ms (ratio ${result.ratio}, floor ≤ 1.05), max ${maxConcurrent} at once (floor: exactly 3), start gaps min ${result.startGapMs.min} ms / median ${result.startGapMs.median} ms at docker's own start, ${fifoViolations} FIFO violations: ${result.pass ? 'PASS' : 'FAIL'}\n`);
+process.stdout.write(
+	`scheduling: ${N} calls, makespan ${result.makespanMs} ms vs ideal ${ideal} ms (ratio ${result.ratio}, floor ≤ 1.05), max ${maxConcurrent} at once (floor: exactly 3), start gaps min ${result.startGapMs.min} ms / median ${result.startGapMs.median} ms at docker's own start, ${fifoViolations} FIFO violations: ${result.pass ? 'PASS' : 'FAIL'}\n`,
+);

@@ -21,10 +21,11 @@ const percentile = (values, q) => {
 	const sorted = [...values].sort((a, b) => a - b);
 	return sorted.length === 0 ? 0 : Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]);
 };
-const timed = (command, args, env) => new Promise(resolve => {
-	const start = performance.now();
-	spawn(command, args, { env, stdio: 'ignore' }).on('exit', code => resolve({ ms: performance.now() - start, code }));
-});
+const timed = (command, args, env) =>
+	new Promise(resolve => {
+		const start = performance.now();
+		spawn(command, args, { env, stdio: 'ignore' }).on('exit', code => resolve({ ms: performance.now() - start, code }));
+	});
 
 async function probeWhile(running) {
 	const samples = [];
@@ -49,7 +50,9 @@ async function storm(name, command, argsOf, env) {
 	// The first seconds also carry the start-up of 100 client processes; after them, only the daemon's load.
 	const settled = samples.filter(sample => sample.at > 8000).map(sample => sample.ms);
 	return {
-		name, makespanMs, failed: results.filter(result => result.code !== 0).length,
+		name,
+		makespanMs,
+		failed: results.filter(result => result.code !== 0).length,
 		probe: { samples: latencies.length, p50: percentile(latencies, 0.5), p95: percentile(latencies, 0.95) },
 		probeAfter8s: { samples: settled.length, p50: percentile(settled, 0.5), p95: percentile(settled, 0.95) },
 	};
@@ -63,7 +66,7 @@ for (let i = 0; i < 20; i++) {
 const idleProbe = { p50: percentile(idle, 0.5), p95: percentile(idle, 0.95) };
 
 const runArgs = () => ['run', '--rm', '--network', 'none', IMAGE, 'true'];
-const through = (extra) => {
+const through = extra => {
 	const dir = mkdtempSync(join(tmpdir(), 'safe-docker-storm-'));
 	return { dir, env: { ...process.env, SAFE_DOCKER_HOME: join(dir, 'state'), SAFE_DOCKER_BROKER_IDLE_TIMEOUT_MS: '5000', ...extra } };
 };
@@ -93,9 +96,14 @@ const results = {
 };
 mkdirSync(join(root, 'bench', 'results'), { recursive: true });
 writeFileSync(join(root, 'bench', 'results', 'storm.json'), `${JSON.stringify(results, null, 2)}\n`);
-process.stdout.write([
-	`storm: ${N} × docker run --rm ${IMAGE} true; docker ps probed every 0.3 s (idle p50 ${idleProbe.p50} ms, p95 ${idleProbe.p95} ms)`,
-	...scenarios.map(scenario => `  ${scenario.name.padEnd(44)} makespan ${String(scenario.makespanMs).padStart(6)} ms, probe p50 ${scenario.probe.p50} ms, p95 ${scenario.probe.p95} ms (${(scenario.probe.p95 / idleProbe.p95).toFixed(1)}× idle); after the first 8 s: p50 ${scenario.probeAfter8s.p50} ms, p95 ${scenario.probeAfter8s.p95} ms; ${scenario.failed} failed`),
-	`floor: through safe-docker with the seed limits, the probe's p95 ≤ 4× idle: ${results.pass ? 'PASS' : 'FAIL'}`,
-	'',
-].join('\n'));
+process.stdout.write(
+	[
+		`storm: ${N} × docker run --rm ${IMAGE} true; docker ps probed every 0.3 s (idle p50 ${idleProbe.p50} ms, p95 ${idleProbe.p95} ms)`,
+		...scenarios.map(
+			scenario =>
+				`  ${scenario.name.padEnd(44)} makespan ${String(scenario.makespanMs).padStart(6)} ms, probe p50 ${scenario.probe.p50} ms, p95 ${scenario.probe.p95} ms (${(scenario.probe.p95 / idleProbe.p95).toFixed(1)}× idle); after the first 8 s: p50 ${scenario.probeAfter8s.p50} ms, p95 ${scenario.probeAfter8s.p95} ms; ${scenario.failed} failed`,
+		),
+		`floor: through safe-docker with the seed limits, the probe's p95 ≤ 4× idle: ${results.pass ? 'PASS' : 'FAIL'}`,
+		'',
+	].join('\n'),
+);

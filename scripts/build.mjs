@@ -5,8 +5,9 @@
 //   required from node_modules only then, and the guard commands are a separate bundle.
 // - dist/guard.js and dist/broker.js: ES modules with shared chunks, loaded only by `safe-docker guard …`
 //   and by the broker process.
-import { build } from 'esbuild';
+
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { build } from 'esbuild';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
@@ -54,6 +55,13 @@ await build({
 });
 
 // The JSON Schema editors use for guard.config.json, generated from the same key list the validator uses.
-const schemaModule = await build({ entryPoints: ['src/config/json-schema.ts'], bundle: true, write: false, format: 'esm', platform: 'node', logLevel: 'warning' });
+const schemaModule = await build({
+	entryPoints: ['src/config/json-schema.ts'],
+	bundle: true,
+	write: false,
+	format: 'esm',
+	platform: 'node',
+	logLevel: 'warning',
+});
 const { jsonSchema } = await import(`data:text/javascript;base64,${Buffer.from(schemaModule.outputFiles[0].text).toString('base64')}`);
 writeFileSync(new URL('../guard.config.schema.json', import.meta.url), `${JSON.stringify(jsonSchema(), null, '\t')}\n`);

@@ -2,7 +2,7 @@
  * Every failure safe-docker reports itself is one of these records: a stable `code`, typed fields, and an
  * optional `cause`. `formatError` turns any of them into the one line a user reads; `--json` prints the fields.
  */
-export abstract class SafeDockerError extends Error {
+abstract class SafeDockerError extends Error {
 	abstract readonly code: string;
 	/** The process exit code this failure maps to. */
 	abstract readonly exitCode: number;
@@ -38,7 +38,10 @@ export class DockerNotFound extends SafeDockerError {
 	readonly code = 'DOCKER_NOT_FOUND';
 	readonly exitCode = 127; // what a shell returns for a missing command
 
-	constructor(readonly detail: string, options?: { cause?: unknown }) {
+	constructor(
+		readonly detail: string,
+		options?: { cause?: unknown },
+	) {
 		super(detail, options);
 		this.name = 'DockerNotFound';
 	}
@@ -49,7 +52,11 @@ export class CommandNotFound extends SafeDockerError {
 	readonly code = 'COMMAND_NOT_FOUND';
 	readonly exitCode = 127;
 
-	constructor(readonly command: string, readonly reason: string, options?: { cause?: unknown }) {
+	constructor(
+		readonly command: string,
+		readonly reason: string,
+		options?: { cause?: unknown },
+	) {
 		super(`cannot run ${command}: ${reason}`, options);
 		this.name = 'CommandNotFound';
 	}
@@ -60,7 +67,11 @@ export class StateDirError extends SafeDockerError {
 	readonly code = 'STATE_DIR_UNUSABLE';
 	readonly exitCode = 73; // EX_CANTCREAT (sysexits.h)
 
-	constructor(readonly path: string, readonly problem: string, options?: { cause?: unknown }) {
+	constructor(
+		readonly path: string,
+		readonly problem: string,
+		options?: { cause?: unknown },
+	) {
 		super(`state directory ${path}: ${problem}`, options);
 		this.name = 'StateDirError';
 	}
@@ -105,9 +116,19 @@ export class BreakerOpen extends SafeDockerError {
 	readonly code = 'BREAKER_OPEN';
 	readonly exitCode = 69; // EX_UNAVAILABLE (sysexits.h)
 
-	constructor(readonly endpoint: string, readonly breaker: { readonly consecutiveFailures: number; readonly openedAt: number | null; readonly nextProbeAt: number | null; readonly lastFailure: string | null }) {
+	constructor(
+		readonly endpoint: string,
+		readonly breaker: {
+			readonly consecutiveFailures: number;
+			readonly openedAt: number | null;
+			readonly nextProbeAt: number | null;
+			readonly lastFailure: string | null;
+		},
+	) {
 		const time = (at: number | null) => (at === null ? '?' : new Date(at).toISOString());
-		super(`the Docker daemon at ${endpoint} is failing (${breaker.lastFailure ?? 'daemon failures'}) since ${time(breaker.openedAt)}; calls fail fast until the next probe at ${time(breaker.nextProbeAt)}; details: safe-docker guard health`);
+		super(
+			`the Docker daemon at ${endpoint} is failing (${breaker.lastFailure ?? 'daemon failures'}) since ${time(breaker.openedAt)}; calls fail fast until the next probe at ${time(breaker.nextProbeAt)}; details: safe-docker guard health`,
+		);
 		this.name = 'BreakerOpen';
 	}
 }
@@ -117,7 +138,11 @@ export class LockTimeout extends SafeDockerError {
 	readonly code = 'LOCK_TIMEOUT';
 	readonly exitCode = 75; // EX_TEMPFAIL (sysexits.h): try again later
 
-	constructor(readonly env: string, readonly waitedMs: number, readonly holder: HolderSummary | undefined) {
+	constructor(
+		readonly env: string,
+		readonly waitedMs: number,
+		readonly holder: HolderSummary | undefined,
+	) {
 		super(`timed out after ${(waitedMs / 1000).toFixed(1)} s waiting for the lock of environment '${env}': ${describeHolder(holder)}`);
 		this.name = 'LockTimeout';
 	}
@@ -158,6 +183,20 @@ export class UsageError extends SafeDockerError {
 	constructor(message: string) {
 		super(message);
 		this.name = 'UsageError';
+	}
+}
+
+/** A docker call whose output safe-docker needed failed. */
+export class DockerCallFailed extends SafeDockerError {
+	readonly code = 'DOCKER_CALL_FAILED';
+	readonly exitCode = 1; // as docker's own failures
+
+	constructor(
+		readonly args: readonly string[],
+		readonly detail: string,
+	) {
+		super(`docker ${args.slice(0, 2).join(' ')} failed: ${detail}`);
+		this.name = 'DockerCallFailed';
 	}
 }
 

@@ -7,9 +7,9 @@ import { parseDockerArgv } from './docker-grammar/parse.js';
 import { DockerNotFound, exitCodeOf, formatError } from './errors.js';
 import { daemonCheckStep } from './pipeline/daemon-check-step.js';
 import { guardStep } from './pipeline/guard-step.js';
+import { runPipeline } from './pipeline/index.js';
 import { limiterStep } from './pipeline/limiter-step.js';
 import { lockStep } from './pipeline/lock-step.js';
-import { runPipeline } from './pipeline/index.js';
 import { runDocker } from './pipeline/run-docker.js';
 import type { Step } from './pipeline/types.js';
 import { VERSION } from './version.js';
@@ -34,7 +34,12 @@ const PARENT_MARKER = 'SAFE_DOCKER_PARENT_PID';
  * broker also fails fast there when the breaker is open), then the daemon check (what the breaker counts,
  * and retries, inside the slot), then docker.
  */
-function steps(options: { env: NodeJS.ProcessEnv; cwd: string; stdout: MainOptions['stdout'] & {}; stderr: MainOptions['stderr'] & {} }): Step[] {
+function steps(options: {
+	env: NodeJS.ProcessEnv;
+	cwd: string;
+	stdout: MainOptions['stdout'] & {};
+	stderr: MainOptions['stderr'] & {};
+}): Step[] {
 	return [
 		guardStep({ stateDir: stateDir(options.env), cwd: options.cwd, stdout: options.stdout, stderr: options.stderr }),
 		lockStep({ stderr: options.stderr }),
@@ -48,7 +53,13 @@ function steps(options: { env: NodeJS.ProcessEnv; cwd: string; stdout: MainOptio
  * through the pipeline. Resolves to the exit code; never throws.
  */
 export async function main(argv: readonly string[], options: MainOptions = {}): Promise<number> {
-	const { env = process.env, cwd = process.cwd(), self = process.argv[1] ?? '', stdout = process.stdout, stderr = process.stderr } = options;
+	const {
+		env = process.env,
+		cwd = process.cwd(),
+		self = process.argv[1] ?? '',
+		stdout = process.stdout,
+		stderr = process.stderr,
+	} = options;
 	try {
 		// docker has no cleanup or health command: `safe-docker cleanup` is `safe-docker guard cleanup`.
 		if (argv[0] === 'guard' || argv[0] === 'cleanup' || argv[0] === 'health') {
@@ -68,7 +79,11 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
 		}
 
 		const parsed = parseDockerArgv(argv);
-		const outcome = await runPipeline({ argv, parsed, lane: laneOf(parsed), hold: holdOf(parsed), docker, config, env: dockerEnv }, steps({ env, cwd, stdout, stderr }), { cwd });
+		const outcome = await runPipeline(
+			{ argv, parsed, lane: laneOf(parsed), hold: holdOf(parsed), docker, config, env: dockerEnv },
+			steps({ env, cwd, stdout, stderr }),
+			{ cwd },
+		);
 		return outcome.exitCode;
 	} catch (error) {
 		stderr.write(`${formatError(error)}\n`);

@@ -38,7 +38,12 @@ describe('the packed package', () => {
 
 	it('loads its lazy parts: guard config and the schema ship with it', async () => {
 		const dir = tempDir();
-		const result = await execa(bin, ['guard', 'config', '--json'], { cwd: dir, env: isolatedEnv({ SAFE_DOCKER_DOCKER: FAKE_DOCKER }), extendEnv: false, reject: false });
+		const result = await execa(bin, ['guard', 'config', '--json'], {
+			cwd: dir,
+			env: isolatedEnv({ SAFE_DOCKER_DOCKER: FAKE_DOCKER }),
+			extendEnv: false,
+			reject: false,
+		});
 		expect(result.exitCode).toBe(0);
 		expect(JSON.parse(result.stdout).config.lanes.mutate.maxConcurrent).toBe(3);
 		const schema = JSON.parse(readFileSync(join(prefix, 'node_modules', 'safe-docker', 'guard.config.schema.json'), 'utf8'));

@@ -27,14 +27,19 @@ export interface AuditEntry {
 	readonly reason?: string;
 }
 
-export const AUDIT_FILE = 'audit.log';
+const AUDIT_FILE = 'audit.log';
 
 /**
  * Appends one JSON line to `<stateDir>/audit.log` (mode 0600). Lines are written with O_APPEND in one
  * write, so concurrent processes never interleave them; past `maxBytes` the file is rotated to
  * `audit.log.1` (one rotated file kept) under a lock, so that two processes never rotate at once.
  */
-export function appendAudit(stateDir: string, entry: Omit<AuditEntry, 'time' | 'user' | 'host' | 'pid'>, maxBytes: number, now = new Date()): void {
+export function appendAudit(
+	stateDir: string,
+	entry: Omit<AuditEntry, 'time' | 'user' | 'host' | 'pid'>,
+	maxBytes: number,
+	now = new Date(),
+): void {
 	const file = join(stateDir, AUDIT_FILE);
 	const line = `${JSON.stringify({ time: now.toISOString(), user: currentUser(), host: hostname(), pid: process.pid, ...entry })}\n`;
 	if (existsSync(file) && statSync(file).size + line.length > maxBytes) rotate(file, maxBytes);

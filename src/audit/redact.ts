@@ -33,9 +33,10 @@ function maskValue(flag: string, value: string): string {
 }
 
 /** Masks `NAME=secret` and `scheme://user:password@host` inside any word. */
-export function redactWord(word: string): string {
+function redactWord(word: string): string {
 	let result = word.replace(/(\w+:\/\/[^:/@\s]+:)([^@\s]+)(@)/g, `$1${MASK}$3`);
 	const eq = result.indexOf('=');
-	if (eq > 0 && SECRET_NAME.test(result.slice(0, eq)) && !result.slice(eq + 1).startsWith(MASK)) result = `${result.slice(0, eq + 1)}${MASK}`;
+	if (eq > 0 && SECRET_NAME.test(result.slice(0, eq)) && !result.slice(eq + 1).startsWith(MASK))
+		result = `${result.slice(0, eq + 1)}${MASK}`;
 	return result;
 }

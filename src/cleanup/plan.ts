@@ -1,7 +1,7 @@
 import type { ContainerInfo, ImageInfo, NetworkInfo, VolumeInfo } from '../docker/listings.js';
 import { formatBytes } from '../docker/sizes.js';
 
-export type ResourceKind = 'container' | 'image' | 'network' | 'volume' | 'build-cache';
+type ResourceKind = 'container' | 'image' | 'network' | 'volume' | 'build-cache';
 
 /** Something cleanup will remove, and why. */
 export interface PlanItem {
@@ -16,7 +16,7 @@ export interface PlanItem {
 }
 
 /** Something cleanup would otherwise have removed, and why it is spared. */
-export interface Spared {
+interface Spared {
 	readonly kind: ResourceKind;
 	readonly id: string;
 	readonly name: string;
@@ -87,7 +87,8 @@ export function buildPlan(listings: Listings, options: PlanOptions): Plan {
 		const protectedBy = protection(container.labels);
 		if (protectedBy) spared.push({ ...ref, reason: protectedBy });
 		else if (ACTIVE.has(container.status)) spared.push({ ...ref, reason: container.status });
-		else if (options.now - container.stoppedAt < options.olderThanMs) spared.push({ ...ref, reason: `stopped ${age(options.now - container.stoppedAt)} ago, within ${age(options.olderThanMs)}` });
+		else if (options.now - container.stoppedAt < options.olderThanMs)
+			spared.push({ ...ref, reason: `stopped ${age(options.now - container.stoppedAt)} ago, within ${age(options.olderThanMs)}` });
 		else {
 			items.push({ ...ref, reason: `${container.status} ${age(options.now - container.stoppedAt)} ago`, sizeBytes: container.sizeBytes });
 			removedContainers.add(container.id);
@@ -106,10 +107,18 @@ export function buildPlan(listings: Listings, options: PlanOptions): Plan {
 		else if (options.images) imageCandidates.push(image);
 	}
 	if (options.images) {
-		let total = (listings.usage['Images'] ?? 0) - items.filter(item => item.kind === 'image').reduce((sum, item) => sum + (item.sizeBytes ?? 0), 0);
+		let total =
+			(listings.usage['Images'] ?? 0) - items.filter(item => item.kind === 'image').reduce((sum, item) => sum + (item.sizeBytes ?? 0), 0);
 		for (const image of childrenFirst(imageCandidates.sort((a, b) => a.lastUsed - b.lastUsed))) {
 			if (total <= options.imageBudgetBytes) break;
-			items.push({ kind: 'image', id: image.id, name: image.tags[0] ?? '<none>', tags: image.tags, reason: `unused, last tagged or built ${age(options.now - image.lastUsed)} ago; images above the ${formatBytes(options.imageBudgetBytes)} budget`, sizeBytes: image.sizeBytes });
+			items.push({
+				kind: 'image',
+				id: image.id,
+				name: image.tags[0] ?? '<none>',
+				tags: image.tags,
+				reason: `unused, last tagged or built ${age(options.now - image.lastUsed)} ago; images above the ${formatBytes(options.imageBudgetBytes)} budget`,
+				sizeBytes: image.sizeBytes,
+			});
 			total -= image.sizeBytes;
 		}
 	}
@@ -129,14 +138,21 @@ export function buildPlan(listings: Listings, options: PlanOptions): Plan {
 			const ref = { kind: 'volume' as const, id: volume.name, name: volume.name };
 			const protectedBy = protection(volume.labels);
 			if (protectedBy) spared.push({ ...ref, reason: protectedBy });
-			else if (!volume.anonymous && options.volumes !== 'named') spared.push({ ...ref, reason: 'named volume (only with --volumes=named)' });
+			else if (!volume.anonymous && options.volumes !== 'named')
+				spared.push({ ...ref, reason: 'named volume (only with --volumes=named)' });
 			else items.push({ ...ref, reason: volume.anonymous ? 'unused anonymous volume' : 'unused named volume', sizeBytes: null });
 		}
 	}
 
 	const cache = listings.usage['Build Cache'] ?? 0;
 	if (cache > options.buildCacheBudgetBytes && labelKey === undefined) {
-		items.push({ kind: 'build-cache', id: 'build-cache', name: 'build cache', reason: `${formatBytes(cache)}, above the ${formatBytes(options.buildCacheBudgetBytes)} budget`, sizeBytes: cache - options.buildCacheBudgetBytes });
+		items.push({
+			kind: 'build-cache',
+			id: 'build-cache',
+			name: 'build cache',
+			reason: `${formatBytes(cache)}, above the ${formatBytes(options.buildCacheBudgetBytes)} budget`,
+			sizeBytes: cache - options.buildCacheBudgetBytes,
+		});
 	}
 	return { items, spared };
 }
@@ -161,7 +177,12 @@ function childrenFirst(images: ImageInfo[]): ImageInfo[] {
 }
 
 function age(ms: number): string {
-	const units: Array<[number, string]> = [[86_400_000, 'd'], [3_600_000, 'h'], [60_000, 'min'], [1000, 's']];
+	const units: Array<[number, string]> = [
+		[86_400_000, 'd'],
+		[3_600_000, 'h'],
+		[60_000, 'min'],
+		[1000, 's'],
+	];
 	for (const [size, unit] of units) if (ms >= size) return `${Math.floor(ms / size)} ${unit}`;
 	return `${Math.max(0, Math.round(ms))} ms`;
 }

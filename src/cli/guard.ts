@@ -1,16 +1,16 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { exitCodeOf, formatError, HealthUnmeasured, UsageError } from '../errors.js';
-import { VERSION } from '../version.js';
 import { auditCommand } from '../commands/audit.js';
-import { checkCommand } from '../commands/check.js';
-import { cleanupCommand, type CleanupOptions, type DiskPercent } from '../commands/cleanup.js';
 import { brokerCommand } from '../commands/broker.js';
+import { checkCommand } from '../commands/check.js';
+import { type CleanupOptions, cleanupCommand, type DiskPercent } from '../commands/cleanup.js';
 import { configCommand } from '../commands/config.js';
-import { healthCommand, healthReport, type HealthOptions } from '../commands/health-report.js';
-import { statsCommand } from '../commands/stats.js';
-import { lockCommand, lockStatusCommand, unlockCommand, type LockCommandOptions } from '../commands/lock.js';
+import { type HealthOptions, healthCommand, healthReport } from '../commands/health-report.js';
+import { type LockCommandOptions, lockCommand, lockStatusCommand, unlockCommand } from '../commands/lock.js';
 import { removeCommand } from '../commands/remove.js';
 import { scanCommand } from '../commands/scan-code.js';
+import { statsCommand } from '../commands/stats.js';
+import { exitCodeOf, formatError, HealthUnmeasured, UsageError } from '../errors.js';
+import { VERSION } from '../version.js';
 
 export interface GuardContext {
 	readonly env: NodeJS.ProcessEnv;
@@ -26,8 +26,8 @@ export interface GuardContext {
 export async function runGuard(argv: readonly string[], context: GuardContext): Promise<number> {
 	let exitCode = 0;
 	const program = new Command('safe-docker guard')
-		.description('safe-docker\'s own commands. Any other `safe-docker <args>` runs docker with those args.')
-		.version(VERSION, '-V, --version', 'print safe-docker\'s version')
+		.description("safe-docker's own commands. Any other `safe-docker <args>` runs docker with those args.")
+		.version(VERSION, '-V, --version', "print safe-docker's version")
 		.configureOutput({
 			writeOut: text => context.stdout.write(text),
 			writeErr: text => context.stderr.write(text),
@@ -40,9 +40,12 @@ export async function runGuard(argv: readonly string[], context: GuardContext): 
 
 	program
 		.command('check')
-		.description('print the guard\'s verdict on a docker command line without running it (exit 0 allowed, 77 rejected)')
+		.description("print the guard's verdict on a docker command line without running it (exit 0 allowed, 77 rejected)")
 		.argument('<docker-args...>', 'the docker argv, after --  (e.g. safe-docker guard check -- rm -f web)')
-		.option('--json', 'print the verdict as JSON: command path, lane, hold (the whole call, or a start-up lease), decision, flag, reason, alternative')
+		.option(
+			'--json',
+			'print the verdict as JSON: command path, lane, hold (the whole call, or a start-up lease), decision, flag, reason, alternative',
+		)
 		.passThroughOptions()
 		.action(async (args: string[], options: { json?: boolean }) => {
 			exitCode = await checkCommand(args, options, context);
@@ -50,7 +53,9 @@ export async function runGuard(argv: readonly string[], context: GuardContext): 
 
 	program
 		.command('scan')
-		.description('find forced docker calls in shell scripts, Makefiles, Dockerfiles, CI YAML, package.json scripts, Markdown and argv arrays in code, before they run; exit 1 when found. A comment `safe-docker: allow-force <reason>` on the line (or above) suppresses one finding')
+		.description(
+			'find forced docker calls in shell scripts, Makefiles, Dockerfiles, CI YAML, package.json scripts, Markdown and argv arrays in code, before they run; exit 1 when found. A comment `safe-docker: allow-force <reason>` on the line (or above) suppresses one finding',
+		)
 		.argument('[paths...]', 'files or directories (default: .), directories walked respecting .gitignore')
 		.option('--json', 'print the findings as JSON')
 		.action(async (paths: string[], options: { json?: boolean }) => {
@@ -62,7 +67,7 @@ export async function runGuard(argv: readonly string[], context: GuardContext): 
 		.description('remove containers safely: graceful stop (SIGTERM, then SIGKILL after --time), verify, rm without force')
 		.argument('<container...>', 'container names or IDs')
 		.option('-t, --time <seconds>', 'seconds to wait for a graceful stop (default: remove.stopTimeoutSeconds, 10)', parseSeconds)
-		.option('-v, --volumes', 'also remove the containers\' anonymous volumes')
+		.option('-v, --volumes', "also remove the containers' anonymous volumes")
 		.option('--json', 'print the outcomes as JSON')
 		.action(async (names: string[], options: { time?: number; volumes?: boolean; json?: boolean }) => {
 			exitCode = await removeCommand(names, options, context);
@@ -81,16 +86,22 @@ export async function runGuard(argv: readonly string[], context: GuardContext): 
 	program
 		.command('lock')
 		.usage('<env> [--timeout DUR] [--reason TEXT] [--json] -- <command…>\n       safe-docker guard lock status [env] [--json]')
-		.description('run a command holding an environment\'s lock, like flock(1): wait for it, run, release on every way out, exit with the command\'s code; `lock status` lists the locks')
+		.description(
+			"run a command holding an environment's lock, like flock(1): wait for it, run, release on every way out, exit with the command's code; `lock status` lists the locks",
+		)
 		.argument('<env>', 'environment name (letters, digits, ".", "_", "-"), or `status`')
 		.argument('[command...]', 'the command to run, after --')
 		.option('--timeout <duration>', 'give up waiting after this long (90s, 10m, 1h); exit 75')
 		.option('--reason <text>', 'why you hold it: shown to whoever waits')
-		.option('--json', 'report the lock\'s events (waiting, acquired, released, timeout) as JSON lines on stderr; lock status: print the locks as JSON')
+		.option(
+			'--json',
+			"report the lock's events (waiting, acquired, released, timeout) as JSON lines on stderr; lock status: print the locks as JSON",
+		)
 		.action(async (env: string, command: string[], options: LockCommandOptions & { json?: boolean }) => {
-			exitCode = env === 'status' && !argv.includes('--')
-				? await lockStatusCommand(command[0], options, context)
-				: await lockCommand(env, command, options, context);
+			exitCode =
+				env === 'status' && !argv.includes('--')
+					? await lockStatusCommand(command[0], options, context)
+					: await lockCommand(env, command, options, context);
 		});
 
 	program
@@ -105,9 +116,15 @@ export async function runGuard(argv: readonly string[], context: GuardContext): 
 
 	program
 		.command('cleanup')
-		.description('reclaim disk safely: plan from the engine\'s listings, then remove stopped containers older than a cutoff, dangling images, unused networks and build cache above its budget — never running containers, named volumes, locked environments or anything labelled to keep; without force. Exit 0 when all planned was done, 1 when something failed.')
+		.description(
+			"reclaim disk safely: plan from the engine's listings, then remove stopped containers older than a cutoff, dangling images, unused networks and build cache above its budget — never running containers, named volumes, locked environments or anything labelled to keep; without force. Exit 0 when all planned was done, 1 when something failed.",
+		)
 		.option('--dry-run', 'print the plan (what, why, size) and change nothing')
-		.option('--if-above <percent>', 'run only when docker\'s disk use is at or above this % of its budget (for cron and CI schedules)', parsePercent)
+		.option(
+			'--if-above <percent>',
+			"run only when docker's disk use is at or above this % of its budget (for cron and CI schedules)",
+			parsePercent,
+		)
 		.option('--older-than <duration>', 'stopped containers older than this (default: cleanup.olderThanMs, 24h)')
 		.option('--images', 'also unused tagged images, least recently used first, until images fit in cleanup.imageBudgetBytes')
 		.option('--volumes [kind]', 'also unused anonymous volumes; --volumes=named includes named ones')
@@ -119,9 +136,15 @@ export async function runGuard(argv: readonly string[], context: GuardContext): 
 
 	program
 		.command('health')
-		.description('the daemon (reachable? ping, version, breaker) and its resources — disk, data-root file system, containers, memory, networks, volumes — graded SAFE < 50 % ≤ WARNING < 75 % ≤ CRITICAL < 90 % ≤ EMERGENCY; a measurement that fails is UNKNOWN, never SAFE. Exit 0 SAFE/WARNING, 2 UNKNOWN, 3 CRITICAL, 4 EMERGENCY, 5 daemon unreachable')
+		.description(
+			'the daemon (reachable? ping, version, breaker) and its resources — disk, data-root file system, containers, memory, networks, volumes — graded SAFE < 50 % ≤ WARNING < 75 % ≤ CRITICAL < 90 % ≤ EMERGENCY; a measurement that fails is UNKNOWN, never SAFE. Exit 0 SAFE/WARNING, 2 UNKNOWN, 3 CRITICAL, 4 EMERGENCY, 5 daemon unreachable',
+		)
 		.option('--json', 'print the report as JSON')
-		.option('--watch [seconds]', 'measure again every few seconds (default 5): redrawn on a terminal, one line each time otherwise', parseInterval)
+		.option(
+			'--watch [seconds]',
+			'measure again every few seconds (default 5): redrawn on a terminal, one line each time otherwise',
+			parseInterval,
+		)
 		.action(async (options: HealthOptions) => {
 			exitCode = await healthCommand(options, context);
 		});
@@ -141,7 +164,8 @@ export async function runGuard(argv: readonly string[], context: GuardContext): 
 		.description('the per-user broker that holds the cross-process limits: status, or stop it (the next call starts a new one)')
 		.argument('<action>', 'status | stop')
 		.action(async (action: string) => {
-			if (action !== 'status' && action !== 'stop') throw new UsageError(`unknown broker action ${JSON.stringify(action)}: use status or stop`);
+			if (action !== 'status' && action !== 'stop')
+				throw new UsageError(`unknown broker action ${JSON.stringify(action)}: use status or stop`);
 			exitCode = await brokerCommand(action, context);
 		});
 
@@ -192,7 +216,9 @@ const diskPercent: DiskPercent = async (docker, context) => {
 	const report = await healthReport(context, docker);
 	const disk = report.measurements.find(measurement => measurement.name === 'disk used by docker');
 	if (disk?.percent === null || disk?.percent === undefined) {
-		throw new HealthUnmeasured(`cannot tell docker's disk use (${report.daemon.problem ?? disk?.note ?? 'no measurement'}); not cleaning on a guess`);
+		throw new HealthUnmeasured(
+			`cannot tell docker's disk use (${report.daemon.problem ?? disk?.note ?? 'no measurement'}); not cleaning on a guess`,
+		);
 	}
 	return disk.percent;
 };

@@ -8,7 +8,8 @@ export function kindOf(path: string, head: string): FileKind | undefined {
 	const name = path.slice(path.lastIndexOf('/') + 1);
 	if (/\.(sh|bash|zsh|ksh)$/.test(name)) return 'shell';
 	if (name === 'Makefile' || name === 'makefile' || name === 'GNUmakefile' || name.endsWith('.mk')) return 'makefile';
-	if (name === 'Dockerfile' || name === 'Containerfile' || name.endsWith('.Dockerfile') || name.startsWith('Dockerfile.')) return 'dockerfile';
+	if (name === 'Dockerfile' || name === 'Containerfile' || name.endsWith('.Dockerfile') || name.startsWith('Dockerfile.'))
+		return 'dockerfile';
 	if (/\.ya?ml$/.test(name)) return 'yaml';
 	if (name === 'package.json') return 'package-json';
 	if (/\.(md|markdown)$/.test(name)) return 'markdown';
@@ -61,7 +62,8 @@ function makefileCalls(text: string): FoundCall[] {
 			continued = /\\\s*$/.test(lines[i]!);
 		}
 		i--;
-		for (const call of dockerCallsInShell(body.join('\n'))) calls.push({ ...call, line: start + call.line, column: call.column + prefixes[call.line - 1]! });
+		for (const call of dockerCallsInShell(body.join('\n')))
+			calls.push({ ...call, line: start + call.line, column: call.column + prefixes[call.line - 1]! });
 	}
 	return calls;
 }
@@ -113,13 +115,30 @@ function yamlCalls(text: string): FoundCall[] {
 					// `>` folds lines into one: scanned as YAML reads it, reported at its first content line.
 					const start = lineCounter.linePos(node.range[0]).line + 1;
 					const indent = /\n([ \t]*)/.exec(source)?.[1]?.length ?? 0;
-					calls.push(...dockerCallsInShell(node.value).map(call => ({ ...call, line: start + call.line - 1, column: call.line === 1 ? call.column + indent : call.column })));
+					calls.push(
+						...dockerCallsInShell(node.value).map(call => ({
+							...call,
+							line: start + call.line - 1,
+							column: call.line === 1 ? call.column + indent : call.column,
+						})),
+					);
 				} else if (block) {
 					// The content starts on the line after the `|` / `>` indicator; keep the file's own lines.
 					const start = lineCounter.linePos(node.range[0]).line + 1;
 					const content = source.slice(source.indexOf('\n') + 1);
 					const indent = /^[ \t]*/.exec(content)![0].length;
-					calls.push(...shifted(dockerCallsInShell(content.split('\n').map(line => line.slice(indent)).join('\n')), start, 1).map(call => ({ ...call, column: call.column + indent })));
+					calls.push(
+						...shifted(
+							dockerCallsInShell(
+								content
+									.split('\n')
+									.map(line => line.slice(indent))
+									.join('\n'),
+							),
+							start,
+							1,
+						).map(call => ({ ...call, column: call.column + indent })),
+					);
 				} else {
 					const { line, col } = lineCounter.linePos(node.range[0]);
 					const quoted = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE' ? 1 : 0;
@@ -150,7 +169,10 @@ function packageJsonCalls(text: string): FoundCall[] {
 	}
 	const lines = text.split('\n');
 	// Keys are looked up after "scripts", so that a "name": "clean" elsewhere is not taken for a script.
-	const scriptsLine = Math.max(0, lines.findIndex(line => /"scripts"\s*:/.test(line)));
+	const scriptsLine = Math.max(
+		0,
+		lines.findIndex(line => /"scripts"\s*:/.test(line)),
+	);
 	return Object.entries(scripts).flatMap(([name, script]) => {
 		if (typeof script !== 'string') return [];
 		const key = new RegExp(`${JSON.stringify(name).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*:\\s*"`);
@@ -158,7 +180,11 @@ function packageJsonCalls(text: string): FoundCall[] {
 		if (index === -1) return dockerCallsInShell(script).map(call => ({ ...call, line: scriptsLine + 1, column: 1 }));
 		const valueStart = key.exec(lines[index]!)!.index + key.exec(lines[index]!)![0].length;
 		// Columns in the file count the JSON escapes (\" and \\) before the call.
-		return dockerCallsInShell(script).map(call => ({ ...call, line: index + 1, column: valueStart + JSON.stringify(script.slice(0, call.column - 1)).length - 2 + 1 }));
+		return dockerCallsInShell(script).map(call => ({
+			...call,
+			line: index + 1,
+			column: valueStart + JSON.stringify(script.slice(0, call.column - 1)).length - 2 + 1,
+		}));
 	});
 }
 

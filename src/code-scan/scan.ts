@@ -1,10 +1,10 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
-import { displayCommand } from '../system/display-command.js';
 import { parseDockerArgv } from '../docker-grammar/parse.js';
 import { detectForce, safeAlternative } from '../guard/detect-force.js';
-import { callsInFile, kindOf, type FileKind } from './extract.js';
+import { displayCommand } from '../system/display-command.js';
+import { callsInFile, type FileKind, kindOf } from './extract.js';
 
 /** A forced docker call found in a file (or a suppression comment that gives no reason). */
 export interface Finding {
@@ -38,11 +38,26 @@ export function scanText(file: string, kind: FileKind, text: string): Finding[] 
 		if (!use) continue;
 		const here = lines[call.line - 1] ?? '';
 		const suppression = SUPPRESSION.exec(here) ?? SUPPRESSION.exec(lines[call.line - 2] ?? '');
-		const reason = suppression?.[1]!.replace(/(-->|\*\/|#}).*$/, '').trim();
+		const reason = suppression?.[1]?.replace(/(-->|\*\/|#}).*$/, '').trim();
 		if (suppression && reason) continue;
 		const base = { file, line: call.line, column: call.column, text: here.trim() };
-		if (suppression) findings.push({ ...base, rule: 'suppression-without-reason', command: null, flag: null, risk: 'a suppression must say why', alternative: 'safe-docker: allow-force <reason>' });
-		findings.push({ ...base, rule: `force/${use.command} (${use.token})`, command: use.command, flag: use.token, risk: use.rule.risk, alternative: safeAlternative(parsed, use).map(sourceWord).join(' ') });
+		if (suppression)
+			findings.push({
+				...base,
+				rule: 'suppression-without-reason',
+				command: null,
+				flag: null,
+				risk: 'a suppression must say why',
+				alternative: 'safe-docker: allow-force <reason>',
+			});
+		findings.push({
+			...base,
+			rule: `force/${use.command} (${use.token})`,
+			command: use.command,
+			flag: use.token,
+			risk: use.rule.risk,
+			alternative: safeAlternative(parsed, use).map(sourceWord).join(' '),
+		});
 	}
 	return findings;
 }
@@ -89,7 +104,7 @@ export function scanPaths(paths: readonly string[], cwd: string): { findings: Fi
 	const walk = (dir: string, rules: Array<{ base: string; ignore: Ignore }>) => {
 		const gitignore = join(dir, '.gitignore');
 		const here = existsSync(gitignore) ? [...rules, { base: dir, ignore: ignore().add(readFileSync(gitignore, 'utf8')) }] : rules;
-		let entries;
+		let entries: import('node:fs').Dirent[];
 		try {
 			entries = readdirSync(dir, { withFileTypes: true });
 		} catch (error) {
@@ -107,11 +122,17 @@ export function scanPaths(paths: readonly string[], cwd: string): { findings: Fi
 	};
 	for (const path of paths.length === 0 ? ['.'] : paths) {
 		const full = resolve(cwd, path);
-		let stat;
+		let stat: import('node:fs').Stats;
 		try {
 			stat = statSync(full);
 		} catch (error) {
-			problems.push({ path, reason: (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (error as NodeJS.ErrnoException).code ?? String(error) });
+			problems.push({
+				path,
+				reason:
+					(error as NodeJS.ErrnoException).code === 'ENOENT'
+						? 'no such file or directory'
+						: ((error as NodeJS.ErrnoException).code ?? String(error)),
+			});
 			continue;
 		}
 		if (stat.isDirectory()) walk(full, []);

@@ -1,4 +1,4 @@
-import { parse, type ParseEntry } from 'shell-quote';
+import { type ParseEntry, parse } from 'shell-quote';
 
 /** A docker call found in shell text: its argv (after `docker`) and where its `docker` word is. */
 export interface FoundCall {
@@ -22,7 +22,16 @@ const WRAPPERS: Readonly<Record<string, string>> = {
 	timeout: 's k',
 	stdbuf: 'i o e',
 	// Shell keywords that start the command after them.
-	do: '', then: '', else: '', elif: '', if: '', while: '', until: '', '!': '', '{': '',
+	do: '',
+	// biome-ignore lint/suspicious/noThenProperty: a table of shell words, never awaited
+	then: '',
+	else: '',
+	elif: '',
+	if: '',
+	while: '',
+	until: '',
+	'!': '',
+	'{': '',
 };
 /** Shells whose `-c` argument is a script of its own: `sh -c 'docker rm -f x'`. */
 const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'mksh', 'ash']);
@@ -41,7 +50,11 @@ export function dockerCallsInShell(text: string): FoundCall[] {
 	const { outer, inner } = extractSubstitutions(text);
 	for (const substitution of inner) {
 		for (const call of dockerCallsInShell(substitution.text)) {
-			found.push({ ...call, line: call.line + substitution.line - 1, column: call.line === 1 ? call.column + substitution.column - 1 : call.column });
+			found.push({
+				...call,
+				line: call.line + substitution.line - 1,
+				column: call.line === 1 ? call.column + substitution.column - 1 : call.column,
+			});
 		}
 	}
 	// Logical line by logical line (a comment ends only its line), continuations joined.
@@ -63,7 +76,11 @@ export function dockerCallsInShell(text: string): FoundCall[] {
 				const start = scriptStart(line, script.shell, script.option, cursor);
 				for (const call of dockerCallsInShell(script.text)) {
 					const origin = at(start);
-					found.push({ ...call, line: origin.line + call.line - 1, column: call.line === 1 ? origin.column + call.column - 1 : call.column });
+					found.push({
+						...call,
+						line: origin.line + call.line - 1,
+						column: call.line === 1 ? origin.column + call.column - 1 : call.column,
+					});
 				}
 				return;
 			}
@@ -82,7 +99,8 @@ export function dockerCallsInShell(text: string): FoundCall[] {
 			if ('comment' in entry) break;
 			if ('op' in entry) {
 				if (entry.op === 'glob') command.push((entry as { pattern: string }).pattern);
-				else if (REDIRECT.has(entry.op)) i++; // the redirection's target is not an argument
+				else if (REDIRECT.has(entry.op))
+					i++; // the redirection's target is not an argument
 				else if (CONTROL.has(entry.op)) flush();
 			}
 		}

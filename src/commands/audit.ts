@@ -1,14 +1,18 @@
-import { displayCommand } from '../system/display-command.js';
-import type { GuardContext } from '../cli/guard.js';
-import { parseSince } from '../cli/duration.js';
 import { readAudit } from '../audit/audit-log.js';
+import { parseSince } from '../cli/duration.js';
+import type { GuardContext } from '../cli/guard.js';
 import { stateDir } from '../config/paths.js';
 import { UsageError } from '../errors.js';
+import { displayCommand } from '../system/display-command.js';
 
 /** `safe-docker guard audit [--json] [--since DUR|DATE] [--limit N]`: recent guard decisions, oldest first. */
-export async function auditCommand({ json = false, since, limit = 50 }: { json?: boolean; since?: string; limit?: number }, { env, stdout }: GuardContext): Promise<number> {
+export async function auditCommand(
+	{ json = false, since, limit = 50 }: { json?: boolean; since?: string; limit?: number },
+	{ env, stdout }: GuardContext,
+): Promise<number> {
 	const from = since === undefined ? undefined : parseSince(since);
-	if (since !== undefined && from === undefined) throw new UsageError(`--since ${JSON.stringify(since)} is not a duration (30m, 24h, 7d) or a date (2026-11-22, ISO 8601)`);
+	if (since !== undefined && from === undefined)
+		throw new UsageError(`--since ${JSON.stringify(since)} is not a duration (30m, 24h, 7d) or a date (2026-11-22, ISO 8601)`);
 	const entries = readAudit(stateDir(env))
 		.filter(entry => from === undefined || Date.parse(entry.time) >= from)
 		.slice(-limit);
@@ -20,13 +24,21 @@ export async function auditCommand({ json = false, since, limit = 50 }: { json?:
 		stdout.write('no audit entries\n');
 		return 0;
 	}
-	stdout.write(entries.map(entry => [
-		entry.time,
-		entry.decision.padEnd(17),
-		`${entry.user}@${entry.host}`,
-		`exit ${entry.exitCode ?? '-'}`,
-		displayCommand(['docker', ...entry.argv]),
-		entry.reason === undefined ? '' : `(reason: ${entry.reason})`,
-	].join('  ').trimEnd()).join('\n') + '\n');
+	stdout.write(
+		`${entries
+			.map(entry =>
+				[
+					entry.time,
+					entry.decision.padEnd(17),
+					`${entry.user}@${entry.host}`,
+					`exit ${entry.exitCode ?? '-'}`,
+					displayCommand(['docker', ...entry.argv]),
+					entry.reason === undefined ? '' : `(reason: ${entry.reason})`,
+				]
+					.join('  ')
+					.trimEnd(),
+			)
+			.join('\n')}\n`,
+	);
 	return 0;
 }

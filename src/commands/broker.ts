@@ -20,7 +20,9 @@ export async function brokerCommand(action: string, context: GuardContext): Prom
 	live.connection.send({ type: 'stats' });
 	const { stats } = await live.connection.next('stats');
 	live.connection.close();
-	const lanes = Object.entries(stats.lanes).map(([lane, { running, queued }]) => `${lane} ${running} running/${queued} queued`).join(', ');
+	const lanes = Object.entries(stats.lanes)
+		.map(([lane, { running, queued }]) => `${lane} ${running} running/${queued} queued`)
+		.join(', ');
 	context.stdout.write(`broker pid ${live.pid}, version ${live.version}, socket ${brokerSocketPath(dir)}; ${lanes}\n`);
 	return 0;
 }

@@ -1,9 +1,9 @@
 import { realpathSync } from 'node:fs';
-import { loadConfig } from '../config/load.js';
+import type { GuardContext } from '../cli/guard.js';
 import { KEYS } from '../config/keys.js';
+import { loadConfig } from '../config/load.js';
 import { ensureStateDir, stateDir } from '../config/paths.js';
 import { locateDocker } from '../docker/locate.js';
-import type { GuardContext } from '../cli/guard.js';
 import { formatError } from '../errors.js';
 
 /** `safe-docker guard config [--json]`: the effective configuration, where each value came from, and the paths in use. */
@@ -12,7 +12,9 @@ export async function configCommand({ json = false }: { json?: boolean }, { env,
 	const state = { path: ensureStateDir(stateDir(env)), source: env['SAFE_DOCKER_HOME'] ? 'env SAFE_DOCKER_HOME' : 'default' };
 	let docker: { path: string } | { error: string };
 	try {
-		docker = { path: locateDocker({ configured: config.docker.path, configuredFrom: origins.get('docker.path'), self: realpathSync(self), env }) };
+		docker = {
+			path: locateDocker({ configured: config.docker.path, configuredFrom: origins.get('docker.path'), self: realpathSync(self), env }),
+		};
 	} catch (error) {
 		docker = { error: formatError(error) };
 	}
@@ -25,14 +27,16 @@ export async function configCommand({ json = false }: { json?: boolean }, { env,
 	const width = Math.max(...values.map(({ key }) => key.length));
 	const valueWidth = Math.max(...values.map(({ value }) => JSON.stringify(value).length));
 	const lines = values.map(({ key, value, source }) => `  ${key.padEnd(width)}  ${JSON.stringify(value).padEnd(valueWidth)}  ${source}`);
-	stdout.write([
-		`config files: ${files.length === 0 ? '(none; built-in defaults)' : files.join(', ')}`,
-		`state dir:    ${state.path} (${state.source})`,
-		`docker:       ${'path' in docker ? docker.path : docker.error}`,
-		'',
-		...lines,
-		'',
-	].join('\n'));
+	stdout.write(
+		[
+			`config files: ${files.length === 0 ? '(none; built-in defaults)' : files.join(', ')}`,
+			`state dir:    ${state.path} (${state.source})`,
+			`docker:       ${'path' in docker ? docker.path : docker.error}`,
+			'',
+			...lines,
+			'',
+		].join('\n'),
+	);
 	return 0;
 }
 

@@ -4,11 +4,11 @@ import type { GuardContext } from '../cli/guard.js';
 import { loadConfig } from '../config/load.js';
 import { stateDir } from '../config/paths.js';
 import { connectExisting } from '../coordination/client.js';
-import { dockerClient, type DockerClient } from '../docker/client.js';
+import { type DockerClient, dockerClient } from '../docker/client.js';
 import { dockerEndpoint } from '../docker/endpoint.js';
 import { locateDocker } from '../docker/locate.js';
 import { pingDaemon } from '../docker/ping.js';
-import { measureHealth, type HealthReport } from '../health/measure.js';
+import { type HealthReport, measureHealth } from '../health/measure.js';
 import { renderLine, renderReport } from '../health/render.js';
 
 export interface HealthOptions {
@@ -39,7 +39,8 @@ export async function healthCommand(options: HealthOptions, context: GuardContex
 			const current = await healthReport(context);
 			if (stop.signal.aborted) return 0;
 			if (options.json) context.stdout.write(`${JSON.stringify(current)}\n`);
-			else if (isTerminal(context)) context.stdout.write(`\u001B[H\u001B[2J${renderReport(current, true)}(every ${seconds} s; Ctrl-C to stop)\n`);
+			else if (isTerminal(context))
+				context.stdout.write(`\u001B[H\u001B[2J${renderReport(current, true)}(every ${seconds} s; Ctrl-C to stop)\n`);
 			else context.stdout.write(`${renderLine(current)}\n`);
 			await sleep(seconds * 1000, undefined, { signal: stop.signal });
 		}
@@ -55,7 +56,18 @@ export async function healthCommand(options: HealthOptions, context: GuardContex
 /** One measurement of the daemon's health, with the same config, docker and endpoint the proxy would use. */
 export async function healthReport(context: GuardContext, docker?: DockerClient): Promise<HealthReport> {
 	const { config, origins } = await loadConfig({ cwd: context.cwd, env: context.env });
-	const client = docker ?? dockerClient(locateDocker({ configured: config.docker.path, configuredFrom: origins.get('docker.path'), self: realpathSync(context.self), env: context.env }), context.env, 10_000);
+	const client =
+		docker ??
+		dockerClient(
+			locateDocker({
+				configured: config.docker.path,
+				configuredFrom: origins.get('docker.path'),
+				self: realpathSync(context.self),
+				env: context.env,
+			}),
+			context.env,
+			10_000,
+		);
 	const endpoint = dockerEndpoint(context.env);
 	return measureHealth({
 		config,

@@ -1,16 +1,16 @@
 import { rmSync } from 'node:fs';
-import { displayCommand } from '../system/display-command.js';
 import { appendAudit } from '../audit/audit-log.js';
-import type { GuardContext } from '../cli/guard.js';
 import { parseDuration } from '../cli/duration.js';
+import type { GuardContext } from '../cli/guard.js';
 import { loadConfig } from '../config/load.js';
 import { ensureStateDir, stateDir } from '../config/paths.js';
 import { CommandNotFound, describeHolder, LockTimeout, UsageError } from '../errors.js';
 import { lockDirectory } from '../lock/directory.js';
 import { checkEnvName, lockFiles } from '../lock/paths.js';
-import { listLocks, lockState, type LockState } from '../lock/status.js';
-import { withLock, type LockEvent } from '../lock/with-lock.js';
+import { type LockState, listLocks, lockState } from '../lock/status.js';
+import { type LockEvent, withLock } from '../lock/with-lock.js';
 import { runDocker } from '../pipeline/run-docker.js';
+import { displayCommand } from '../system/display-command.js';
 
 export interface LockCommandOptions {
 	readonly timeout?: string;
@@ -25,32 +25,42 @@ export interface LockCommandOptions {
  * every way out, and exit with the command's code. With `--json`, what happens to the lock (waiting,
  * acquired, released, timeout) is reported as JSON lines on stderr instead of human lines.
  */
-export async function lockCommand(env: string, command: readonly string[], options: LockCommandOptions, context: GuardContext): Promise<number> {
+export async function lockCommand(
+	env: string,
+	command: readonly string[],
+	options: LockCommandOptions,
+	context: GuardContext,
+): Promise<number> {
 	checkEnvName(env);
-	if (command.length === 0) throw new UsageError(`no command to run under the lock of '${env}': safe-docker guard lock ${env} -- <command…>`);
+	if (command.length === 0)
+		throw new UsageError(`no command to run under the lock of '${env}': safe-docker guard lock ${env} -- <command…>`);
 	const timeoutMs = options.timeout === undefined ? undefined : parseDuration(options.timeout);
-	if (options.timeout !== undefined && timeoutMs === undefined) throw new UsageError(`--timeout ${JSON.stringify(options.timeout)} is not a duration (90s, 10m, 1h)`);
+	if (options.timeout !== undefined && timeoutMs === undefined)
+		throw new UsageError(`--timeout ${JSON.stringify(options.timeout)} is not a duration (90s, 10m, 1h)`);
 	const { config } = await loadConfig({ cwd: context.cwd, env: context.env });
 	const report = options.json ? (event: LockEvent) => void context.stderr.write(`${JSON.stringify(event)}\n`) : undefined;
-	const locked = withLock({
-		dir: lockDirectory(config, context.env),
-		env,
-		command: displayCommand([...command]),
-		reason: options.reason ?? null,
-		timeoutMs,
-		staleMs: config.lock.staleMs,
-		processEnv: context.env,
-		stderr: context.stderr,
-		...(report ? { report } : {}),
-	}, async (held, childEnv) => {
-		const exit = await runDocker(command[0]!, command.slice(1), {
-			env: { ...context.env, ...childEnv },
-			cwd: context.cwd,
-			onSpawn: pid => held?.setChild(pid),
-			notFound: (file, code, cause) => new CommandNotFound(file, code === 'ENOENT' ? 'no such command' : 'permission denied', { cause }),
-		});
-		return exit.exitCode;
-	});
+	const locked = withLock(
+		{
+			dir: lockDirectory(config, context.env),
+			env,
+			command: displayCommand([...command]),
+			reason: options.reason ?? null,
+			timeoutMs,
+			staleMs: config.lock.staleMs,
+			processEnv: context.env,
+			stderr: context.stderr,
+			...(report ? { report } : {}),
+		},
+		async (held, childEnv) => {
+			const exit = await runDocker(command[0]!, command.slice(1), {
+				env: { ...context.env, ...childEnv },
+				cwd: context.cwd,
+				onSpawn: pid => held?.setChild(pid),
+				notFound: (file, code, cause) => new CommandNotFound(file, code === 'ENOENT' ? 'no such command' : 'permission denied', { cause }),
+			});
+			return exit.exitCode;
+		},
+	);
 	if (!report) return locked;
 	return locked.catch(error => {
 		if (!(error instanceof LockTimeout)) throw error;
@@ -60,7 +70,11 @@ export async function lockCommand(env: string, command: readonly string[], optio
 }
 
 /** `safe-docker guard lock status [env] [--json]`: each lock with its holder and age. */
-export async function lockStatusCommand(env: string | undefined, { json = false }: { json?: boolean }, context: GuardContext): Promise<number> {
+export async function lockStatusCommand(
+	env: string | undefined,
+	{ json = false }: { json?: boolean },
+	context: GuardContext,
+): Promise<number> {
 	const { config } = await loadConfig({ cwd: context.cwd, env: context.env });
 	const dir = lockDirectory(config, context.env);
 	const states = env === undefined ? listLocks(dir, config.lock.staleMs) : [lockState(dir, checkEnvName(env), config.lock.staleMs)];
@@ -86,20 +100,27 @@ export async function unlockCommand(env: string, options: { force?: boolean; rea
 		context.stdout.write(`the lock of '${env}' is not held; nothing to release\n`);
 		return 0;
 	}
-	if (!options.force) throw new UsageError(`refusing to release the lock of '${env}' without --force: it is ${describeHolder(state.holder)}`);
+	if (!options.force)
+		throw new UsageError(`refusing to release the lock of '${env}' without --force: it is ${describeHolder(state.holder)}`);
 	const files = lockFiles(dir, env);
-	appendAudit(ensureStateDir(stateDir(context.env)), {
-		cwd: context.cwd,
-		argv: ['guard', 'unlock', env, '--force', ...(options.reason ? ['--reason', options.reason] : [])],
-		command: 'guard unlock',
-		flag: '--force',
-		decision: 'unlocked',
-		policy: config.force.policy,
-		exitCode: 0,
-		...(options.reason ? { reason: options.reason } : {}),
-	}, config.audit.maxBytes);
+	appendAudit(
+		ensureStateDir(stateDir(context.env)),
+		{
+			cwd: context.cwd,
+			argv: ['guard', 'unlock', env, '--force', ...(options.reason ? ['--reason', options.reason] : [])],
+			command: 'guard unlock',
+			flag: '--force',
+			decision: 'unlocked',
+			policy: config.force.policy,
+			exitCode: 0,
+			...(options.reason ? { reason: options.reason } : {}),
+		},
+		config.audit.maxBytes,
+	);
 	rmSync(files.holder, { force: true });
 	rmSync(files.lockDir, { recursive: true, force: true });
-	context.stdout.write(`released the lock of '${env}', which was ${state.state === 'stale' ? 'stale and ' : ''}${describeHolder(state.holder)}\n`);
+	context.stdout.write(
+		`released the lock of '${env}', which was ${state.state === 'stale' ? 'stale and ' : ''}${describeHolder(state.holder)}\n`,
+	);
 	return 0;
 }

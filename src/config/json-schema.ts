@@ -14,7 +14,11 @@ export function jsonSchema(): Record<string, unknown> {
 		}
 		(node['properties'] as Record<string, unknown>)[parts.at(-1)!] = leaf(key);
 	}
-	return { $schema: 'http://json-schema.org/draft-07/schema#', $id: 'https://github.com/safe-docker/safe-docker/guard.config.schema.json', ...root };
+	return {
+		$schema: 'http://json-schema.org/draft-07/schema#',
+		$id: 'https://github.com/safe-docker/safe-docker/guard.config.schema.json',
+		...root,
+	};
 }
 
 function section(description: string | undefined): Record<string, unknown> {
@@ -31,7 +35,12 @@ function leaf(key: KeySpec): Record<string, unknown> {
 	const base = { description: key.description, default: defaultValue };
 	switch (key.type.kind) {
 		case 'integer':
-			return { ...base, type: key.type.nullable ? ['integer', 'null'] : 'integer', minimum: key.type.min, ...(key.type.max === undefined ? {} : { maximum: key.type.max }) };
+			return {
+				...base,
+				type: key.type.nullable ? ['integer', 'null'] : 'integer',
+				minimum: key.type.min,
+				...(key.type.max === undefined ? {} : { maximum: key.type.max }),
+			};
 		case 'label':
 			return { ...base, type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._/-]{0,254}$' };
 		case 'label-list':
@@ -43,6 +52,11 @@ function leaf(key: KeySpec): Record<string, unknown> {
 		case 'enum':
 			return { ...base, type: 'string', enum: key.type.values };
 		case 'command-list':
-			return { ...base, type: 'array', uniqueItems: true, items: { type: 'string', ...(key.type.values ? { examples: key.type.values } : {}) } };
+			return {
+				...base,
+				type: 'array',
+				uniqueItems: true,
+				items: { type: 'string', ...(key.type.values ? { examples: key.type.values } : {}) },
+			};
 	}
 }

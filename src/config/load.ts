@@ -2,11 +2,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
-import { DEFAULTS, type Config } from './defaults.js';
+import { type Config, DEFAULTS } from './defaults.js';
 import { envNameOf, KEYS } from './keys.js';
 import { userConfigDir } from './paths.js';
-import { parseEnvValue, validateConfigObject, type Setting } from './validate.js';
 import type { ExplorerLike } from './read-file.js';
+import { parseEnvValue, type Setting, validateConfigObject } from './validate.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -26,14 +26,38 @@ export interface LoadOptions {
 }
 
 /** Project files, searched in this order in each directory from the working directory up. */
-export const PROJECT_FILES = ['guard.config.json', 'package.json', '.safe-dockerrc', '.safe-dockerrc.json', '.safe-dockerrc.yaml', '.safe-dockerrc.yml'];
+const PROJECT_FILES = [
+	'guard.config.json',
+	'package.json',
+	'.safe-dockerrc',
+	'.safe-dockerrc.json',
+	'.safe-dockerrc.yaml',
+	'.safe-dockerrc.yml',
+];
 /** Code-based config names people may try; found, they are an error rather than silently ignored. */
-const CODE_FILES = ['guard.config.js', 'guard.config.cjs', 'guard.config.mjs', 'guard.config.ts', '.safe-dockerrc.js', '.safe-dockerrc.cjs', '.safe-dockerrc.mjs', '.safe-dockerrc.ts'];
+const CODE_FILES = [
+	'guard.config.js',
+	'guard.config.cjs',
+	'guard.config.mjs',
+	'guard.config.ts',
+	'.safe-dockerrc.js',
+	'.safe-dockerrc.cjs',
+	'.safe-dockerrc.mjs',
+	'.safe-dockerrc.ts',
+];
 const USER_FILES = ['config.json', 'config.yaml', 'config.yml', 'config'];
 const USER_CODE_FILES = ['config.js', 'config.cjs', 'config.mjs', 'config.ts'];
 
 /** Environment variables of ours that are not config keys. */
-const OTHER_VARIABLES = new Set(['SAFE_DOCKER_CONFIG', 'SAFE_DOCKER_HOME', 'SAFE_DOCKER_PARENT_PID', 'SAFE_DOCKER_ALLOW_FORCE', 'SAFE_DOCKER_LOCKS', 'SAFE_DOCKER_BROKER', 'SAFE_DOCKER_BROKER_TRACE']);
+const OTHER_VARIABLES = new Set([
+	'SAFE_DOCKER_CONFIG',
+	'SAFE_DOCKER_HOME',
+	'SAFE_DOCKER_PARENT_PID',
+	'SAFE_DOCKER_ALLOW_FORCE',
+	'SAFE_DOCKER_LOCKS',
+	'SAFE_DOCKER_BROKER',
+	'SAFE_DOCKER_BROKER_TRACE',
+]);
 
 /**
  * Loads the configuration: built-in defaults, then the per-user file, then the project file
@@ -78,7 +102,12 @@ export async function loadConfig({ cwd = process.cwd(), env = process.env, home 
  * The project file. A quick look for candidates comes first, so that the common case (no config file at
  * all) never loads cosmiconfig; where there is one, cosmiconfig's search decides, from that directory up.
  */
-async function searchProject(reader: () => Promise<ExplorerLike>, cwd: string, home: string, userDir: string): Promise<{ source: string; settings: Setting[] } | undefined> {
+async function searchProject(
+	reader: () => Promise<ExplorerLike>,
+	cwd: string,
+	home: string,
+	userDir: string,
+): Promise<{ source: string; settings: Setting[] } | undefined> {
 	const dirs = searchDirs(cwd, home);
 	const start = dirs.findIndex(dir => {
 		// A code config where a user may expect it to apply is an error, not silently skipped.
@@ -90,7 +119,8 @@ async function searchProject(reader: () => Promise<ExplorerLike>, cwd: string, h
 	const found = await explorer.search(dirs[start]!);
 	// cosmiconfig's global strategy ends in the per-user directory, which was read already.
 	if (!found || dirname(found.filepath) === userDir) return undefined;
-	for (const dir of dirs.slice(start + 1, dirs.indexOf(dirname(found.filepath)) + 1)) rejectCodeFiles(CODE_FILES.map(name => join(dir, name)));
+	for (const dir of dirs.slice(start + 1, dirs.indexOf(dirname(found.filepath)) + 1))
+		rejectCodeFiles(CODE_FILES.map(name => join(dir, name)));
 	return { source: found.filepath, settings: validateConfigObject(found.config, found.filepath) };
 }
 
@@ -143,8 +173,13 @@ function envSourceOf(path: string, env: Env): string {
 function checkLevels(config: Config, origins: ReadonlyMap<string, string>): void {
 	const { warningPercent, criticalPercent, emergencyPercent } = config.health;
 	if (!(warningPercent < criticalPercent && criticalPercent < emergencyPercent)) {
-		const source = origins.get('health.criticalPercent') === 'default' ? origins.get('health.warningPercent')! : origins.get('health.criticalPercent')!;
-		throw new ConfigError(source, 'health', `levels must rise: warningPercent (${warningPercent}) < criticalPercent (${criticalPercent}) < emergencyPercent (${emergencyPercent})`);
+		const source =
+			origins.get('health.criticalPercent') === 'default' ? origins.get('health.warningPercent')! : origins.get('health.criticalPercent')!;
+		throw new ConfigError(
+			source,
+			'health',
+			`levels must rise: warningPercent (${warningPercent}) < criticalPercent (${criticalPercent}) < emergencyPercent (${emergencyPercent})`,
+		);
 	}
 }
 
@@ -157,6 +192,10 @@ function setPath(target: Record<string, unknown>, path: string, value: unknown):
 
 function rejectCodeFiles(files: readonly string[]): void {
 	const file = files.find(candidate => existsSync(candidate));
-	if (file) throw new ConfigError(file, undefined, 'JavaScript/TypeScript config is not supported: configuration is data only (use guard.config.json, .safe-dockerrc.yaml or a "safe-docker" key in package.json)');
+	if (file)
+		throw new ConfigError(
+			file,
+			undefined,
+			'JavaScript/TypeScript config is not supported: configuration is data only (use guard.config.json, .safe-dockerrc.yaml or a "safe-docker" key in package.json)',
+		);
 }
-

@@ -27,7 +27,11 @@ export function ensureStateDir(path: string): string {
 	try {
 		mkdirSync(path, { recursive: true, mode: 0o700 });
 	} catch (error) {
-		throw new StateDirError(path, `cannot create it (${(error as NodeJS.ErrnoException).code ?? String(error)}); set SAFE_DOCKER_HOME to a writable directory`, { cause: error });
+		throw new StateDirError(
+			path,
+			`cannot create it (${(error as NodeJS.ErrnoException).code ?? String(error)}); set SAFE_DOCKER_HOME to a writable directory`,
+			{ cause: error },
+		);
 	}
 	const stat = statSync(path);
 	if (!stat.isDirectory()) throw new StateDirError(path, 'exists but is not a directory; set SAFE_DOCKER_HOME to a directory');
@@ -41,7 +45,11 @@ export function ensureStateDir(path: string): string {
 		// A read-only mount or a chmod 500 directory must fail here, in one line, not later.
 		accessSync(path, constants.W_OK | constants.X_OK);
 	} catch (error) {
-		throw new StateDirError(path, `is not writable (${(error as NodeJS.ErrnoException).code ?? String(error)}); set SAFE_DOCKER_HOME to a writable directory`, { cause: error });
+		throw new StateDirError(
+			path,
+			`is not writable (${(error as NodeJS.ErrnoException).code ?? String(error)}); set SAFE_DOCKER_HOME to a writable directory`,
+			{ cause: error },
+		);
 	}
 	return path;
 }

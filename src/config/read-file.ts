@@ -45,7 +45,10 @@ export function createExplorer(home: string, searchPlaces: readonly string[]): E
 			'.yaml': data(defaultLoaders['.yaml']),
 			'.yml': data(defaultLoaders['.yml']),
 			noExt: data(defaultLoaders.noExt),
-			'.js': code, '.cjs': code, '.mjs': code, '.ts': code,
+			'.js': code,
+			'.cjs': code,
+			'.mjs': code,
+			'.ts': code,
 		},
 	}) as ExplorerLike;
 	return {
@@ -74,7 +77,10 @@ async function wrapLoadErrors<T>(load: () => Promise<T>): Promise<T> {
 	} catch (error) {
 		if (error instanceof ConfigError) throw error;
 		const { filepath, message } = error as Error & { filepath?: string };
-		const firstLine = message.replace(/^(JSON|YAML) Error in [^\n]*:\n/, '').split('\n')[0]!.trim();
+		const firstLine = message
+			.replace(/^(JSON|YAML) Error in [^\n]*:\n/, '')
+			.split('\n')[0]!
+			.trim();
 		const problem = /^not valid JSON/.test(firstLine) ? firstLine : `cannot be read: ${firstLine}`;
 		throw new ConfigError(filepath ?? 'config', undefined, problem, { cause: error });
 	}

@@ -2,7 +2,7 @@ import { canonicalCommand } from '../docker-grammar/parse.js';
 import { ConfigError } from '../errors.js';
 import { describeAllowed, KEYS, type KeySpec } from './keys.js';
 
-const LABEL = /^[A-Za-z0-9][A-Za-z0-9._\/-]{0,254}$/;
+const LABEL = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,254}$/;
 const byPath = new Map(KEYS.map(key => [key.path, key]));
 /** Section path ('' for the root) → the key names allowed in it. */
 const sections = new Map<string, Set<string>>();
@@ -38,11 +38,20 @@ function walk(object: Record<string, unknown>, section: string, source: string, 
 		if ((section === '' && name === '$schema') || name === '$comment') continue;
 		const path = section === '' ? name : `${section}.${name}`;
 		if (!allowed.has(name)) {
-			throw new ConfigError(source, path, `unknown key; allowed ${section === '' ? 'at the top level' : `in ${section}`}: ${[...allowed].join(', ')}`);
+			throw new ConfigError(
+				source,
+				path,
+				`unknown key; allowed ${section === '' ? 'at the top level' : `in ${section}`}: ${[...allowed].join(', ')}`,
+			);
 		}
 		const key = byPath.get(path);
 		if (key === undefined) {
-			if (!isPlainObject(value)) throw new ConfigError(source, path, `${show(value)} is not allowed: expected an object with keys ${[...sections.get(path)!].join(', ')}`);
+			if (!isPlainObject(value))
+				throw new ConfigError(
+					source,
+					path,
+					`${show(value)} is not allowed: expected an object with keys ${[...sections.get(path)!].join(', ')}`,
+				);
 			walk(value, path, source, out);
 		} else {
 			out.push({ key, value: checkValue(key, value, source) });
@@ -51,13 +60,14 @@ function walk(object: Record<string, unknown>, section: string, source: string, 
 }
 
 /** Checks one value as it appears in a file (JSON types). */
-export function checkValue(key: KeySpec, value: unknown, source: string): unknown {
+function checkValue(key: KeySpec, value: unknown, source: string): unknown {
 	const { type } = key;
 	const bad = () => new ConfigError(source, key.path, `${show(value)} is not allowed: expected ${describeAllowed(type)}`);
 	switch (type.kind) {
 		case 'integer':
 			if (value === null && type.nullable) return value;
-			if (typeof value !== 'number' || !Number.isInteger(value) || value < type.min || (type.max !== undefined && value > type.max)) throw bad();
+			if (typeof value !== 'number' || !Number.isInteger(value) || value < type.min || (type.max !== undefined && value > type.max))
+				throw bad();
 			return value;
 		case 'path':
 			if (value === null) return value;
@@ -98,14 +108,28 @@ export function parseEnvValue(key: KeySpec, text: string, source: string): unkno
 		case 'label':
 			return checkValue(key, text, source);
 		case 'label-list':
-			return checkValue(key, text.split(',').map(item => item.trim()).filter(Boolean), source);
+			return checkValue(
+				key,
+				text
+					.split(',')
+					.map(item => item.trim())
+					.filter(Boolean),
+				source,
+			);
 		case 'path':
 		case 'name':
 			return checkValue(key, text === '' ? null : text, source);
 		case 'enum':
 			return checkValue(key, text, source);
 		case 'command-list':
-			return checkValue(key, text.split(',').map(item => item.trim()).filter(Boolean), source);
+			return checkValue(
+				key,
+				text
+					.split(',')
+					.map(item => item.trim())
+					.filter(Boolean),
+				source,
+			);
 	}
 }
 

@@ -29,7 +29,11 @@ export class Breaker {
 	private lastFailure: string | null = null;
 	private transitions = 0;
 
-	constructor(private readonly settings: BreakerSettings, private readonly now: () => number = Date.now, saved?: BreakerSnapshot) {
+	constructor(
+		private readonly settings: BreakerSettings,
+		private readonly now: () => number = Date.now,
+		saved?: BreakerSnapshot,
+	) {
 		// A broker that restarts (idle exit, crash) picks up where the last one left off: an open breaker stays open.
 		if (saved) {
 			this.state = saved.state === 'half-open' ? 'open' : saved.state;
@@ -64,7 +68,14 @@ export class Breaker {
 	}
 
 	snapshot(): BreakerSnapshot {
-		return { state: this.state, consecutiveFailures: this.consecutive, openedAt: this.openedAt, nextProbeAt: this.nextProbeAt, lastFailure: this.lastFailure, transitions: this.transitions };
+		return {
+			state: this.state,
+			consecutiveFailures: this.consecutive,
+			openedAt: this.openedAt,
+			nextProbeAt: this.nextProbeAt,
+			lastFailure: this.lastFailure,
+			transitions: this.transitions,
+		};
 	}
 
 	private open(): void {

@@ -1,13 +1,13 @@
-import { renameSync, rmSync, statSync, writeFileSync, readFileSync, chmodSync } from 'node:fs';
+import { chmodSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Bottleneck from 'bottleneck';
 import type { Config } from '../config/defaults.js';
-import type { Hold, Lane } from '../docker-grammar/lanes.js';
 import { pingDaemon } from '../docker/ping.js';
+import type { Hold, Lane } from '../docker-grammar/lanes.js';
 import { Breaker, type BreakerSnapshot } from './breaker.js';
-import { encode, lineReader, type BrokerMessage, type ClientMessage, type ReportedOutcome, type StatsSnapshot } from './protocol.js';
+import { type BrokerMessage, type ClientMessage, encode, lineReader, type ReportedOutcome, type StatsSnapshot } from './protocol.js';
 
 export interface BrokerOptions {
 	readonly socketPath: string;
@@ -61,7 +61,12 @@ interface Counters {
  */
 export function runBroker(options: BrokerOptions): Promise<void> {
 	const log = options.log ?? (() => undefined);
-	const limiters = Object.fromEntries(LANES.map(lane => [lane, fastYield(new Bottleneck({ maxConcurrent: options.lanes[lane].maxConcurrent, minTime: options.lanes[lane].minTimeMs }))])) as Record<Lane, Bottleneck>;
+	const limiters = Object.fromEntries(
+		LANES.map(lane => [
+			lane,
+			fastYield(new Bottleneck({ maxConcurrent: options.lanes[lane].maxConcurrent, minTime: options.lanes[lane].minTimeMs })),
+		]),
+	) as Record<Lane, Bottleneck>;
 	const waiting = Object.fromEntries(LANES.map(lane => [lane, [] as Entry[]])) as Record<Lane, Entry[]>;
 	const running = Object.fromEntries(LANES.map(lane => [lane, new Set<Entry>()])) as Record<Lane, Set<Entry>>;
 	// Bottleneck spaces its own reservations minTime apart; a job run late by event-loop lag can then start
@@ -69,11 +74,13 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 	// again after each sleep: a timer is due relative to the event loop's cached time and can fire early).
 	const lastGrantAt = Object.fromEntries(LANES.map(lane => [lane, -Infinity])) as Record<Lane, number>;
 	const spaced = async (lane: Lane) => {
-		for (let remaining; (remaining = lastGrantAt[lane] + options.lanes[lane].minTimeMs - Date.now()) > 0;) await sleep(remaining);
+		const remaining = () => lastGrantAt[lane] + options.lanes[lane].minTimeMs - Date.now();
+		while (remaining() > 0) await sleep(remaining());
 	};
 	const sockets = new Set<Socket>();
 	const breakers = new Map<string, Breaker>();
-	const breakerOf = (url: string) => breakers.get(url) ?? breakers.set(url, new Breaker(options.breaker, Date.now, counters.breakers?.[url])).get(url)!;
+	const breakerOf = (url: string) =>
+		breakers.get(url) ?? breakers.set(url, new Breaker(options.breaker, Date.now, counters.breakers?.[url])).get(url)!;
 	const counters = loadCounters(options.stateDir);
 	let accepting = true;
 	const graceUntil = Date.now() + (options.reannounceGraceMs ?? 300);
@@ -87,7 +94,10 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 		}, 200);
 	};
 
-	const withBreakers = (): Counters => ({ ...counters, breakers: { ...counters.breakers, ...Object.fromEntries([...breakers].map(([url, breaker]) => [url, breaker.snapshot()])) } });
+	const withBreakers = (): Counters => ({
+		...counters,
+		breakers: { ...counters.breakers, ...Object.fromEntries([...breakers].map(([url, breaker]) => [url, breaker.snapshot()])) },
+	});
 
 	const snapshot = (): StatsSnapshot => {
 		const sorted = [...counters.waits].sort((a, b) => a - b);
@@ -99,7 +109,9 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 			failures: { ...counters.failures },
 			waitedCalls: counters.waitedCalls,
 			waitMs: { p50: at(0.5), p95: at(0.95), max: sorted.at(-1) ?? 0 },
-			lanes: Object.fromEntries(LANES.map(lane => [lane, { running: running[lane].size, queued: waiting[lane].length }])) as StatsSnapshot['lanes'],
+			lanes: Object.fromEntries(
+				LANES.map(lane => [lane, { running: running[lane].size, queued: waiting[lane].length }]),
+			) as StatsSnapshot['lanes'],
 			rejections: 0,
 			breakers: withBreakers().breakers ?? {},
 		};
@@ -171,80 +183,96 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 			entry = current;
 			waiting[current.lane].push(current);
 			if (options.trace) log(`queued ${current.lane} ${current.label}${message.reannounce ? ' (re-announced)' : ''}`);
-			send({ type: 'queued', lane: current.lane, running: [...running[current.lane]].map(other => other.label), ahead: waiting[current.lane].slice(0, -1).map(other => other.label) });
+			send({
+				type: 'queued',
+				lane: current.lane,
+				running: [...running[current.lane]].map(other => other.label),
+				ahead: waiting[current.lane].slice(0, -1).map(other => other.label),
+			});
 			const wait = message.reannounce ? 0 : Math.max(0, graceUntil - Date.now());
-			const schedule = () => void limiters[current.lane].schedule({ priority: message.reannounce ? 0 : 5 }, () => (message.reannounce ? Promise.resolve() : spaced(current.lane)).then(() => new Promise<void>(resolve => {
-				const index = waiting[current.lane].indexOf(current);
-				if (index === -1) return resolve(); // gone while queued
-				waiting[current.lane].splice(index, 1);
-				running[current.lane].add(current);
-				let lease: NodeJS.Timeout | undefined;
-				current.finish = () => {
-					if (lease) clearTimeout(lease);
-					if (running[current.lane].delete(current)) resolve();
-					touch();
-				};
-				// A call attached to a stream (logs -f, a foreground run) gives its slot back after the start-up lease.
-				if (current.hold === 'lease') lease = setTimeout(() => current.finish?.(), options.lanes.attached.leaseMs);
-				lastGrantAt[current.lane] = Date.now();
-				if (options.trace) log(`granted ${current.lane} ${current.label}`);
-				send({ type: 'granted', waitedMs: lastGrantAt[current.lane] - current.queuedAt });
-			}))).catch(() => undefined);
+			const schedule = () =>
+				void limiters[current.lane]
+					.schedule({ priority: message.reannounce ? 0 : 5 }, () =>
+						(message.reannounce ? Promise.resolve() : spaced(current.lane)).then(
+							() =>
+								new Promise<void>(resolve => {
+									const index = waiting[current.lane].indexOf(current);
+									if (index === -1) return resolve(); // gone while queued
+									waiting[current.lane].splice(index, 1);
+									running[current.lane].add(current);
+									let lease: NodeJS.Timeout | undefined;
+									current.finish = () => {
+										if (lease) clearTimeout(lease);
+										if (running[current.lane].delete(current)) resolve();
+										touch();
+									};
+									// A call attached to a stream (logs -f, a foreground run) gives its slot back after the start-up lease.
+									if (current.hold === 'lease') lease = setTimeout(() => current.finish?.(), options.lanes.attached.leaseMs);
+									lastGrantAt[current.lane] = Date.now();
+									if (options.trace) log(`granted ${current.lane} ${current.label}`);
+									send({ type: 'granted', waitedMs: lastGrantAt[current.lane] - current.queuedAt });
+								}),
+						),
+					)
+					.catch(() => undefined);
 			if (wait === 0) schedule();
 			else setTimeout(schedule, wait);
 		};
-		socket.on('data', lineReader<ClientMessage>(message => {
-			switch (message.type) {
-				case 'hello':
-					if (message.version !== null && message.version !== options.version) {
-						send({ type: 'mismatch', version: options.version });
-						// Retire: a broker of the client's version takes over; ours serves only who it has.
-						if (accepting) void shutdownWhenDrained(`version ${message.version} asked for`);
-					} else {
-						send({ type: 'welcome', version: options.version, pid: process.pid });
-					}
-					return;
-				case 'acquire': {
-					if (entry) return;
-					endpointUrl = message.endpoint.url;
-					const breaker = breakerOf(endpointUrl);
-					const admission = message.reannounce ? 'pass' : breaker.admit();
-					if (admission === 'reject') {
-						send({ type: 'open', endpoint: endpointUrl, breaker: breaker.snapshot() });
+		socket.on(
+			'data',
+			lineReader<ClientMessage>(message => {
+				switch (message.type) {
+					case 'hello':
+						if (message.version !== null && message.version !== options.version) {
+							send({ type: 'mismatch', version: options.version });
+							// Retire: a broker of the client's version takes over; ours serves only who it has.
+							if (accepting) void shutdownWhenDrained(`version ${message.version} asked for`);
+						} else {
+							send({ type: 'welcome', version: options.version, pid: process.pid });
+						}
+						return;
+					case 'acquire': {
+						if (entry) return;
+						endpointUrl = message.endpoint.url;
+						const breaker = breakerOf(endpointUrl);
+						const admission = message.reannounce ? 'pass' : breaker.admit();
+						if (admission === 'reject') {
+							send({ type: 'open', endpoint: endpointUrl, breaker: breaker.snapshot() });
+							return;
+						}
+						if (admission === 'probe') {
+							// The one half-open probe across all processes: our own ping, then the call goes on or fails fast.
+							void pingDaemon(message.endpoint, options.probeTimeoutMs).then(result => {
+								breaker.record(result.ok ? 'ok' : 'daemon', result.ok ? undefined : result.detail);
+								persist();
+								log(`probe of ${endpointUrl}: ${result.ok ? 'ok, breaker closed' : `${result.detail}, breaker open`}`);
+								if (!result.ok) send({ type: 'open', endpoint: endpointUrl!, breaker: breaker.snapshot() });
+								else queue(message);
+							});
+							return;
+						}
+						queue(message);
 						return;
 					}
-					if (admission === 'probe') {
-						// The one half-open probe across all processes: our own ping, then the call goes on or fails fast.
-						void pingDaemon(message.endpoint, options.probeTimeoutMs).then(result => {
-							breaker.record(result.ok ? 'ok' : 'daemon', result.ok ? undefined : result.detail);
-							persist();
-							log(`probe of ${endpointUrl}: ${result.ok ? 'ok, breaker closed' : `${result.detail}, breaker open`}`);
-							if (!result.ok) send({ type: 'open', endpoint: endpointUrl!, breaker: breaker.snapshot() });
-							else queue(message);
-						});
+					case 'release':
+						release(message.outcome);
+						send({ type: 'ok' });
 						return;
-					}
-					queue(message);
-					return;
+					case 'stats':
+						send({ type: 'stats', stats: snapshot() });
+						return;
+					case 'reset':
+						Object.assign(counters, emptyCounters());
+						persist();
+						send({ type: 'ok' });
+						return;
+					case 'stop':
+						send({ type: 'ok' });
+						void shutdown('asked to stop');
+						return;
 				}
-				case 'release':
-					release(message.outcome);
-					send({ type: 'ok' });
-					return;
-				case 'stats':
-					send({ type: 'stats', stats: snapshot() });
-					return;
-				case 'reset':
-					Object.assign(counters, emptyCounters());
-					persist();
-					send({ type: 'ok' });
-					return;
-				case 'stop':
-					send({ type: 'ok' });
-					void shutdown('asked to stop');
-					return;
-			}
-		}));
+			}),
+		);
 		socket.on('close', () => {
 			release();
 			sockets.delete(socket);

@@ -4,10 +4,10 @@ import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import type { BrokerOptions } from './broker.js';
 import { loadProperLockfile } from '../system/proper-lockfile.js';
+import type { BrokerOptions } from './broker.js';
 import { brokerSocketPath } from './paths.js';
-import { encode, lineReader, type BrokerMessage, type ClientMessage } from './protocol.js';
+import { type BrokerMessage, type ClientMessage, encode, lineReader } from './protocol.js';
 
 /** The broker cannot be reached or started. */
 export class BrokerUnavailable extends Error {
@@ -50,7 +50,9 @@ export async function connectBroker(settings: BrokerSettings, then?: ClientMessa
 }
 
 /** The running broker, if one answers; never starts one. */
-export async function connectExisting(stateDir: string): Promise<{ connection: BrokerConnection; pid: number; version: string } | undefined> {
+export async function connectExisting(
+	stateDir: string,
+): Promise<{ connection: BrokerConnection; pid: number; version: string } | undefined> {
 	const connection = await tryConnect(brokerSocketPath(stateDir));
 	if (!connection) return undefined;
 	connection.send({ type: 'hello', version: null });
@@ -64,7 +66,13 @@ async function startAndConnect(settings: BrokerSettings): Promise<BrokerConnecti
 	let release: () => Promise<void>;
 	try {
 		const { lock } = await loadProperLockfile();
-		release = await lock(join(settings.stateDir, 'broker'), { realpath: false, lockfilePath: join(settings.stateDir, 'broker.start.lock'), stale: 10_000, retries: { retries: 200, minTimeout: 20, maxTimeout: 60 }, onCompromised: () => undefined });
+		release = await lock(join(settings.stateDir, 'broker'), {
+			realpath: false,
+			lockfilePath: join(settings.stateDir, 'broker.start.lock'),
+			stale: 10_000,
+			retries: { retries: 200, minTimeout: 20, maxTimeout: 60 },
+			onCompromised: () => undefined,
+		});
 	} catch (error) {
 		throw new BrokerUnavailable(`cannot take the broker start-up lock: ${(error as Error).message}`, { cause: error });
 	}
@@ -78,17 +86,34 @@ async function startAndConnect(settings: BrokerSettings): Promise<BrokerConnecti
 		const child = spawn(process.execPath, [fileURLToPath(new URL('./broker.js', import.meta.url))], {
 			detached: true,
 			stdio: ['ignore', log, log],
-			env: { ...process.env, SAFE_DOCKER_BROKER: JSON.stringify({ socketPath, stateDir: settings.stateDir, version: settings.version, lanes: settings.lanes, breaker: settings.breaker, probeTimeoutMs: settings.probeTimeoutMs, idleTimeoutMs: settings.idleTimeoutMs, reannounceGraceMs: brokerDied ? 1000 + Math.max(...Object.values(settings.lanes).map(lane => lane.maxConcurrent * lane.minTimeMs)) : 0 }) },
+			env: {
+				...process.env,
+				SAFE_DOCKER_BROKER: JSON.stringify({
+					socketPath,
+					stateDir: settings.stateDir,
+					version: settings.version,
+					lanes: settings.lanes,
+					breaker: settings.breaker,
+					probeTimeoutMs: settings.probeTimeoutMs,
+					idleTimeoutMs: settings.idleTimeoutMs,
+					reannounceGraceMs: brokerDied
+						? 1000 + Math.max(...Object.values(settings.lanes).map(lane => lane.maxConcurrent * lane.minTimeMs))
+						: 0,
+				}),
+			},
 		});
 		child.unref();
 		const deadline = Date.now() + (settings.startTimeoutMs ?? 5000);
 		while (Date.now() < deadline) {
 			const connection = await tryConnect(socketPath);
 			if (connection) return connection;
-			if (child.exitCode !== null) throw new BrokerUnavailable(`the broker exited at start (code ${child.exitCode}); see ${join(settings.stateDir, 'broker.log')}`);
+			if (child.exitCode !== null)
+				throw new BrokerUnavailable(`the broker exited at start (code ${child.exitCode}); see ${join(settings.stateDir, 'broker.log')}`);
 			await sleep(15);
 		}
-		throw new BrokerUnavailable(`the broker did not listen within ${settings.startTimeoutMs ?? 5000} ms; see ${join(settings.stateDir, 'broker.log')}`);
+		throw new BrokerUnavailable(
+			`the broker did not listen within ${settings.startTimeoutMs ?? 5000} ms; see ${join(settings.stateDir, 'broker.log')}`,
+		);
 	} finally {
 		await release().catch(() => undefined);
 	}
@@ -107,37 +132,41 @@ function wrap(socket: Socket): BrokerConnection {
 	const waiters: Array<{ types: readonly string[]; deliver: (message: BrokerMessage) => void }> = [];
 	// Messages nobody waited for yet: a grant can arrive in the same chunk as the welcome before it.
 	const backlog: BrokerMessage[] = [];
-	socket.on('data', lineReader<BrokerMessage>(message => {
-		for (const observer of [...observers]) observer(message);
-		const waiter = waiters.findIndex(candidate => candidate.types.includes(message.type));
-		if (waiter === -1) backlog.push(message);
-		else waiters.splice(waiter, 1)[0]!.deliver(message);
-	}));
+	socket.on(
+		'data',
+		lineReader<BrokerMessage>(message => {
+			for (const observer of [...observers]) observer(message);
+			const waiter = waiters.findIndex(candidate => candidate.types.includes(message.type));
+			if (waiter === -1) backlog.push(message);
+			else waiters.splice(waiter, 1)[0]!.deliver(message);
+		}),
+	);
 	socket.on('error', () => undefined);
 	return {
 		socket,
 		send: message => {
 			if (!socket.destroyed) socket.write(encode(message));
 		},
-		next: (...types) => new Promise((resolve, reject) => {
-			const waiting = backlog.findIndex(message => (types as string[]).includes(message.type));
-			if (waiting !== -1) return resolve(backlog.splice(waiting, 1)[0] as never);
-			if (socket.destroyed) return reject(new BrokerUnavailable('the broker closed the connection'));
-			const onClose = () => {
-				const index = waiters.indexOf(entry);
-				if (index !== -1) waiters.splice(index, 1);
-				reject(new BrokerUnavailable('the broker closed the connection'));
-			};
-			const entry = {
-				types,
-				deliver: (message: BrokerMessage) => {
-					socket.off('close', onClose);
-					resolve(message as never);
-				},
-			};
-			waiters.push(entry);
-			socket.once('close', onClose);
-		}),
+		next: (...types) =>
+			new Promise((resolve, reject) => {
+				const waiting = backlog.findIndex(message => (types as string[]).includes(message.type));
+				if (waiting !== -1) return resolve(backlog.splice(waiting, 1)[0] as never);
+				if (socket.destroyed) return reject(new BrokerUnavailable('the broker closed the connection'));
+				const onClose = () => {
+					const index = waiters.indexOf(entry);
+					if (index !== -1) waiters.splice(index, 1);
+					reject(new BrokerUnavailable('the broker closed the connection'));
+				};
+				const entry = {
+					types,
+					deliver: (message: BrokerMessage) => {
+						socket.off('close', onClose);
+						resolve(message as never);
+					},
+				};
+				waiters.push(entry);
+				socket.once('close', onClose);
+			}),
 		onMessage: observer => {
 			observers.add(observer);
 			for (const message of backlog) observer(message);

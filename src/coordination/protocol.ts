@@ -1,5 +1,5 @@
-import type { Hold, Lane } from '../docker-grammar/lanes.js';
 import type { Endpoint } from '../docker/endpoint.js';
+import type { Hold, Lane } from '../docker-grammar/lanes.js';
 import type { BreakerSnapshot } from './breaker.js';
 
 /**
@@ -50,7 +50,7 @@ export interface ReportedOutcome {
 	readonly detail?: string;
 }
 
-export interface LaneStats {
+interface LaneStats {
 	readonly running: number;
 	readonly queued: number;
 }
@@ -73,8 +73,7 @@ export function lineReader<T>(onMessage: (message: T) => void): (chunk: Buffer) 
 	let buffer = '';
 	return chunk => {
 		buffer += chunk.toString('utf8');
-		let newline: number;
-		while ((newline = buffer.indexOf('\n')) !== -1) {
+		for (let newline = buffer.indexOf('\n'); newline !== -1; newline = buffer.indexOf('\n')) {
 			const line = buffer.slice(0, newline);
 			buffer = buffer.slice(newline + 1);
 			if (line.trim() === '') continue;

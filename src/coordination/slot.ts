@@ -1,6 +1,6 @@
-import { BreakerOpen } from '../errors.js';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BrokerUnavailable, connectBroker, type BrokerConnection, type BrokerSettings } from './client.js';
+import { BreakerOpen } from '../errors.js';
+import { type BrokerConnection, type BrokerSettings, BrokerUnavailable, connectBroker } from './client.js';
 import type { BrokerMessage, ReportedOutcome, SlotRequest } from './protocol.js';
 
 /** A granted slot, held until released (or until this process dies and its socket closes). */
@@ -22,13 +22,11 @@ export async function acquireSlot(settings: BrokerSettings, request: SlotRequest
 	// A broker that dies while we wait is replaced and we queue again (at most a few times).
 	for (let attempt = 1; ; attempt++) {
 		try {
-			let granted!: ReturnType<BrokerConnection['next']>;
 			connection = await connectBroker(settings, { type: 'acquire', ...request, pid: process.pid });
 			connection.onMessage(message => {
 				if (message.type === 'queued') onQueued(message);
 			});
-			granted = connection.next('granted', 'open');
-			const reply = await granted;
+			const reply = await connection.next('granted', 'open');
 			if (reply.type === 'open') {
 				connection.close();
 				throw new BreakerOpen(reply.endpoint, reply.breaker);
@@ -46,9 +44,10 @@ export async function acquireSlot(settings: BrokerSettings, request: SlotRequest
 	// A re-announce in flight may be starting a broker while holding the start lock: this process must not
 	// exit under it (an exit mid-start frees the lock and lets a second broker start beside the first).
 	let reannouncing: Promise<void> | undefined;
-	const watch = (watched: BrokerConnection) => watched.socket.once('close', () => {
-		if (!released) reannouncing = reannounce();
-	});
+	const watch = (watched: BrokerConnection) =>
+		watched.socket.once('close', () => {
+			if (!released) reannouncing = reannounce();
+		});
 	const reannounce = async () => {
 		try {
 			const replacement = await connectBroker(settings);

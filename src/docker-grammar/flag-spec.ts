@@ -25,11 +25,15 @@ export function flagSetOf(...specs: readonly CommandSpec[]): FlagSet {
 	const byLong = new Map<string, FlagDef>();
 	const byShort = new Map<string, FlagDef>();
 	for (const spec of specs) {
-		for (const [words, takesValue] of [[spec.bool, false], [spec.value, true]] as const) {
+		for (const [words, takesValue] of [
+			[spec.bool, false],
+			[spec.value, true],
+		] as const) {
 			for (const word of words?.split(' ') ?? []) {
 				if (word === '') continue;
 				const slash = word.indexOf('/');
-				const def: FlagDef = slash === -1 ? { long: word, takesValue } : { long: word.slice(slash + 1), short: word.slice(0, slash), takesValue };
+				const def: FlagDef =
+					slash === -1 ? { long: word, takesValue } : { long: word.slice(slash + 1), short: word.slice(0, slash), takesValue };
 				byLong.set(def.long, def);
 				if (def.short) byShort.set(def.short, def);
 			}

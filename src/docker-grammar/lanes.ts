@@ -11,16 +11,50 @@ import { boolFlag, type ParsedCall } from './parse.js';
 export type Lane = 'read' | 'mutate' | 'attached';
 
 /** The last word of a command path that marks it read-only, whatever the management command. */
-const READ_VERBS = new Set(['ls', 'list', 'ps', 'inspect', 'history', 'df', 'top', 'port', 'diff', 'show', 'version', 'info', 'images', 'config', 'du', 'search']);
+const READ_VERBS = new Set([
+	'ls',
+	'list',
+	'ps',
+	'inspect',
+	'history',
+	'df',
+	'top',
+	'port',
+	'diff',
+	'show',
+	'version',
+	'info',
+	'images',
+	'config',
+	'du',
+	'search',
+]);
 
 /** Read-only command paths whose last word is not in READ_VERBS. */
 export const READ_PATHS = new Set([
-	'context use', 'context create', 'context update', 'context rm', 'context export', 'context import', // client-side files only
-	'login', 'logout', 'trust key generate', 'compose alpha viz',
+	'context use',
+	'context create',
+	'context update',
+	'context rm',
+	'context export',
+	'context import', // client-side files only
+	'login',
+	'logout',
+	'trust key generate',
+	'compose alpha viz',
 ]);
 
 /** Always attached to a stream for as long as it runs. */
-export const ATTACHED_PATHS = new Set(['system events', 'compose events', 'container attach', 'compose attach', 'container wait', 'compose wait', 'compose watch', 'buildx dial-stdio']);
+export const ATTACHED_PATHS = new Set([
+	'system events',
+	'compose events',
+	'container attach',
+	'compose attach',
+	'container wait',
+	'compose wait',
+	'compose watch',
+	'buildx dial-stdio',
+]);
 
 /** Classifies a parsed call. Unknown commands (plugins) go to `mutate`: the safe assumption. */
 export function laneOf(call: ParsedCall): Lane {

@@ -1,5 +1,5 @@
 import { flagSetOf } from './flag-spec.js';
-import { scanFlags, type FlagUse } from './scan-flags.js';
+import { type FlagUse, scanFlags } from './scan-flags.js';
 import { buildxCommands } from './tables/buildx-commands.js';
 import { composeCommands } from './tables/compose-commands.js';
 import { dockerCommands } from './tables/docker-commands.js';
@@ -67,7 +67,8 @@ export function parseDockerArgv(argv: readonly string[]): ParsedCall {
 		const prefix = words.join(' ');
 		if (token.startsWith('-') && token !== '-' && words.length > 0 && !LEAVES.has(prefix)) {
 			// `docker builder …` is forwarded to buildx, root options included (cmd/docker/builder.go).
-			const set = prefix === 'compose' ? COMPOSE_ROOT_FLAGS : prefix.startsWith('buildx') || prefix === 'builder' ? BUILDX_ROOT_FLAGS : undefined;
+			const set =
+				prefix === 'compose' ? COMPOSE_ROOT_FLAGS : prefix.startsWith('buildx') || prefix === 'builder' ? BUILDX_ROOT_FLAGS : undefined;
 			if (!set) break;
 			const scan = scanFlags(argv, i, set, 'stop-at-positional');
 			parentFlags.push(...scan.flags);
@@ -89,7 +90,19 @@ export function parseDockerArgv(argv: readonly string[]): ParsedCall {
 		// No command, only a management command (`docker container` prints help), or a plugin we do not know.
 		const typed = words.length > 0 ? words : argv[i] === undefined ? [] : [argv[i]!];
 		if (words.length > 0 && i < argv.length && !help) errors.push(`unknown command: ${typedPath} ${argv[i]}`);
-		return { argv, globals: root.flags, command: undefined, typed, parentFlags, flags: [], positionals: argv.slice(i + (words.length > 0 ? 0 : 1)), trailing: [], help: help || (words.length > 0 && i >= argv.length), version, errors };
+		return {
+			argv,
+			globals: root.flags,
+			command: undefined,
+			typed,
+			parentFlags,
+			flags: [],
+			positionals: argv.slice(i + (words.length > 0 ? 0 : 1)),
+			trailing: [],
+			help: help || (words.length > 0 && i >= argv.length),
+			version,
+			errors,
+		};
 	}
 
 	const spec = COMMANDS[command]!;

@@ -30,7 +30,7 @@ export type ScanMode =
 	| 'stop-at-positional';
 
 /** Go's strconv.ParseBool, which pflag uses for `--flag=value` on booleans. */
-export function parseBool(text: string): boolean | undefined {
+function parseBool(text: string): boolean | undefined {
 	if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(text)) return true;
 	if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(text)) return false;
 	return undefined;
@@ -48,7 +48,13 @@ export function scanFlags(argv: readonly string[], start: number, set: FlagSet, 
 	let help = false;
 	let i = start;
 
-	const setFlag = (def: FlagDef | undefined, raw: string, index: number, inline: string | undefined, nextIndex: () => string | undefined) => {
+	const setFlag = (
+		def: FlagDef | undefined,
+		raw: string,
+		index: number,
+		inline: string | undefined,
+		nextIndex: () => string | undefined,
+	) => {
 		if (!def) {
 			if (raw === '--help' || raw === '-h') {
 				help = true;
@@ -71,7 +77,13 @@ export function scanFlags(argv: readonly string[], start: number, set: FlagSet, 
 		}
 		const value = inline ?? nextIndex();
 		if (value === undefined) errors.push(`flag needs an argument: ${raw}`);
-		flags.push({ name: def.long, value: value ?? '', index, valueIndex: inline === undefined && value !== undefined ? i : index, known: true });
+		flags.push({
+			name: def.long,
+			value: value ?? '',
+			index,
+			valueIndex: inline === undefined && value !== undefined ? i : index,
+			known: true,
+		});
 	};
 
 	while (i < argv.length) {

@@ -15,8 +15,20 @@ export type DockerClient = (args: readonly string[]) => Promise<DockerResult>;
 export function dockerClient(docker: string, env: NodeJS.ProcessEnv, timeoutMs?: number): DockerClient {
 	return async args => {
 		const { execa } = await import('execa');
-		const result = await execa(docker, args, { env, extendEnv: false, reject: false, stdin: 'ignore', encoding: 'utf8', ...(timeoutMs === undefined ? {} : { timeout: timeoutMs }) });
-		if (result.timedOut) return { exitCode: 124, stdout: String(result.stdout ?? ''), stderr: `docker ${args.slice(0, 2).join(' ')} did not finish within ${timeoutMs} ms` };
+		const result = await execa(docker, args, {
+			env,
+			extendEnv: false,
+			reject: false,
+			stdin: 'ignore',
+			encoding: 'utf8',
+			...(timeoutMs === undefined ? {} : { timeout: timeoutMs }),
+		});
+		if (result.timedOut)
+			return {
+				exitCode: 124,
+				stdout: String(result.stdout ?? ''),
+				stderr: `docker ${args.slice(0, 2).join(' ')} did not finish within ${timeoutMs} ms`,
+			};
 		if (result.failed && result.exitCode === undefined) throw result;
 		return { exitCode: result.exitCode ?? 1, stdout: String(result.stdout), stderr: String(result.stderr) };
 	};

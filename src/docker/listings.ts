@@ -1,43 +1,46 @@
-import { SafeDockerError } from '../errors.js';
+import { DockerCallFailed } from '../errors.js';
+import { firstLine } from '../system/first-line.js';
 import type { DockerClient } from './client.js';
 import { parseDockerSize } from './sizes.js';
 
-/** A docker call whose output safe-docker needed failed. */
-export class DockerCallFailed extends SafeDockerError {
-	readonly code = 'DOCKER_CALL_FAILED';
-	readonly exitCode = 1; // as docker's own failures
-
-	constructor(readonly args: readonly string[], readonly detail: string) {
-		super(`docker ${args.slice(0, 2).join(' ')} failed: ${detail}`);
-		this.name = 'DockerCallFailed';
-	}
-}
+// biome-ignore lint/suspicious/noExplicitAny: docker's inspect JSON, read field by field where it is used
+type DockerJson = Record<string, any>;
 
 /**
  * `docker <kind> inspect` of what a listing returned. Something removed in between (by another process)
  * makes the batch fail with "No such …": then each is inspected alone and the missing ones are skipped.
  */
-async function inspectAll(docker: DockerClient, kind: string, ids: readonly string[], extra: readonly string[] = []): Promise<Array<Record<string, any>>> {
+async function inspectAll(
+	docker: DockerClient,
+	kind: string,
+	ids: readonly string[],
+	extra: readonly string[] = [],
+): Promise<Array<DockerJson>> {
 	const batch = await docker([kind, 'inspect', ...extra, ...ids]);
-	if (batch.exitCode === 0) return JSON.parse(batch.stdout) as Array<Record<string, any>>;
-	if (!/no such/i.test(batch.stderr)) throw new DockerCallFailed([kind, 'inspect'], batch.stderr.trim().split('\n')[0] ?? `exit code ${batch.exitCode}`);
-	const found: Array<Record<string, any>> = [];
+	if (batch.exitCode === 0) return JSON.parse(batch.stdout) as Array<DockerJson>;
+	if (!/no such/i.test(batch.stderr)) throw new DockerCallFailed([kind, 'inspect'], firstLine(batch.stderr, `exit code ${batch.exitCode}`));
+	const found: Array<DockerJson> = [];
 	for (const id of ids) {
 		const one = await docker([kind, 'inspect', ...extra, id]);
-		if (one.exitCode === 0) found.push(...(JSON.parse(one.stdout) as Array<Record<string, any>>));
-		else if (!/no such/i.test(one.stderr)) throw new DockerCallFailed([kind, 'inspect'], one.stderr.trim().split('\n')[0] ?? `exit code ${one.exitCode}`);
+		if (one.exitCode === 0) found.push(...(JSON.parse(one.stdout) as Array<DockerJson>));
+		else if (!/no such/i.test(one.stderr))
+			throw new DockerCallFailed([kind, 'inspect'], firstLine(one.stderr, `exit code ${one.exitCode}`));
 	}
 	return found;
 }
 
 async function call(docker: DockerClient, args: readonly string[]): Promise<string> {
 	const result = await docker(args);
-	if (result.exitCode !== 0) throw new DockerCallFailed(args, result.stderr.trim().split('\n')[0] ?? `exit code ${result.exitCode}`);
+	if (result.exitCode !== 0) throw new DockerCallFailed(args, firstLine(result.stderr, `exit code ${result.exitCode}`));
 	return result.stdout;
 }
 
-const ids = (text: string) => text.split('\n').map(line => line.trim()).filter(Boolean);
-const labels = (value: unknown): Record<string, string> => (value && typeof value === 'object' ? value as Record<string, string> : {});
+const ids = (text: string) =>
+	text
+		.split('\n')
+		.map(line => line.trim())
+		.filter(Boolean);
+const labels = (value: unknown): Record<string, string> => (value && typeof value === 'object' ? (value as Record<string, string>) : {});
 
 export interface ContainerInfo {
 	readonly id: string;
@@ -68,7 +71,9 @@ export async function listContainers(docker: DockerClient): Promise<ContainerInf
 			labels: labels(container['Config']?.['Labels']),
 			stoppedAt: Number.isFinite(finished) && finished > 0 ? finished : created,
 			sizeBytes: typeof container['SizeRw'] === 'number' ? container['SizeRw'] : null,
-			networks: Object.values(container['NetworkSettings']?.['Networks'] ?? {}).map(network => (network as Record<string, string>)['NetworkID']!).filter(Boolean),
+			networks: Object.values(container['NetworkSettings']?.['Networks'] ?? {})
+				.map(network => (network as Record<string, string>)['NetworkID']!)
+				.filter(Boolean),
 		};
 	});
 }
@@ -154,7 +159,8 @@ export async function diskUsage(docker: DockerClient): Promise<Record<string, nu
 	for (const line of lines) {
 		const entry = JSON.parse(line) as { Type: string; Size: string };
 		const bytes = parseDockerSize(entry.Size);
-		if (bytes === undefined) throw new DockerCallFailed(['system', 'df'], `unreadable size ${JSON.stringify(entry.Size)} for ${entry.Type}`);
+		if (bytes === undefined)
+			throw new DockerCallFailed(['system', 'df'], `unreadable size ${JSON.stringify(entry.Size)} for ${entry.Type}`);
 		usage[entry.Type] = bytes;
 	}
 	return usage;

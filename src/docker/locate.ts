@@ -18,11 +18,18 @@ export interface LocateOptions {
  * `docker` on PATH that is not safe-docker itself (compared by real path), so that safe-docker can be
  * installed as a `docker` shim without calling itself forever.
  */
-export function locateDocker({ configured, configuredFrom = 'docker.path', self, env = process.env, platform = process.platform }: LocateOptions): string {
+export function locateDocker({
+	configured,
+	configuredFrom = 'docker.path',
+	self,
+	env = process.env,
+	platform = process.platform,
+}: LocateOptions): string {
 	if (configured) {
 		const path = isAbsolute(configured) ? configured : resolve(configured);
 		if (!isExecutableFile(path)) throw new DockerNotFound(`${configuredFrom} names ${path}, which is not an executable file`);
-		if (sameFile(path, self)) throw new DockerNotFound(`${configuredFrom} names ${path}, which is safe-docker itself; point it at the real docker`);
+		if (sameFile(path, self))
+			throw new DockerNotFound(`${configuredFrom} names ${path}, which is safe-docker itself; point it at the real docker`);
 		return path;
 	}
 	const names = platform === 'win32' ? windowsNames(env) : ['docker'];

@@ -30,7 +30,10 @@ export async function pingDaemon(endpoint: Endpoint, timeoutMs: number, now = ()
 			socket.destroy();
 			resolve(result);
 		};
-		const timer = setTimeout(() => settle({ ok: false, reason: 'timeout', detail: `no answer from ${endpoint.url} within ${timeoutMs} ms` }), timeoutMs);
+		const timer = setTimeout(
+			() => settle({ ok: false, reason: 'timeout', detail: `no answer from ${endpoint.url} within ${timeoutMs} ms` }),
+			timeoutMs,
+		);
 		socket.on('connect', () => socket.write('GET /_ping HTTP/1.0\r\nHost: docker\r\n\r\n'));
 		socket.on('data', chunk => {
 			answer += chunk.toString('latin1');
@@ -38,10 +41,17 @@ export async function pingDaemon(endpoint: Endpoint, timeoutMs: number, now = ()
 			if (headEnd === -1) return;
 			const status = Number(/^HTTP\/\d\.\d (\d{3})/.exec(answer)?.[1] ?? 0);
 			const apiVersion = /\r\napi-version:\s*([^\r]+)/i.exec(answer.slice(0, headEnd))?.[1]?.trim() ?? null;
-			if (status === 0 || status >= 500) settle({ ok: false, reason: 'error', detail: status === 0 ? `${endpoint.url} did not answer HTTP` : `the daemon answered ${status}` });
+			if (status === 0 || status >= 500)
+				settle({
+					ok: false,
+					reason: 'error',
+					detail: status === 0 ? `${endpoint.url} did not answer HTTP` : `the daemon answered ${status}`,
+				});
 			else settle({ ok: true, latencyMs: now() - started, apiVersion });
 		});
 		socket.on('end', () => settle({ ok: false, reason: 'error', detail: `${endpoint.url} closed the connection without an answer` }));
-		socket.on('error', error => settle({ ok: false, reason: 'unreachable', detail: `${endpoint.url}: ${(error as NodeJS.ErrnoException).code ?? error.message}` }));
+		socket.on('error', error =>
+			settle({ ok: false, reason: 'unreachable', detail: `${endpoint.url}: ${(error as NodeJS.ErrnoException).code ?? error.message}` }),
+		);
 	});
 }

@@ -1,7 +1,16 @@
 /** Multipliers of the sizes docker prints (go-units: decimal kB/MB/GB…, and binary KiB/MiB… where used). */
 const UNITS: Readonly<Record<string, number>> = {
-	b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, pb: 1e15,
-	kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40, pib: 2 ** 50,
+	b: 1,
+	kb: 1e3,
+	mb: 1e6,
+	gb: 1e9,
+	tb: 1e12,
+	pb: 1e15,
+	kib: 2 ** 10,
+	mib: 2 ** 20,
+	gib: 2 ** 30,
+	tib: 2 ** 40,
+	pib: 2 ** 50,
 };
 
 /** `"1.984MB"`, `"0B"`, `"512kB"`, `"10B (66%)"` → bytes; undefined when it is not a size. */

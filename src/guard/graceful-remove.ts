@@ -1,9 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DockerClient } from '../docker/client.js';
+import { firstLine } from '../system/first-line.js';
 
 /** How the removal of one container went. */
 export type RemoveOutcome =
-	| { readonly name: string; readonly status: 'removed'; readonly wasRunning: boolean; readonly stoppedInMs: number | null; readonly exitCode: number | null }
+	| {
+			readonly name: string;
+			readonly status: 'removed';
+			readonly wasRunning: boolean;
+			readonly stoppedInMs: number | null;
+			readonly exitCode: number | null;
+	  }
 	| { readonly name: string; readonly status: 'missing' }
 	| { readonly name: string; readonly status: 'failed'; readonly step: 'inspect' | 'stop' | 'verify' | 'rm'; readonly detail: string };
 
@@ -30,10 +37,16 @@ export async function removeGracefully(names: readonly string[], options: Remove
 	return outcomes;
 }
 
-async function removeOne(name: string, { timeSeconds, volumes, now = Date.now }: RemoveOptions, docker: DockerClient): Promise<RemoveOutcome> {
+async function removeOne(
+	name: string,
+	{ timeSeconds, volumes, now = Date.now }: RemoveOptions,
+	docker: DockerClient,
+): Promise<RemoveOutcome> {
 	const inspect = await docker(['container', 'inspect', '--format', '{{.State.Status}}', name]);
 	if (inspect.exitCode !== 0) {
-		return NO_SUCH.test(inspect.stderr) ? { name, status: 'missing' } : { name, status: 'failed', step: 'inspect', detail: firstLine(inspect.stderr) };
+		return NO_SUCH.test(inspect.stderr)
+			? { name, status: 'missing' }
+			: { name, status: 'failed', step: 'inspect', detail: firstLine(inspect.stderr) };
 	}
 	const wasRunning = ACTIVE.has(inspect.stdout.trim());
 	let stoppedInMs: number | null = null;
@@ -63,10 +76,6 @@ async function waitUntilStopped(name: string, docker: DockerClient): Promise<num
 		await sleep(100);
 	}
 	return undefined;
-}
-
-function firstLine(text: string): string {
-	return text.trim().split('\n')[0] ?? '';
 }
 
 /** One line per outcome, for people. */

@@ -1,6 +1,6 @@
 import type { Config } from '../config/defaults.js';
 import type { ParsedCall } from '../docker-grammar/parse.js';
-import { detectForce, safeAlternative, type ForceUse } from './detect-force.js';
+import { detectForce, type ForceUse, safeAlternative } from './detect-force.js';
 
 /** The escape hatch: set for one call, with a reason as its value; every use is audited. */
 export const ESCAPE_HATCH = 'SAFE_DOCKER_ALLOW_FORCE';
@@ -9,13 +9,13 @@ export const ESCAPE_HATCH = 'SAFE_DOCKER_ALLOW_FORCE';
 export type Verdict =
 	| { readonly decision: 'allow' }
 	| {
-		readonly decision: 'reject' | 'rewrite' | 'warn' | 'allowed-by-config' | 'escape-hatch';
-		readonly use: ForceUse;
-		/** The safe command to run instead, as an argv starting with the program name. */
-		readonly alternative: readonly string[];
-		/** The escape hatch's reason, when it was used. */
-		readonly reason?: string;
-	};
+			readonly decision: 'reject' | 'rewrite' | 'warn' | 'allowed-by-config' | 'escape-hatch';
+			readonly use: ForceUse;
+			/** The safe command to run instead, as an argv starting with the program name. */
+			readonly alternative: readonly string[];
+			/** The escape hatch's reason, when it was used. */
+			readonly reason?: string;
+	  };
 
 /**
  * Decides a call without side effects, for the pipeline and `guard check` alike. In order: no force →

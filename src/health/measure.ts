@@ -5,7 +5,8 @@ import type { Endpoint } from '../docker/endpoint.js';
 import { diskUsage } from '../docker/listings.js';
 import type { PingResult } from '../docker/ping.js';
 import { parseDockerSize } from '../docker/sizes.js';
-import { HEALTH_EXIT, levelOf, worstLevel, type Level } from './levels.js';
+import { firstLine } from '../system/first-line.js';
+import { HEALTH_EXIT, type Level, levelOf, worstLevel } from './levels.js';
 
 /** One measured resource. */
 export interface Measurement {
@@ -57,19 +58,42 @@ export async function measureHealth(options: MeasureOptions): Promise<HealthRepo
 	const ping = await options.ping(endpoint, config.health.pingTimeoutMs);
 	const breaker = options.breaker ? await options.breaker().catch(() => null) : null;
 	if (!ping.ok && ping.reason !== 'unknown') {
-		return { time, daemon: { endpoint: endpoint.url, reachable: false, latencyMs: null, serverVersion: null, apiVersion: null, problem: ping.detail }, breaker, measurements: [], level: 'UNREACHABLE', exitCode: HEALTH_EXIT.UNREACHABLE };
+		return {
+			time,
+			daemon: { endpoint: endpoint.url, reachable: false, latencyMs: null, serverVersion: null, apiVersion: null, problem: ping.detail },
+			breaker,
+			measurements: [],
+			level: 'UNREACHABLE',
+			exitCode: HEALTH_EXIT.UNREACHABLE,
+		};
 	}
 	const info = await docker(['info', '--format', '{{json .}}']);
 	const infoJson = info.exitCode === 0 ? safeJson(info.stdout) : undefined;
 	const measurements: Measurement[] = [];
 	const levels = config.health;
-	const measure = (name: string, unit: Measurement['unit'], limitNote: string | undefined, read: () => Promise<{ value: number; limit: number | null }>) =>
-		read().then(({ value, limit }) => {
-			const percent = limit === null || limit === 0 ? null : (value / limit) * 100;
-			measurements.push({ name, value, limit, unit, percent, level: percent === null ? 'UNKNOWN' : levelOf(percent, levels), ...(percent === null ? { note: 'no limit to compare with' } : limitNote ? { note: limitNote } : {}) });
-		}, (error: Error) => {
-			measurements.push({ name, value: null, limit: null, unit, percent: null, level: 'UNKNOWN', note: error.message });
-		});
+	const measure = (
+		name: string,
+		unit: Measurement['unit'],
+		limitNote: string | undefined,
+		read: () => Promise<{ value: number; limit: number | null }>,
+	) =>
+		read().then(
+			({ value, limit }) => {
+				const percent = limit === null || limit === 0 ? null : (value / limit) * 100;
+				measurements.push({
+					name,
+					value,
+					limit,
+					unit,
+					percent,
+					level: percent === null ? 'UNKNOWN' : levelOf(percent, levels),
+					...(percent === null ? { note: 'no limit to compare with' } : limitNote ? { note: limitNote } : {}),
+				});
+			},
+			(error: Error) => {
+				measurements.push({ name, value: null, limit: null, unit, percent: null, level: 'UNKNOWN', note: error.message });
+			},
+		);
 
 	const local = endpoint.kind === 'unix';
 	const rootDir = typeof infoJson?.['DockerRootDir'] === 'string' ? infoJson['DockerRootDir'] : undefined;
@@ -82,14 +106,26 @@ export async function measureHealth(options: MeasureOptions): Promise<HealthRepo
 	};
 
 	let usage: Record<string, number> = {};
-	await measure('disk used by docker', 'bytes', config.health.diskBudgetBytes === null ? 'of the data root file system' : 'of health.diskBudgetBytes', async () => {
-		usage = await diskUsage(docker);
-		return { value: Object.values(usage).reduce((sum, bytes) => sum + bytes, 0), limit: config.health.diskBudgetBytes ?? fsSize() };
-	});
+	await measure(
+		'disk used by docker',
+		'bytes',
+		config.health.diskBudgetBytes === null ? 'of the data root file system' : 'of health.diskBudgetBytes',
+		async () => {
+			usage = await diskUsage(docker);
+			return { value: Object.values(usage).reduce((sum, bytes) => sum + bytes, 0), limit: config.health.diskBudgetBytes ?? fsSize() };
+		},
+	);
 	// The parts of the total, as `docker system df` reports them (their level is the total's).
 	const disk = measurements.at(-1)!;
 	for (const [type, bytes] of Object.entries(usage)) {
-		measurements.push({ name: `  ${type.toLowerCase()}`, value: bytes, limit: disk.limit, unit: 'bytes', percent: disk.limit ? (bytes / disk.limit) * 100 : null, level: disk.level });
+		measurements.push({
+			name: `  ${type.toLowerCase()}`,
+			value: bytes,
+			limit: disk.limit,
+			unit: 'bytes',
+			percent: disk.limit ? (bytes / disk.limit) * 100 : null,
+			level: disk.level,
+		});
 	}
 	if (local) {
 		await measure('data root file system', 'bytes', rootDir, async () => {
@@ -98,27 +134,53 @@ export async function measureHealth(options: MeasureOptions): Promise<HealthRepo
 			return { value: (stats.blocks - stats.bfree) * stats.bsize, limit: stats.blocks * stats.bsize };
 		});
 	}
-	await measure('containers', 'count', 'of health.maxContainers', async () => ({ value: await count(docker, ['container', 'ls', '--all', '--quiet']), limit: config.health.maxContainers }));
-	await measure('memory of running containers', 'bytes', 'of the engine\'s memory', async () => {
+	await measure('containers', 'count', 'of health.maxContainers', async () => ({
+		value: await count(docker, ['container', 'ls', '--all', '--quiet']),
+		limit: config.health.maxContainers,
+	}));
+	await measure('memory of running containers', 'bytes', "of the engine's memory", async () => {
 		const total = typeof infoJson?.['MemTotal'] === 'number' ? infoJson['MemTotal'] : undefined;
 		if (total === undefined) throw new Error(`docker info failed: ${firstLine(info.stderr) || 'no MemTotal'}`);
 		const stats = await docker(['container', 'stats', '--no-stream', '--format', '{{.MemUsage}}']);
 		if (stats.exitCode !== 0) throw new Error(`docker stats failed: ${firstLine(stats.stderr)}`);
-		const used = stats.stdout.split('\n').filter(Boolean).map(line => parseDockerSize(line.split('/')[0]!.trim()));
+		const used = stats.stdout
+			.split('\n')
+			.filter(Boolean)
+			.map(line => parseDockerSize(line.split('/')[0]!.trim()));
 		if (used.some(bytes => bytes === undefined)) throw new Error('docker stats printed a memory use it could not read');
 		return { value: used.reduce((sum: number, bytes) => sum + bytes!, 0), limit: total };
 	});
-	await measure('networks', 'count', 'of health.maxNetworks', async () => ({ value: await count(docker, ['network', 'ls', '--quiet']), limit: config.health.maxNetworks }));
-	await measure('volumes', 'count', 'of health.maxVolumes', async () => ({ value: await count(docker, ['volume', 'ls', '--quiet']), limit: config.health.maxVolumes }));
+	await measure('networks', 'count', 'of health.maxNetworks', async () => ({
+		value: await count(docker, ['network', 'ls', '--quiet']),
+		limit: config.health.maxNetworks,
+	}));
+	await measure('volumes', 'count', 'of health.maxVolumes', async () => ({
+		value: await count(docker, ['volume', 'ls', '--quiet']),
+		limit: config.health.maxVolumes,
+	}));
 
 	const serverVersion = typeof infoJson?.['ServerVersion'] === 'string' ? infoJson['ServerVersion'] : null;
 	// An endpoint we cannot ping (TLS, named pipe) is reachable only when docker info answered, never by assumption.
 	const reachable = ping.ok || info.exitCode === 0;
-	const problem = ping.ok ? undefined : reachable ? ping.detail : `${ping.detail}; docker info failed: ${firstLine(info.stderr) || `exit ${info.exitCode}`}`;
-	const level = worstLevel([...measurements.filter(measurement => !measurement.name.startsWith('  ')).map(measurement => measurement.level), ...(reachable ? [] : ['UNKNOWN' as const])]);
+	const problem = ping.ok
+		? undefined
+		: reachable
+			? ping.detail
+			: `${ping.detail}; docker info failed: ${firstLine(info.stderr) || `exit ${info.exitCode}`}`;
+	const level = worstLevel([
+		...measurements.filter(measurement => !measurement.name.startsWith('  ')).map(measurement => measurement.level),
+		...(reachable ? [] : ['UNKNOWN' as const]),
+	]);
 	return {
 		time,
-		daemon: { endpoint: endpoint.url, reachable, latencyMs: ping.ok ? Math.round(ping.latencyMs * 10) / 10 : null, serverVersion, apiVersion: ping.ok ? ping.apiVersion : null, ...(problem === undefined ? {} : { problem }) },
+		daemon: {
+			endpoint: endpoint.url,
+			reachable,
+			latencyMs: ping.ok ? Math.round(ping.latencyMs * 10) / 10 : null,
+			serverVersion,
+			apiVersion: ping.ok ? ping.apiVersion : null,
+			...(problem === undefined ? {} : { problem }),
+		},
 		breaker,
 		measurements,
 		level,
@@ -138,8 +200,4 @@ function safeJson(text: string): Record<string, unknown> | undefined {
 	} catch {
 		return undefined;
 	}
-}
-
-function firstLine(text: string): string {
-	return text.trim().split('\n')[0] ?? '';
 }

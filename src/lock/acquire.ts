@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LockTimeout } from '../errors.js';
 import { loadProperLockfile } from '../system/proper-lockfile.js';
-import { holderIsGone, newHolder, readHolder, writeHolder, type Holder } from './holder.js';
+import { type Holder, holderIsGone, newHolder, readHolder, writeHolder } from './holder.js';
 import { lockFiles } from './paths.js';
 
 export interface AcquireOptions {

@@ -22,7 +22,17 @@ export interface Holder {
 }
 
 export function newHolder(env: string, command: string, reason: string | null, now = new Date()): Holder {
-	return { env, pid: process.pid, host: hostname(), user: currentUser(), command, reason, acquiredAt: now.toISOString(), startTime: processStartTime(process.pid), bootId: bootId() };
+	return {
+		env,
+		pid: process.pid,
+		host: hostname(),
+		user: currentUser(),
+		command,
+		reason,
+		acquiredAt: now.toISOString(),
+		startTime: processStartTime(process.pid),
+		bootId: bootId(),
+	};
 }
 
 /** Written to a temporary file and renamed, so a reader never sees half of it. */
@@ -44,7 +54,7 @@ export function readHolder(file: string): Holder | undefined {
  * Whether the process a holder names still runs on this machine: its pid exists and, where the platform
  * tells, it started when the holder says (same boot, same start time), so a reused pid does not count.
  */
-export function isAlive(pid: number, startTime: number | null, holderBootId: string | null): boolean {
+function isAlive(pid: number, startTime: number | null, holderBootId: string | null): boolean {
 	if (holderBootId !== null && bootId() !== null && holderBootId !== bootId()) return false;
 	try {
 		process.kill(pid, 0);

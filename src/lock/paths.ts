@@ -5,7 +5,10 @@ import { UsageError } from '../errors.js';
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 export function checkEnvName(env: string): string {
-	if (!NAME.test(env)) throw new UsageError(`environment name ${JSON.stringify(env)} is not allowed: use letters, digits, '.', '_' and '-' (up to 128), starting with a letter or digit`);
+	if (!NAME.test(env))
+		throw new UsageError(
+			`environment name ${JSON.stringify(env)} is not allowed: use letters, digits, '.', '_' and '-' (up to 128), starting with a letter or digit`,
+		);
 	return env;
 }
 

@@ -2,7 +2,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { Config } from '../config/defaults.js';
 import { lockDirectory } from './directory.js';
-import { holderIsGone, readHolder, type Holder } from './holder.js';
+import { type Holder, holderIsGone, readHolder } from './holder.js';
 import { lockFiles } from './paths.js';
 
 /** The state of one environment's lock. */
@@ -40,10 +40,18 @@ export function listLocks(dir: string, staleMs: number, now = Date.now()): LockS
 	} catch {
 		return [];
 	}
-	return names.filter(name => name.endsWith('.lock')).map(name => name.slice(0, -'.lock'.length)).sort().map(env => lockState(dir, env, staleMs, now));
+	return names
+		.filter(name => name.endsWith('.lock'))
+		.map(name => name.slice(0, -'.lock'.length))
+		.sort()
+		.map(env => lockState(dir, env, staleMs, now));
 }
 
 /** The API cleanup uses to spare what a locked environment owns: is `env` locked, and by whom? */
-export function environmentLock(config: Config, env: string, processEnv: Readonly<Record<string, string | undefined>> = process.env): LockState {
+export function environmentLock(
+	config: Config,
+	env: string,
+	processEnv: Readonly<Record<string, string | undefined>> = process.env,
+): LockState {
 	return lockState(lockDirectory(config, processEnv), env, config.lock.staleMs);
 }

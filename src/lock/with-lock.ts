@@ -3,7 +3,7 @@ import { describeHolder, type HolderSummary } from '../errors.js';
 import { acquireLock, type HeldLock } from './acquire.js';
 
 /** Environment names held by this process's ancestors, comma-separated: nested calls under a held lock never wait for it. */
-export const HELD_LOCKS = 'SAFE_DOCKER_LOCKS';
+const HELD_LOCKS = 'SAFE_DOCKER_LOCKS';
 
 /** What happens to the lock, for `guard lock --json`: one JSON line each, in place of the human lines. */
 export type LockEvent =
@@ -33,7 +33,10 @@ export interface WithLockOptions {
  * Runs `body` holding the environment's lock, released on every way out. A lock an ancestor holds is
  * not taken again (re-entrant by inheritance); `body` gets the variables its children must inherit.
  */
-export async function withLock<T>(options: WithLockOptions, body: (held: HeldLock | undefined, childEnv: Record<string, string>) => Promise<T>): Promise<T> {
+export async function withLock<T>(
+	options: WithLockOptions,
+	body: (held: HeldLock | undefined, childEnv: Record<string, string>) => Promise<T>,
+): Promise<T> {
 	const { env, report } = options;
 	const held = heldByAncestors(options.processEnv);
 	if (held.includes(env)) {
@@ -77,6 +80,6 @@ function summary({ pid, host, user, command, reason, acquiredAt }: HolderSummary
 	return { pid, host, user, command, reason, acquiredAt };
 }
 
-export function heldByAncestors(env: Readonly<Record<string, string | undefined>>): string[] {
+function heldByAncestors(env: Readonly<Record<string, string | undefined>>): string[] {
 	return (env[HELD_LOCKS] ?? '').split(',').filter(Boolean);
 }

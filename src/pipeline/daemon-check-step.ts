@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { dockerEndpoint } from '../docker/endpoint.js';
-import { pingDaemon, type PingResult } from '../docker/ping.js';
+import { type PingResult, pingDaemon } from '../docker/ping.js';
 import type { Call, Outcome, Step } from './types.js';
 
 export interface DaemonCheckOptions {
@@ -26,14 +26,18 @@ export function daemonCheckStep({ stderr, ping = pingDaemon, sleep = delay }: Da
 			const timeoutMs = call.config.health.pingTimeoutMs;
 			const backoff = async (attempt: number, why: string) => {
 				const ms = initialDelayMs * 2 ** attempt;
-				stderr.write(`safe-docker: the Docker daemon failed (${why}); retrying \`docker ${call.argv.slice(0, 3).join(' ')}${call.argv.length > 3 ? ' …' : ''}\` in ${ms / 1000} s (${attempt + 1}/${retries})\n`);
+				stderr.write(
+					`safe-docker: the Docker daemon failed (${why}); retrying \`docker ${call.argv.slice(0, 3).join(' ')}${call.argv.length > 3 ? ' …' : ''}\` in ${ms / 1000} s (${attempt + 1}/${retries})\n`,
+				);
 				await sleep(ms);
 			};
 
 			let attempt = 0;
 			if (call.lane !== 'read') {
-				for (let before: PingResult; attempt < retries && !(before = await ping(endpoint, timeoutMs)).ok && before.reason === 'unreachable'; attempt++) {
-					await backoff(attempt, before.detail);
+				while (attempt < retries) {
+					const before: PingResult = await ping(endpoint, timeoutMs);
+					if (before.ok || before.reason !== 'unreachable') break;
+					await backoff(attempt++, before.detail);
 				}
 			}
 			for (;;) {

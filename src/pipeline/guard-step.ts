@@ -31,22 +31,36 @@ export function guardStep(options: GuardStepOptions): Step {
 			const verdict = judge(call.parsed, call.config.force, call.env);
 			if (verdict.decision === 'allow') return next(call);
 			// Loaded only for forced calls: none of this is start-up cost for every `docker ps`.
-			const [{ appendAudit }, { redactArgv }, { displayCommand }] = await Promise.all([import('../audit/audit-log.js'), import('../audit/redact.js'), import('../system/display-command.js')]);
+			const [{ appendAudit }, { redactArgv }, { displayCommand }] = await Promise.all([
+				import('../audit/audit-log.js'),
+				import('../audit/redact.js'),
+				import('../system/display-command.js'),
+			]);
 			const shown = displayCommand(['docker', ...call.argv]);
 			const audit = (decision: AuditDecision, exitCode: number) =>
-				appendAudit(ensureStateDir(stateDir), {
-					cwd,
-					argv: redactArgv(call.parsed),
-					command: verdict.use.command,
-					flag: verdict.use.token,
-					decision,
-					policy: call.config.force.policy,
-					exitCode,
-					...(verdict.reason === undefined ? {} : { reason: verdict.reason }),
-				}, call.config.audit.maxBytes);
+				appendAudit(
+					ensureStateDir(stateDir),
+					{
+						cwd,
+						argv: redactArgv(call.parsed),
+						command: verdict.use.command,
+						flag: verdict.use.token,
+						decision,
+						policy: call.config.force.policy,
+						exitCode,
+						...(verdict.reason === undefined ? {} : { reason: verdict.reason }),
+					},
+					call.config.audit.maxBytes,
+				);
 
 			if (verdict.decision === 'reject') {
-				const rejection = new GuardRejection(verdict.use.command, verdict.use.token, verdict.use.rule.risk, displayCommand([...verdict.alternative]), shown);
+				const rejection = new GuardRejection(
+					verdict.use.command,
+					verdict.use.token,
+					verdict.use.rule.risk,
+					displayCommand([...verdict.alternative]),
+					shown,
+				);
 				try {
 					audit('rejected', rejection.exitCode);
 				} catch (error) {
@@ -64,12 +78,14 @@ export function guardStep(options: GuardStepOptions): Step {
 				return outcome;
 			}
 			if (verdict.decision === 'warn') {
-				stderr.write([
-					`safe-docker: warning: \`${shown}\` uses ${verdict.use.token} (--force) on ${verdict.use.command}; running it anyway (force.policy = warn)`,
-					`  risk: ${verdict.use.rule.risk}`,
-					`  instead: ${displayCommand([...verdict.alternative])}`,
-					'',
-				].join('\n'));
+				stderr.write(
+					[
+						`safe-docker: warning: \`${shown}\` uses ${verdict.use.token} (--force) on ${verdict.use.command}; running it anyway (force.policy = warn)`,
+						`  risk: ${verdict.use.rule.risk}`,
+						`  instead: ${displayCommand([...verdict.alternative])}`,
+						'',
+					].join('\n'),
+				);
 			}
 			if (verdict.decision === 'escape-hatch') {
 				stderr.write(`safe-docker: force allowed once by ${ESCAPE_HATCH} (reason: ${verdict.reason}); this is audited\n`);
@@ -81,12 +97,20 @@ export function guardStep(options: GuardStepOptions): Step {
 	};
 
 	/** `rm -f a b` → for each container: graceful stop, rm without force; printed the way docker rm prints. */
-	async function rewriteAsGracefulRemove(call: Call, verdict: ForceVerdict, shown: string, docker: DockerClient, clock: () => number): Promise<Outcome> {
+	async function rewriteAsGracefulRemove(
+		call: Call,
+		verdict: ForceVerdict,
+		shown: string,
+		docker: DockerClient,
+		clock: () => number,
+	): Promise<Outcome> {
 		const { describeOutcome, removeGracefully } = await import('../guard/graceful-remove.js');
 		const started = clock();
 		const volumes = verdict.alternative.includes('--volumes');
 		const names = call.parsed.positionals;
-		stderr.write(`safe-docker: \`${shown}\` rewritten as a graceful stop (SIGTERM, ${call.config.remove.stopTimeoutSeconds} s) and rm (force.policy = rewrite)\n`);
+		stderr.write(
+			`safe-docker: \`${shown}\` rewritten as a graceful stop (SIGTERM, ${call.config.remove.stopTimeoutSeconds} s) and rm (force.policy = rewrite)\n`,
+		);
 		const outcomes = await removeGracefully(names, { timeSeconds: call.config.remove.stopTimeoutSeconds, volumes }, docker);
 		let failed = false;
 		for (const outcome of outcomes) {
@@ -97,6 +121,13 @@ export function guardStep(options: GuardStepOptions): Step {
 				stderr.write(`safe-docker: ${describeOutcome(outcome)}\n`);
 			}
 		}
-		return { exitCode: failed || names.length === 0 ? 1 : 0, signal: null, durationMs: clock() - started, waitedMs: 0, lane: call.lane, retried: 0 };
+		return {
+			exitCode: failed || names.length === 0 ? 1 : 0,
+			signal: null,
+			durationMs: clock() - started,
+			waitedMs: 0,
+			lane: call.lane,
+			retried: 0,
+		};
 	}
 }

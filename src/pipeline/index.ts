@@ -1,5 +1,5 @@
 import { ESCAPE_HATCH } from '../guard/judge.js';
-import { runDocker, type RunDockerOptions } from './run-docker.js';
+import { type RunDockerOptions, runDocker } from './run-docker.js';
 import type { Call, Outcome, Step } from './types.js';
 
 /**

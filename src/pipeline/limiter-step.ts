@@ -1,7 +1,7 @@
 import { statusLine } from '../cli/status-line.js';
 import { ensureStateDir } from '../config/paths.js';
 import { BrokerUnavailable } from '../coordination/client.js';
-import { acquireSlot, type QueuedInfo } from '../coordination/slot.js';
+import { acquireSlot, type QueuedInfo, type Slot } from '../coordination/slot.js';
 import { dockerEndpoint } from '../docker/endpoint.js';
 import type { Call, Outcome, Step } from './types.js';
 
@@ -27,19 +27,25 @@ export function limiterStep({ stateDir, version, stderr, showAfterMs = 1000 }: L
 			const show = () => {
 				if (!info) return;
 				const running = info.running.length === 0 ? '' : ` (${info.running.slice(0, 3).join(', ')}${info.running.length > 3 ? ', …' : ''})`;
-				line.show(`safe-docker: waiting for a ${info.lane} slot: ${info.running.length} running${running}, ${info.ahead.length} queued ahead`);
+				line.show(
+					`safe-docker: waiting for a ${info.lane} slot: ${info.running.length} running${running}, ${info.ahead.length} queued ahead`,
+				);
 			};
 			const timer = setTimeout(show, showAfterMs);
-			let slot;
+			let slot: Slot;
 			try {
-				slot = await acquireSlot({
-					stateDir: ensureStateDir(stateDir),
-					version,
-					lanes: call.config.lanes,
-					breaker: call.config.breaker,
-					probeTimeoutMs: call.config.health.pingTimeoutMs,
-					idleTimeoutMs: call.config.broker.idleTimeoutMs,
-				}, { lane: call.lane, hold: call.hold, label: label(call.argv), endpoint: dockerEndpoint(call.env) }, queued => (info = queued));
+				slot = await acquireSlot(
+					{
+						stateDir: ensureStateDir(stateDir),
+						version,
+						lanes: call.config.lanes,
+						breaker: call.config.breaker,
+						probeTimeoutMs: call.config.health.pingTimeoutMs,
+						idleTimeoutMs: call.config.broker.idleTimeoutMs,
+					},
+					{ lane: call.lane, hold: call.hold, label: label(call.argv), endpoint: dockerEndpoint(call.env) },
+					queued => (info = queued),
+				);
 			} catch (error) {
 				if (!(error instanceof BrokerUnavailable)) throw error;
 				stderr.write(`safe-docker: ${error.message}; running without cross-process limits\n`);
@@ -50,9 +56,10 @@ export function limiterStep({ stateDir, version, stderr, showAfterMs = 1000 }: L
 			}
 			let outcome: Outcome | undefined;
 			// One `compose up` is one slot holding many API calls: bound compose's own fan-out by the same limit.
-			const env = call.parsed.command?.startsWith('compose ') && call.env['COMPOSE_PARALLEL_LIMIT'] === undefined
-				? { ...call.env, COMPOSE_PARALLEL_LIMIT: String(call.config.lanes.mutate.maxConcurrent) }
-				: call.env;
+			const env =
+				call.parsed.command?.startsWith('compose ') && call.env['COMPOSE_PARALLEL_LIMIT'] === undefined
+					? { ...call.env, COMPOSE_PARALLEL_LIMIT: String(call.config.lanes.mutate.maxConcurrent) }
+					: call.env;
 			try {
 				outcome = await next({ ...call, env });
 				return { ...outcome, waitedMs: slot.waitedMs };

@@ -19,17 +19,24 @@ export function lockStep({ stderr }: LockStepOptions): Step {
 			const env = call.config.lock.environment ?? composeProject(call);
 			if (env === undefined) return next(call);
 			// Loaded only for calls that lock: most docker calls never pay for the lock machinery.
-			const [{ withLock }, { lockDirectory }, { displayCommand }] = await Promise.all([import('../lock/with-lock.js'), import('../lock/directory.js'), import('../system/display-command.js')]);
-			return withLock({
-				dir: lockDirectory(call.config, call.env),
-				env,
-				command: displayCommand(['docker', ...call.argv]),
-				reason: null,
-				timeoutMs: call.config.lock.timeoutMs === 0 ? undefined : call.config.lock.timeoutMs,
-				staleMs: call.config.lock.staleMs,
-				processEnv: call.env,
-				stderr,
-			}, (_held, childEnv) => next({ ...call, env: { ...call.env, ...childEnv } }));
+			const [{ withLock }, { lockDirectory }, { displayCommand }] = await Promise.all([
+				import('../lock/with-lock.js'),
+				import('../lock/directory.js'),
+				import('../system/display-command.js'),
+			]);
+			return withLock(
+				{
+					dir: lockDirectory(call.config, call.env),
+					env,
+					command: displayCommand(['docker', ...call.argv]),
+					reason: null,
+					timeoutMs: call.config.lock.timeoutMs === 0 ? undefined : call.config.lock.timeoutMs,
+					staleMs: call.config.lock.staleMs,
+					processEnv: call.env,
+					stderr,
+				},
+				(_held, childEnv) => next({ ...call, env: { ...call.env, ...childEnv } }),
+			);
 		},
 	};
 }

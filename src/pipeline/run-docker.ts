@@ -4,7 +4,7 @@ import { constants } from 'node:os';
 import { DockerNotFound } from '../errors.js';
 
 /** Signals safe-docker passes on to docker. */
-export const FORWARDED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'] as const;
+const FORWARDED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'] as const;
 /** Signals a terminal sends to its whole foreground process group (docker included) on a keystroke. */
 const KEYBOARD_SIGNALS = new Set<NodeJS.Signals>(['SIGINT', 'SIGQUIT']);
 
@@ -78,7 +78,7 @@ export function runDocker(docker: string, args: readonly string[], options: RunD
  * True when this process belongs to the foreground process group of a controlling terminal (Linux: fields
  * 5 and 8 of /proc/self/stat). Elsewhere, an interactive stdin is the best available sign.
  */
-export function isInForegroundGroup(): boolean {
+function isInForegroundGroup(): boolean {
 	try {
 		const stat = readFileSync('/proc/self/stat', 'utf8');
 		// The command name (field 2) may contain spaces; fields after it are space-separated.

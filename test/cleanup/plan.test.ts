@@ -4,33 +4,63 @@ import type { ContainerInfo, ImageInfo } from '../../src/docker/listings.js';
 
 const DAY = 86_400_000;
 const now = Date.parse('2026-11-22T12:00:00Z');
-const container = (id: string, status: string, daysAgo: number, extra: Partial<ContainerInfo> = {}): ContainerInfo =>
-	({ id, name: id, status, imageId: 'sha256:base', labels: {}, stoppedAt: now - daysAgo * DAY, sizeBytes: 1000, networks: [], ...extra });
-const image = (id: string, extra: Partial<ImageInfo> = {}): ImageInfo =>
-	({ id, tags: [`${id}:latest`], sizeBytes: 100, labels: {}, parent: '', lastUsed: now - DAY, dangling: false, ...extra });
+const container = (id: string, status: string, daysAgo: number, extra: Partial<ContainerInfo> = {}): ContainerInfo => ({
+	id,
+	name: id,
+	status,
+	imageId: 'sha256:base',
+	labels: {},
+	stoppedAt: now - daysAgo * DAY,
+	sizeBytes: 1000,
+	networks: [],
+	...extra,
+});
+const image = (id: string, extra: Partial<ImageInfo> = {}): ImageInfo => ({
+	id,
+	tags: [`${id}:latest`],
+	sizeBytes: 100,
+	labels: {},
+	parent: '',
+	lastUsed: now - DAY,
+	dangling: false,
+	...extra,
+});
 
 const options: PlanOptions = {
-	now, olderThanMs: DAY, images: false, imageBudgetBytes: 1000, buildCacheBudgetBytes: 500, volumes: 'none',
-	keepLabels: ['safe-docker.keep'], environmentLabel: 'safe-docker.env', isLocked: env => env === 'shop',
+	now,
+	olderThanMs: DAY,
+	images: false,
+	imageBudgetBytes: 1000,
+	buildCacheBudgetBytes: 500,
+	volumes: 'none',
+	keepLabels: ['safe-docker.keep'],
+	environmentLabel: 'safe-docker.env',
+	isLocked: env => env === 'shop',
 };
 const empty: Listings = { containers: [], images: [], networks: [], volumes: [], usage: {} };
 const ids = (list: ReadonlyArray<{ id: string }>) => list.map(entry => entry.id);
 
 describe('buildPlan', () => {
 	it('takes stopped containers older than the cutoff; never running, paused, new, kept or locked ones', () => {
-		const plan = buildPlan({ ...empty, containers: [
-			container('old-exited', 'exited', 3),
-			container('old-created', 'created', 2),
-			container('old-dead', 'dead', 2),
-			container('new-exited', 'exited', 0.5),
-			container('running', 'running', 9),
-			container('paused', 'paused', 9),
-			container('kept', 'exited', 9, { labels: { 'safe-docker.keep': 'true' } }),
-			container('kept-false', 'exited', 9, { labels: { 'safe-docker.keep': 'false' } }),
-			container('locked-compose', 'exited', 9, { labels: { 'com.docker.compose.project': 'shop' } }),
-			container('locked-label', 'exited', 9, { labels: { 'safe-docker.env': 'shop' } }),
-			container('unlocked-compose', 'exited', 9, { labels: { 'com.docker.compose.project': 'blog' } }),
-		] }, options);
+		const plan = buildPlan(
+			{
+				...empty,
+				containers: [
+					container('old-exited', 'exited', 3),
+					container('old-created', 'created', 2),
+					container('old-dead', 'dead', 2),
+					container('new-exited', 'exited', 0.5),
+					container('running', 'running', 9),
+					container('paused', 'paused', 9),
+					container('kept', 'exited', 9, { labels: { 'safe-docker.keep': 'true' } }),
+					container('kept-false', 'exited', 9, { labels: { 'safe-docker.keep': 'false' } }),
+					container('locked-compose', 'exited', 9, { labels: { 'com.docker.compose.project': 'shop' } }),
+					container('locked-label', 'exited', 9, { labels: { 'safe-docker.env': 'shop' } }),
+					container('unlocked-compose', 'exited', 9, { labels: { 'com.docker.compose.project': 'blog' } }),
+				],
+			},
+			options,
+		);
 		expect(ids(plan.items)).toEqual(['old-exited', 'old-created', 'old-dead', 'kept-false', 'unlocked-compose']);
 		expect(Object.fromEntries(plan.spared.map(entry => [entry.id, entry.reason]))).toEqual({
 			'new-exited': 'stopped 12 h ago, within 1 d',
@@ -60,7 +90,12 @@ describe('buildPlan', () => {
 		expect(ids(buildPlan(listings, options).items.filter(item => item.kind === 'image'))).toEqual(['sha256:dangling', 'sha256:freed']);
 		const withImages = buildPlan(listings, { ...options, images: true, imageBudgetBytes: 1100 });
 		// 2100 - 200 dangling = 1900 > 1100: the least recently used (parent) goes, its child first: 1100, within budget.
-		expect(ids(withImages.items.filter(item => item.kind === 'image'))).toEqual(['sha256:dangling', 'sha256:freed', 'sha256:child', 'sha256:parent']);
+		expect(ids(withImages.items.filter(item => item.kind === 'image'))).toEqual([
+			'sha256:dangling',
+			'sha256:freed',
+			'sha256:child',
+			'sha256:parent',
+		]);
 		expect(withImages.items.find(item => item.id === 'sha256:child')?.tags).toEqual(['sha256:child:latest']);
 	});
 
@@ -82,7 +117,12 @@ describe('buildPlan', () => {
 		};
 		expect(ids(buildPlan(listings, options).items)).toEqual(['net-free']);
 		expect(ids(buildPlan(listings, { ...options, volumes: 'anonymous' }).items)).toEqual(['net-free', 'a'.repeat(64)]);
-		expect(buildPlan(listings, { ...options, volumes: 'anonymous' }).spared).toContainEqual({ kind: 'volume', id: 'data', name: 'data', reason: 'named volume (only with --volumes=named)' });
+		expect(buildPlan(listings, { ...options, volumes: 'anonymous' }).spared).toContainEqual({
+			kind: 'volume',
+			id: 'data',
+			name: 'data',
+			reason: 'named volume (only with --volumes=named)',
+		});
 		expect(ids(buildPlan(listings, { ...options, volumes: 'named' }).items)).toEqual(['net-free', 'a'.repeat(64), 'data']);
 	});
 
@@ -95,7 +135,17 @@ describe('buildPlan', () => {
 	});
 
 	it('--label scopes every kind of resource', () => {
-		const plan = buildPlan({ ...empty, containers: [container('mine', 'exited', 3, { labels: { job: '7' } }), container('theirs', 'exited', 3, { labels: { job: '8' } }), container('none', 'exited', 3)] }, { ...options, label: 'job=7' });
+		const plan = buildPlan(
+			{
+				...empty,
+				containers: [
+					container('mine', 'exited', 3, { labels: { job: '7' } }),
+					container('theirs', 'exited', 3, { labels: { job: '8' } }),
+					container('none', 'exited', 3),
+				],
+			},
+			{ ...options, label: 'job=7' },
+		);
 		expect(ids(plan.items)).toEqual(['mine']);
 		expect(plan.spared).toEqual([]);
 	});
@@ -104,7 +154,16 @@ describe('buildPlan', () => {
 describe('listings', () => {
 	it('skip what another process removed between the listing and the inspect', async () => {
 		const { listContainers } = await import('../../src/docker/listings.js');
-		const inspect = (id: string) => ({ Id: id, Name: `/${id}`, State: { Status: 'exited', FinishedAt: '2026-11-20T00:00:00Z' }, Created: '2026-11-19T00:00:00Z', Image: 'sha256:x', Config: { Labels: {} }, SizeRw: 1, NetworkSettings: { Networks: {} } });
+		const inspect = (id: string) => ({
+			Id: id,
+			Name: `/${id}`,
+			State: { Status: 'exited', FinishedAt: '2026-11-20T00:00:00Z' },
+			Created: '2026-11-19T00:00:00Z',
+			Image: 'sha256:x',
+			Config: { Labels: {} },
+			SizeRw: 1,
+			NetworkSettings: { Networks: {} },
+		});
 		const docker = async (args: readonly string[]) => {
 			if (args[1] === 'ls') return { exitCode: 0, stdout: 'a\ngone\nb\n', stderr: '' };
 			const ids = args.filter(arg => ['a', 'gone', 'b'].includes(arg));

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scanText } from '../../src/code-scan/scan.js';
-import { ROOT, runCli, isolatedEnv } from '../fixtures/cli.js';
+import { isolatedEnv, ROOT, runCli } from '../fixtures/cli.js';
 import { forceCorpus } from '../fixtures/corpus.js';
 
 const TREE = join(ROOT, 'test', 'fixtures', 'scan', 'tree');
@@ -9,7 +9,9 @@ const TREE = join(ROOT, 'test', 'fixtures', 'scan', 'tree');
 describe('guard scan', () => {
 	it('classifies every line of the force corpus as a one-line script: 100 % recall, no false positives', () => {
 		const corpus = forceCorpus();
-		const wrong = corpus.filter(entry => (scanText('x.sh', 'shell', entry.cmd).some(finding => finding.rule.startsWith('force/'))) !== entry.force).map(entry => entry.cmd);
+		const wrong = corpus
+			.filter(entry => scanText('x.sh', 'shell', entry.cmd).some(finding => finding.rule.startsWith('force/')) !== entry.force)
+			.map(entry => entry.cmd);
 		expect(wrong).toEqual([]);
 		expect(corpus.filter(entry => entry.force).length).toBeGreaterThan(50);
 	});
@@ -41,8 +43,15 @@ describe('guard scan', () => {
 	it('--json gives each finding as data', async () => {
 		const result = await runCli(['guard', 'scan', '--json', 'scripts/deploy.sh'], { cwd: TREE, env: isolatedEnv() });
 		expect(JSON.parse(result.stdout)[0]).toEqual({
-			file: 'scripts/deploy.sh', line: 3, column: 1, rule: 'force/container rm (-f)', command: 'container rm', flag: '-f',
-			risk: 'kills a running container with SIGKILL; its work and logs are lost', alternative: 'safe-docker guard remove web', text: 'docker rm -f web',
+			file: 'scripts/deploy.sh',
+			line: 3,
+			column: 1,
+			rule: 'force/container rm (-f)',
+			command: 'container rm',
+			flag: '-f',
+			risk: 'kills a running container with SIGKILL; its work and logs are lost',
+			alternative: 'safe-docker guard remove web',
+			text: 'docker rm -f web',
 		});
 	});
 
@@ -68,7 +77,9 @@ describe('multi-line and quoted forms', () => {
 	});
 
 	it('a Dockerfile RUN heredoc', () => {
-		expect(found('dockerfile', 'FROM alpine\nRUN <<EOF\nset -e\ndocker rm -f web\nEOF\nRUN echo docker rm -f x\n')).toEqual(['4:1 force/container rm (-f)']);
+		expect(found('dockerfile', 'FROM alpine\nRUN <<EOF\nset -e\ndocker rm -f web\nEOF\nRUN echo docker rm -f x\n')).toEqual([
+			'4:1 force/container rm (-f)',
+		]);
 	});
 
 	it('a YAML folded block scalar, read as YAML folds it', () => {

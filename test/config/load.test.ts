@@ -18,7 +18,10 @@ function project(files: Record<string, string>): { root: string; sub: string } {
 }
 
 async function loadError(options: Parameters<typeof loadConfig>[0]): Promise<string> {
-	const error = await loadConfig(options).then(() => undefined, (e: unknown) => e);
+	const error = await loadConfig(options).then(
+		() => undefined,
+		(e: unknown) => e,
+	);
 	expect(error).toBeInstanceOf(ConfigError);
 	return (error as ConfigError).message;
 }
@@ -67,7 +70,10 @@ describe('loadConfig', () => {
 		const env = isolatedEnv({ SAFE_DOCKER_LANES_READ_MAX_CONCURRENT: '12' });
 		const userDir = join(env['XDG_CONFIG_HOME']!, 'safe-docker');
 		mkdirSync(userDir, { recursive: true });
-		writeFileSync(join(userDir, 'config.json'), JSON.stringify({ lanes: { read: { maxConcurrent: 4, minTimeMs: 7 } }, retry: { retries: 2 } }));
+		writeFileSync(
+			join(userDir, 'config.json'),
+			JSON.stringify({ lanes: { read: { maxConcurrent: 4, minTimeMs: 7 } }, retry: { retries: 2 } }),
+		);
 		const { root, sub } = project({ 'guard.config.json': JSON.stringify({ lanes: { read: { minTimeMs: 9 } } }) });
 		const { config, origins, files } = await loadConfig({ cwd: sub, env, home: env['HOME'] });
 		expect(config.lanes.read).toEqual({ maxConcurrent: 12, minTimeMs: 9 });
@@ -108,32 +114,88 @@ describe('loadConfig', () => {
 
 describe('bad configuration: one line naming the source, the key, the value and what is allowed', () => {
 	const cases: Array<[string, Record<string, string>, Record<string, string>, (root: string) => string]> = [
-		['malformed JSON', { 'guard.config.json': '{\n  "lanes": {,\n}' }, {},
-			root => `${join(root, 'guard.config.json')}: not valid JSON at line 2, column 13: Expected property name or '}'`],
-		['an unknown top-level key', { 'guard.config.json': '{"lane":{}}' }, {},
-			root => `${join(root, 'guard.config.json')}: lane: unknown key; allowed at the top level: force, lock, audit, docker, lanes, broker, retry, breaker, health, cleanup, remove`],
-		['an unknown nested key', { 'guard.config.json': '{"lanes":{"mutat":{}}}' }, {},
-			root => `${join(root, 'guard.config.json')}: lanes.mutat: unknown key; allowed in lanes: mutate, read, attached`],
-		['a value out of range', { 'guard.config.json': '{"lanes":{"mutate":{"maxConcurrent":0}}}' }, {},
-			root => `${join(root, 'guard.config.json')}: lanes.mutate.maxConcurrent: 0 is not allowed: expected an integer from 1 to 1000`],
-		['a string where a number belongs', { '.safe-dockerrc.yaml': 'retry:\n  initialDelayMs: "1s"\n' }, {},
-			root => `${join(root, '.safe-dockerrc.yaml')}: retry.initialDelayMs: "1s" is not allowed: expected an integer from 0 to 86400000`],
-		['a value where a section belongs', { 'guard.config.json': '{"breaker":5}' }, {},
-			root => `${join(root, 'guard.config.json')}: breaker: 5 is not allowed: expected an object with keys failureThreshold, recoveryTimeoutMs`],
-		['a file that is not an object', { 'guard.config.json': '[1,2]' }, {},
-			root => `${join(root, 'guard.config.json')}: expected a JSON object of settings, got [1,2]`],
-		['malformed YAML', { '.safe-dockerrc.yaml': 'retry:\n  retries: [\n' }, {},
-			root => `${join(root, '.safe-dockerrc.yaml')}: cannot be read: unexpected end of the stream within a flow collection (3:1)`],
-		['levels that do not rise', { 'guard.config.json': '{"health":{"criticalPercent":40}}' }, {},
-			root => `${join(root, 'guard.config.json')}: health: levels must rise: warningPercent (50) < criticalPercent (40) < emergencyPercent (90)`],
-		['a JavaScript config', { 'guard.config.js': 'module.exports = {}' }, {},
-			root => `${join(root, 'guard.config.js')}: JavaScript/TypeScript config is not supported: configuration is data only (use guard.config.json, .safe-dockerrc.yaml or a "safe-docker" key in package.json)`],
-		['an $import', { 'guard.config.json': '{"$import":"x.json"}' }, {},
-			root => `${join(root, 'guard.config.json')}: $import: unknown key; config files cannot import other files`],
-		['a bad environment value', {}, { SAFE_DOCKER_BREAKER_FAILURE_THRESHOLD: 'five' },
-			() => 'SAFE_DOCKER_BREAKER_FAILURE_THRESHOLD: breaker.failureThreshold: "five" is not allowed: expected an integer from 1 to 1000'],
-		['a missing SAFE_DOCKER_CONFIG file', {}, { SAFE_DOCKER_CONFIG: '/nonexistent/guard.json' },
-			() => 'SAFE_DOCKER_CONFIG: names /nonexistent/guard.json, which does not exist'],
+		[
+			'malformed JSON',
+			{ 'guard.config.json': '{\n  "lanes": {,\n}' },
+			{},
+			root => `${join(root, 'guard.config.json')}: not valid JSON at line 2, column 13: Expected property name or '}'`,
+		],
+		[
+			'an unknown top-level key',
+			{ 'guard.config.json': '{"lane":{}}' },
+			{},
+			root =>
+				`${join(root, 'guard.config.json')}: lane: unknown key; allowed at the top level: force, lock, audit, docker, lanes, broker, retry, breaker, health, cleanup, remove`,
+		],
+		[
+			'an unknown nested key',
+			{ 'guard.config.json': '{"lanes":{"mutat":{}}}' },
+			{},
+			root => `${join(root, 'guard.config.json')}: lanes.mutat: unknown key; allowed in lanes: mutate, read, attached`,
+		],
+		[
+			'a value out of range',
+			{ 'guard.config.json': '{"lanes":{"mutate":{"maxConcurrent":0}}}' },
+			{},
+			root => `${join(root, 'guard.config.json')}: lanes.mutate.maxConcurrent: 0 is not allowed: expected an integer from 1 to 1000`,
+		],
+		[
+			'a string where a number belongs',
+			{ '.safe-dockerrc.yaml': 'retry:\n  initialDelayMs: "1s"\n' },
+			{},
+			root => `${join(root, '.safe-dockerrc.yaml')}: retry.initialDelayMs: "1s" is not allowed: expected an integer from 0 to 86400000`,
+		],
+		[
+			'a value where a section belongs',
+			{ 'guard.config.json': '{"breaker":5}' },
+			{},
+			root =>
+				`${join(root, 'guard.config.json')}: breaker: 5 is not allowed: expected an object with keys failureThreshold, recoveryTimeoutMs`,
+		],
+		[
+			'a file that is not an object',
+			{ 'guard.config.json': '[1,2]' },
+			{},
+			root => `${join(root, 'guard.config.json')}: expected a JSON object of settings, got [1,2]`,
+		],
+		[
+			'malformed YAML',
+			{ '.safe-dockerrc.yaml': 'retry:\n  retries: [\n' },
+			{},
+			root => `${join(root, '.safe-dockerrc.yaml')}: cannot be read: unexpected end of the stream within a flow collection (3:1)`,
+		],
+		[
+			'levels that do not rise',
+			{ 'guard.config.json': '{"health":{"criticalPercent":40}}' },
+			{},
+			root =>
+				`${join(root, 'guard.config.json')}: health: levels must rise: warningPercent (50) < criticalPercent (40) < emergencyPercent (90)`,
+		],
+		[
+			'a JavaScript config',
+			{ 'guard.config.js': 'module.exports = {}' },
+			{},
+			root =>
+				`${join(root, 'guard.config.js')}: JavaScript/TypeScript config is not supported: configuration is data only (use guard.config.json, .safe-dockerrc.yaml or a "safe-docker" key in package.json)`,
+		],
+		[
+			'an $import',
+			{ 'guard.config.json': '{"$import":"x.json"}' },
+			{},
+			root => `${join(root, 'guard.config.json')}: $import: unknown key; config files cannot import other files`,
+		],
+		[
+			'a bad environment value',
+			{},
+			{ SAFE_DOCKER_BREAKER_FAILURE_THRESHOLD: 'five' },
+			() => 'SAFE_DOCKER_BREAKER_FAILURE_THRESHOLD: breaker.failureThreshold: "five" is not allowed: expected an integer from 1 to 1000',
+		],
+		[
+			'a missing SAFE_DOCKER_CONFIG file',
+			{},
+			{ SAFE_DOCKER_CONFIG: '/nonexistent/guard.json' },
+			() => 'SAFE_DOCKER_CONFIG: names /nonexistent/guard.json, which does not exist',
+		],
 	];
 
 	it.each(cases)('%s', async (_name, files, vars, expected) => {
@@ -144,7 +206,9 @@ describe('bad configuration: one line naming the source, the key, the value and 
 
 	it('an unknown SAFE_DOCKER_ variable', async () => {
 		const env = isolatedEnv({ SAFE_DOCKER_LANES_MUTATE_MAXCONCURRENT: '5' });
-		expect(await loadError({ cwd: tempDir(), env, home: env['HOME'] })).toMatch(/^SAFE_DOCKER_LANES_MUTATE_MAXCONCURRENT: unknown variable; safe-docker reads .*SAFE_DOCKER_LANES_MUTATE_MAX_CONCURRENT/);
+		expect(await loadError({ cwd: tempDir(), env, home: env['HOME'] })).toMatch(
+			/^SAFE_DOCKER_LANES_MUTATE_MAXCONCURRENT: unknown variable; safe-docker reads .*SAFE_DOCKER_LANES_MUTATE_MAX_CONCURRENT/,
+		);
 	});
 
 	it('reaches the user as one line on stderr with exit code 78, from a proxied call and from guard config, running nothing', async () => {
@@ -155,7 +219,9 @@ describe('bad configuration: one line naming the source, the key, the value and 
 			const result = await runCli(args, { cwd: sub, env });
 			expect(result.exitCode).toBe(78);
 			expect(result.stdout).toBe('');
-			expect(result.stderr).toMatch(/^safe-docker: \S+guard\.config\.json: lanes\.mutate\.maxConcurrent: "3" is not allowed: expected an integer from 1 to 1000\n$/);
+			expect(result.stderr).toMatch(
+				/^safe-docker: \S+guard\.config\.json: lanes\.mutate\.maxConcurrent: "3" is not allowed: expected an integer from 1 to 1000\n$/,
+			);
 		}
 		expect(() => statSync(log)).toThrow(/ENOENT/);
 	});
@@ -189,7 +255,9 @@ describe('guard config', () => {
 		const env = isolatedEnv({ SAFE_DOCKER_HOME: join(file, 'state') });
 		const result = await runCli(['guard', 'config'], { cwd: tempDir(), env });
 		expect(result.exitCode).toBe(73);
-		expect(result.stderr).toBe(`safe-docker: state directory ${join(file, 'state')}: cannot create it (ENOTDIR); set SAFE_DOCKER_HOME to a writable directory\n`);
+		expect(result.stderr).toBe(
+			`safe-docker: state directory ${join(file, 'state')}: cannot create it (ENOTDIR); set SAFE_DOCKER_HOME to a writable directory\n`,
+		);
 	});
 
 	it('tightens a state directory that others can read to 0700', async () => {

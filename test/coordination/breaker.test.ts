@@ -1,6 +1,7 @@
 // The shared breaker, daemon-failure detection and retries, with real processes and a daemon we control.
-import { createServer, type Server } from 'node:http';
+
 import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -28,8 +29,14 @@ function setup(extra: Record<string, string> = {}) {
 	const socket = join(dir, 'daemon.sock');
 	const home = join(dir, 'state');
 	const env = isolatedEnv({
-		SAFE_DOCKER_HOME: home, SAFE_DOCKER_DOCKER: SH_DOCKER, FAKE_DOCKER_LOG: join(dir, 'docker.log'), DOCKER_HOST: `unix://${socket}`,
-		SAFE_DOCKER_RETRY_RETRIES: '0', SAFE_DOCKER_BREAKER_FAILURE_THRESHOLD: '3', SAFE_DOCKER_BREAKER_RECOVERY_TIMEOUT_MS: '1500', ...extra,
+		SAFE_DOCKER_HOME: home,
+		SAFE_DOCKER_DOCKER: SH_DOCKER,
+		FAKE_DOCKER_LOG: join(dir, 'docker.log'),
+		DOCKER_HOST: `unix://${socket}`,
+		SAFE_DOCKER_RETRY_RETRIES: '0',
+		SAFE_DOCKER_BREAKER_FAILURE_THRESHOLD: '3',
+		SAFE_DOCKER_BREAKER_RECOVERY_TIMEOUT_MS: '1500',
+		...extra,
 	});
 	return { dir, socket, home, env };
 }
@@ -48,7 +55,11 @@ describe('the breaker', () => {
 		const started = Date.now();
 		const fast = await runCli(['ps'], { env: failing });
 		expect(fast.exitCode).toBe(69);
-		expect(fast.stderr).toMatch(new RegExp(`^safe-docker: the Docker daemon at unix://${socket} is failing \\(unix://${socket}: ENOENT\\) since \\S+; calls fail fast until the next probe at \\S+; details: safe-docker guard health\\n$`));
+		expect(fast.stderr).toMatch(
+			new RegExp(
+				`^safe-docker: the Docker daemon at unix://${socket} is failing \\(unix://${socket}: ENOENT\\) since \\S+; calls fail fast until the next probe at \\S+; details: safe-docker guard health\\n$`,
+			),
+		);
 		expect(Date.now() - started).toBeLessThan(2000);
 
 		await startDaemon(socket);
@@ -75,21 +86,28 @@ describe('the breaker', () => {
 	it('failures the daemon answered never count: a failing container is not a failing daemon', async () => {
 		const { socket, env } = setup();
 		await startDaemon(socket);
-		for (let i = 0; i < 6; i++) expect((await runCli(['run', '--rm', 'img', 'sh', '-c', 'exit 1'], { env: { ...env, FAKE_DOCKER_EXIT: '1' } })).exitCode).toBe(1);
+		for (let i = 0; i < 6; i++)
+			expect((await runCli(['run', '--rm', 'img', 'sh', '-c', 'exit 1'], { env: { ...env, FAKE_DOCKER_EXIT: '1' } })).exitCode).toBe(1);
 		expect(await breakerOf(env, socket)).toEqual(expect.objectContaining({ state: 'closed', consecutiveFailures: 0 }));
 	}, 30_000);
 });
 
 describe('retries', () => {
 	it('retries a read call after a daemon failure with exponential backoff, saying so each time', async () => {
-		const { env, socket } = setup({ SAFE_DOCKER_RETRY_RETRIES: '2', SAFE_DOCKER_RETRY_INITIAL_DELAY_MS: '100', SAFE_DOCKER_BREAKER_FAILURE_THRESHOLD: '10' });
+		const { env, socket } = setup({
+			SAFE_DOCKER_RETRY_RETRIES: '2',
+			SAFE_DOCKER_RETRY_INITIAL_DELAY_MS: '100',
+			SAFE_DOCKER_BREAKER_FAILURE_THRESHOLD: '10',
+		});
 		const result = await runCli(['ps'], { env: { ...env, FAKE_DOCKER_EXIT: '1' } });
 		expect(result.exitCode).toBe(1);
-		expect(result.stderr).toBe([
-			`safe-docker: the Docker daemon failed (unix://${socket}: ENOENT); retrying \`docker ps\` in 0.1 s (1/2)`,
-			`safe-docker: the Docker daemon failed (unix://${socket}: ENOENT); retrying \`docker ps\` in 0.2 s (2/2)`,
-			'',
-		].join('\n'));
+		expect(result.stderr).toBe(
+			[
+				`safe-docker: the Docker daemon failed (unix://${socket}: ENOENT); retrying \`docker ps\` in 0.1 s (1/2)`,
+				`safe-docker: the Docker daemon failed (unix://${socket}: ENOENT); retrying \`docker ps\` in 0.2 s (2/2)`,
+				'',
+			].join('\n'),
+		);
 	}, 30_000);
 
 	it('holds back a mutating call while the daemon is not listening (it never reached it), then runs it once it is', async () => {
@@ -125,7 +143,10 @@ describe('compose fan-out', () => {
 		await runCli(['compose', 'up', '-d'], { env });
 		await runCli(['compose', 'up', '-d'], { env: { ...env, COMPOSE_PARALLEL_LIMIT: '9' } });
 		await runCli(['ps'], { env });
-		const entries = readFileSync(log, 'utf8').trim().split('\n').map(line => JSON.parse(line));
+		const entries = readFileSync(log, 'utf8')
+			.trim()
+			.split('\n')
+			.map(line => JSON.parse(line));
 		expect(entries.map(entry => entry.composeParallelLimit)).toEqual(['3', '9', null]);
 	}, 30_000);
 });
@@ -135,7 +156,8 @@ describe.skipIf(!engine)('the breaker on the real engine', () => {
 	it('twenty containers exiting 1 leave it closed', async () => {
 		const dir = tempDir();
 		const env = isolatedEnv({ SAFE_DOCKER_HOME: join(dir, 'state') });
-		for (let i = 0; i < 20; i++) expect((await runCli(['run', '--rm', '--network', 'none', TEST_IMAGE, 'sh', '-c', 'exit 1'], { env })).exitCode).toBe(1);
+		for (let i = 0; i < 20; i++)
+			expect((await runCli(['run', '--rm', '--network', 'none', TEST_IMAGE, 'sh', '-c', 'exit 1'], { env })).exitCode).toBe(1);
 		const stats = JSON.parse((await runCli(['guard', 'stats', '--json'], { env })).stdout);
 		expect(stats.breakers['unix:///var/run/docker.sock']).toEqual(expect.objectContaining({ state: 'closed', consecutiveFailures: 0 }));
 		expect(stats.failures).toEqual({ failed: 20, daemon: 0 });
@@ -143,7 +165,11 @@ describe.skipIf(!engine)('the breaker on the real engine', () => {
 
 	it('an unreachable daemon opens it after 5 failures of the real docker client, which then fails fast', async () => {
 		const dir = tempDir();
-		const env = isolatedEnv({ SAFE_DOCKER_HOME: join(dir, 'state'), DOCKER_HOST: `unix://${join(dir, 'no-daemon.sock')}`, SAFE_DOCKER_RETRY_RETRIES: '0' });
+		const env = isolatedEnv({
+			SAFE_DOCKER_HOME: join(dir, 'state'),
+			DOCKER_HOST: `unix://${join(dir, 'no-daemon.sock')}`,
+			SAFE_DOCKER_RETRY_RETRIES: '0',
+		});
 		for (let i = 0; i < 5; i++) {
 			const result = await runCli(['version', '--format', '{{.Server.Version}}'], { env });
 			expect(result.exitCode).toBe(1);

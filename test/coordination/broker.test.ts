@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULTS } from '../../src/config/defaults.js';
 import { runBroker } from '../../src/coordination/broker.js';
-import { encode, lineReader, type BrokerMessage } from '../../src/coordination/protocol.js';
+import { type BrokerMessage, encode, lineReader } from '../../src/coordination/protocol.js';
 import { tempDir } from '../fixtures/cli.js';
 
 const sockets: Socket[] = [];
@@ -41,11 +41,23 @@ function acquire(socketPath: string, label: string): Promise<void> {
 		const socket = connect(socketPath);
 		sockets.push(socket);
 		socket.on('error', reject);
-		socket.on('data', lineReader<BrokerMessage>(message => {
-			if (message.type === 'granted') resolve();
-			if (message.type === 'open') reject(new Error('breaker open'));
-		}));
-		socket.write(encode({ type: 'acquire', lane: 'mutate', hold: 'call', label, pid: process.pid, endpoint: { kind: 'unsupported', url: 'test://daemon' } }));
+		socket.on(
+			'data',
+			lineReader<BrokerMessage>(message => {
+				if (message.type === 'granted') resolve();
+				if (message.type === 'open') reject(new Error('breaker open'));
+			}),
+		);
+		socket.write(
+			encode({
+				type: 'acquire',
+				lane: 'mutate',
+				hold: 'call',
+				label,
+				pid: process.pid,
+				endpoint: { kind: 'unsupported', url: 'test://daemon' },
+			}),
+		);
 	});
 }
 
@@ -75,7 +87,7 @@ describe('broker', () => {
 		await stopped;
 	});
 
-	it('a second broker on the same socket fails to listen and leaves the first one\'s socket alone', async () => {
+	it("a second broker on the same socket fails to listen and leaves the first one's socket alone", async () => {
 		const first = startBroker(0);
 		await acquire(first.socketPath, 'before');
 		const second = startBroker(0, join(first.socketPath, '..'));

@@ -1,5 +1,5 @@
 // The cross-process limits with real processes: the broker, lanes, SIGKILL of clients and of the broker.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -9,13 +9,24 @@ import { BIN, isolatedEnv, ROOT, runCli, tempDir } from '../fixtures/cli.js';
 const SH_DOCKER = join(ROOT, 'test', 'fixtures', 'bin-sh', 'docker');
 const children: ChildProcess[] = [];
 
-interface Run { pid: string; args: string; start: number; end: number }
+interface Run {
+	pid: string;
+	args: string;
+	start: number;
+	end: number;
+}
 
 function setup(extra: Record<string, string> = {}) {
 	const dir = tempDir();
 	const home = join(dir, 'state');
 	const log = join(dir, 'docker.log');
-	const env = isolatedEnv({ SAFE_DOCKER_HOME: home, SAFE_DOCKER_DOCKER: SH_DOCKER, FAKE_DOCKER_LOG: log, SAFE_DOCKER_BROKER_IDLE_TIMEOUT_MS: '20000', ...extra });
+	const env = isolatedEnv({
+		SAFE_DOCKER_HOME: home,
+		SAFE_DOCKER_DOCKER: SH_DOCKER,
+		FAKE_DOCKER_LOG: log,
+		SAFE_DOCKER_BROKER_IDLE_TIMEOUT_MS: '20000',
+		...extra,
+	});
 	return { dir, home, log, env };
 }
 
@@ -26,16 +37,38 @@ function launch(args: string[], env: Record<string, string | undefined>): { chil
 }
 
 function runs(log: string): Run[] {
-	const lines = existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').map(line => line.split(' ')) : [];
+	const lines = existsSync(log)
+		? readFileSync(log, 'utf8')
+				.trim()
+				.split('\n')
+				.map(line => line.split(' '))
+		: [];
 	const ends = new Map(lines.filter(([kind]) => kind === 'end').map(([, ns, pid]) => [pid!, Number(BigInt(ns!) / 1_000_000n)]));
-	return lines.filter(([kind]) => kind === 'start').map(([, ns, pid, ...args]) => ({ pid: pid!, args: args.join(' '), start: Number(BigInt(ns!) / 1_000_000n), end: ends.get(pid!) ?? Infinity })).sort((a, b) => a.start - b.start);
+	return lines
+		.filter(([kind]) => kind === 'start')
+		.map(([, ns, pid, ...args]) => ({
+			pid: pid!,
+			args: args.join(' '),
+			start: Number(BigInt(ns!) / 1_000_000n),
+			end: ends.get(pid!) ?? Infinity,
+		}))
+		.sort((a, b) => a.start - b.start);
 }
 
 function maxConcurrency(list: Run[]): number {
 	return Math.max(0, ...list.map(run => list.filter(other => other.start <= run.start && other.end > run.start).length));
 }
 
-const brokerPid = (home: string) => Number(/pid (\d+), version/.exec(readFileSync(join(home, 'broker.log'), 'utf8').trim().split('\n').filter(line => line.includes('listening')).at(-1) ?? '')?.[1]);
+const brokerPid = (home: string) =>
+	Number(
+		/pid (\d+), version/.exec(
+			readFileSync(join(home, 'broker.log'), 'utf8')
+				.trim()
+				.split('\n')
+				.filter(line => line.includes('listening'))
+				.at(-1) ?? '',
+		)?.[1],
+	);
 
 /** Alive and not a zombie (an exited broker whose reaper, here PID 1, may never collect it). */
 function isRunning(pid: number): boolean {
@@ -70,21 +103,30 @@ describe('cross-process limits', () => {
 		expect(mutating).toHaveLength(50);
 		expect(maxConcurrency(mutating)).toBe(3);
 		// Start-to-start spacing as the broker grants it (docker's own start adds the client's spawn jitter).
-		const granted = readFileSync(join(home, 'broker.log'), 'utf8').split('\n').filter(line => line.includes('granted mutate')).map(line => Date.parse(line.slice(0, 24)));
+		const granted = readFileSync(join(home, 'broker.log'), 'utf8')
+			.split('\n')
+			.filter(line => line.includes('granted mutate'))
+			.map(line => Date.parse(line.slice(0, 24)));
 		const gaps = granted.slice(1).map((at, i) => at - granted[i]!);
 		// The broker keeps the spacing on the wall clock; the log line is written right after the grant's own
 		// timestamp, so only a millisecond or two of write time can separate them.
 		expect(Math.min(...gaps)).toBeGreaterThanOrEqual(500 - 3);
 		// FIFO within the lane: served in the order the broker received them (roughly the launch order).
 		const trace = readFileSync(join(home, 'broker.log'), 'utf8').split('\n');
-		const order = (what: string) => trace.filter(line => line.includes(`${what} mutate docker run -d`)).map(line => line.slice(line.lastIndexOf(' ') + 1));
+		const order = (what: string) =>
+			trace.filter(line => line.includes(`${what} mutate docker run -d`)).map(line => line.slice(line.lastIndexOf(' ') + 1));
 		expect(order('granted')).toEqual(order('queued'));
 		expect(order('granted')).toHaveLength(50);
 		expect(readServedIn).toBeLessThan(4000); // a node start and one broker round trip on a busy machine, not ~20 s behind the queue
 	}, 120_000);
 
 	it('a client killed with SIGKILL frees its slot within 500 ms', async () => {
-		const { log, env, home } = setup({ SAFE_DOCKER_LANES_MUTATE_MAX_CONCURRENT: '1', SAFE_DOCKER_LANES_MUTATE_MIN_TIME_MS: '0', FAKE_DOCKER_SLEEP: '30', SAFE_DOCKER_BROKER_TRACE: '1' });
+		const { log, env, home } = setup({
+			SAFE_DOCKER_LANES_MUTATE_MAX_CONCURRENT: '1',
+			SAFE_DOCKER_LANES_MUTATE_MIN_TIME_MS: '0',
+			FAKE_DOCKER_SLEEP: '30',
+			SAFE_DOCKER_BROKER_TRACE: '1',
+		});
 		const holder = launch(['run', '-d', 'holder'], env);
 		while (!runs(log).some(run => run.args.includes('holder'))) await sleep(20);
 		const waiter = launch(['run', '-d', 'waiter'], { ...env, FAKE_DOCKER_SLEEP: '0' });
@@ -94,12 +136,22 @@ describe('cross-process limits', () => {
 		holder.child.kill('SIGKILL');
 		expect(await waiter.exited).toBe(0);
 		// The slot is free (granted to the waiter) within 500 ms of the kill, by the broker's own clock.
-		const grantedAt = Date.parse(readFileSync(join(home, 'broker.log'), 'utf8').split('\n').find(line => line.includes('granted mutate docker run -d waiter'))!.slice(0, 24));
+		const grantedAt = Date.parse(
+			readFileSync(join(home, 'broker.log'), 'utf8')
+				.split('\n')
+				.find(line => line.includes('granted mutate docker run -d waiter'))!
+				.slice(0, 24),
+		);
 		expect(grantedAt - killedAt).toBeLessThan(500);
 	}, 30_000);
 
 	it('a foreground run holds its mutate slot only for the start-up lease; a detached run holds it until docker exits', async () => {
-		const { log, env, home } = setup({ SAFE_DOCKER_LANES_MUTATE_MAX_CONCURRENT: '1', SAFE_DOCKER_LANES_MUTATE_MIN_TIME_MS: '0', SAFE_DOCKER_LANES_ATTACHED_LEASE_MS: '1000', SAFE_DOCKER_BROKER_TRACE: '1' });
+		const { log, env, home } = setup({
+			SAFE_DOCKER_LANES_MUTATE_MAX_CONCURRENT: '1',
+			SAFE_DOCKER_LANES_MUTATE_MIN_TIME_MS: '0',
+			SAFE_DOCKER_LANES_ATTACHED_LEASE_MS: '1000',
+			SAFE_DOCKER_BROKER_TRACE: '1',
+		});
 		const started = (name: string) => runs(log).find(run => run.args.includes(name));
 		const foreground = launch(['run', '--rm', 'foreground'], { ...env, FAKE_DOCKER_SLEEP: '4' });
 		while (!started('foreground')) await sleep(20);
@@ -110,7 +162,13 @@ describe('cross-process limits', () => {
 		const [fg, det, nxt] = ['foreground', 'detached', 'next'].map(name => started(name)!);
 		// The foreground run took the mutate lane's only slot (a run starts a container either way): the detached
 		// one was granted only when the lease ran out, by the broker's own clock…
-		const grantedAt = (name: string) => Date.parse(readFileSync(join(home, 'broker.log'), 'utf8').split('\n').find(line => line.includes(`granted mutate docker run`) && line.endsWith(name))!.slice(0, 24));
+		const grantedAt = (name: string) =>
+			Date.parse(
+				readFileSync(join(home, 'broker.log'), 'utf8')
+					.split('\n')
+					.find(line => line.includes(`granted mutate docker run`) && line.endsWith(name))!
+					.slice(0, 24),
+			);
 		expect(grantedAt('detached') - grantedAt('foreground')).toBeGreaterThanOrEqual(1000 - 50); // a timer may fire a little early
 		// …and gave it back after the lease while it ran on.
 		expect(det!.start).toBeLessThan(fg!.end);
@@ -118,7 +176,11 @@ describe('cross-process limits', () => {
 	}, 30_000);
 
 	it('SIGKILL of the broker under load: every call completes and the limit still holds', async () => {
-		const { log, env, home } = setup({ SAFE_DOCKER_LANES_MUTATE_MAX_CONCURRENT: '2', SAFE_DOCKER_LANES_MUTATE_MIN_TIME_MS: '100', FAKE_DOCKER_SLEEP: '1' });
+		const { log, env, home } = setup({
+			SAFE_DOCKER_LANES_MUTATE_MAX_CONCURRENT: '2',
+			SAFE_DOCKER_LANES_MUTATE_MIN_TIME_MS: '100',
+			FAKE_DOCKER_SLEEP: '1',
+		});
 		const calls = Array.from({ length: 12 }, (_, i) => launch(['run', '-d', `c${i}`], env));
 		await sleep(2500);
 		process.kill(brokerPid(home), 'SIGKILL');
@@ -155,7 +217,20 @@ describe('cross-process limits', () => {
 		await runCli(['guard', 'broker', 'stop'], { env });
 		await sleep(200);
 		const old = spawn(process.execPath, [join(ROOT, 'dist', 'broker.js')], {
-			env: { ...env, SAFE_DOCKER_BROKER: JSON.stringify({ socketPath: join(home, 'broker.sock'), stateDir: home, version: '0.0.1-old', lanes: { mutate: { maxConcurrent: 3, minTimeMs: 0 }, read: { maxConcurrent: 3, minTimeMs: 0 }, attached: { maxConcurrent: 3, minTimeMs: 0, leaseMs: 100 } }, idleTimeoutMs: 20_000 }) },
+			env: {
+				...env,
+				SAFE_DOCKER_BROKER: JSON.stringify({
+					socketPath: join(home, 'broker.sock'),
+					stateDir: home,
+					version: '0.0.1-old',
+					lanes: {
+						mutate: { maxConcurrent: 3, minTimeMs: 0 },
+						read: { maxConcurrent: 3, minTimeMs: 0 },
+						attached: { maxConcurrent: 3, minTimeMs: 0, leaseMs: 100 },
+					},
+					idleTimeoutMs: 20_000,
+				}),
+			},
 			stdio: 'ignore',
 		});
 		children.push(old);
@@ -189,6 +264,8 @@ describe('statistics', () => {
 		expect(text).toContain('safe_docker_guard_rejections_total 1\n');
 
 		await runCli(['guard', 'stats', '--reset'], { env });
-		expect(JSON.parse((await runCli(['guard', 'stats', '--json'], { env })).stdout)).toEqual(expect.objectContaining({ totalCalls: 0, rejections: 0 }));
+		expect(JSON.parse((await runCli(['guard', 'stats', '--json'], { env })).stdout)).toEqual(
+			expect.objectContaining({ totalCalls: 0, rejections: 0 }),
+		);
 	}, 60_000);
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { holdOf, laneOf, type Hold, type Lane } from '../../src/docker-grammar/lanes.js';
+import { type Hold, holdOf, type Lane, laneOf } from '../../src/docker-grammar/lanes.js';
 import { parseDockerArgv } from '../../src/docker-grammar/parse.js';
 
 const table: Array<[string, string, Lane, Hold]> = [

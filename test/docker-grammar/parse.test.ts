@@ -56,7 +56,16 @@ describe('command paths and aliases', () => {
 	});
 
 	it('knows help in all its spellings', () => {
-		for (const line of ['help', 'help container prune', '--help', 'container prune --help -f', 'container prune -hf', 'container', 'compose', 'rm --help']) {
+		for (const line of [
+			'help',
+			'help container prune',
+			'--help',
+			'container prune --help -f',
+			'container prune -hf',
+			'container',
+			'compose',
+			'rm --help',
+		]) {
 			expect(parse(line).help, line).toBe(true);
 		}
 		// On run and create, -h is --hostname.
@@ -74,42 +83,83 @@ describe('command paths and aliases', () => {
 describe('pflag edge cases (shared/research/docker-flags.md §5)', () => {
 	it.each([
 		// Bool shorthands combine in any order.
-		['image prune -af', true], ['image prune -fa', true], ['image prune -a -f', true],
-		['rm -fv x', true], ['rm -vf x', true], ['rm -vlf x', true], ['rm -lvf x', true],
+		['image prune -af', true],
+		['image prune -fa', true],
+		['image prune -a -f', true],
+		['rm -fv x', true],
+		['rm -vf x', true],
+		['rm -vlf x', true],
+		['rm -lvf x', true],
 		// strconv.ParseBool values.
-		['container prune --force', true], ['container prune --force=true', true], ['container prune --force=1', true],
-		['container prune --force=T', true], ['container prune --force=True', true], ['container prune -f=true', true],
-		['container prune --force=false', false], ['container prune --force=0', false],
-		['container prune -f=false', false], ['container prune -f=0', false], ['image prune -af=false', false],
+		['container prune --force', true],
+		['container prune --force=true', true],
+		['container prune --force=1', true],
+		['container prune --force=T', true],
+		['container prune --force=True', true],
+		['container prune -f=true', true],
+		['container prune --force=false', false],
+		['container prune --force=0', false],
+		['container prune -f=false', false],
+		['container prune -f=0', false],
+		['image prune -af=false', false],
 		// The last occurrence wins.
-		['container prune -f --force=false', false], ['container prune --force=false -f', true],
+		['container prune -f --force=false', false],
+		['container prune --force=false -f', true],
 		// Interspersed flags after positionals; `--` ends them.
-		['rm x -f', true], ['rm x -- -f', false], ['-- container prune -f', true],
+		['rm x -f', true],
+		['rm x -- -f', false],
+		['-- container prune -f', true],
 		// A bool never consumes the next token: `false` is a second container name.
 		['rm x --force false', true],
 		// Global value options take the next token, whatever it looks like.
 		['--host -f container prune', false],
-		['--context default container prune -f', true], ['-c default container prune -f', true],
-		['-l debug container prune -f', true], ['-ldebug container prune -f', true], ['-Dl debug container prune -f', true],
-		['--log-level=debug container prune -f', true], ['-H unix:///x container prune -f', true],
+		['--context default container prune -f', true],
+		['-c default container prune -f', true],
+		['-l debug container prune -f', true],
+		['-ldebug container prune -f', true],
+		['-Dl debug container prune -f', true],
+		['--log-level=debug container prune -f', true],
+		['-H unix:///x container prune -f', true],
 		// compose: root -f is the file, -p takes a value, the -f after the subcommand is force.
-		['compose -f a.yml rm -f', true], ['compose -p rm rm -f', true], ['compose -f a.yml rm', false],
+		['compose -f a.yml rm -f', true],
+		['compose -p rm rm -f', true],
+		['compose -f a.yml rm', false],
 		['compose rm -sf memcached', true],
 		// The hidden `remove` alias and the builder forwarding.
-		['remove -f x', true], ['builder prune -f', true], ['buildx prune -f', true], ['buildx rm -f b', true],
+		['remove -f x', true],
+		['builder prune -f', true],
+		['buildx prune -f', true],
+		['buildx rm -f b', true],
 		// Look-alikes and other meanings of -f.
-		['compose up --force-recreate', false], ['build --force-rm .', false], ['swarm init --force-new-cluster', false],
-		['logs -f web', false], ['build -f Dockerfile .', false], ['ps -f status=exited', false], ['ps -af name=x', false],
-		['inspect -f {{.Id}} x', false], ['version -f {{.Server.Version}}', false], ['build -qf Dockerfile .', false],
+		['compose up --force-recreate', false],
+		['build --force-rm .', false],
+		['swarm init --force-new-cluster', false],
+		['logs -f web', false],
+		['build -f Dockerfile .', false],
+		['ps -f status=exited', false],
+		['ps -af name=x', false],
+		['inspect -f {{.Id}} x', false],
+		['version -f {{.Server.Version}}', false],
+		['build -qf Dockerfile .', false],
 		['buildx f -f x.hcl', false],
 	])('%s → force %s', (line, expected) => {
 		expect(force(line)).toBe(expected);
 	});
 
 	it.each([
-		'container prune --force=yes', 'container prune --force=', 'container prune -ffalse', 'container prune --forc',
-		'container prune --FORCE', 'container prune -F', 'rm -force x', 'container -f prune', '-f container prune',
-		'container prune --context default -f', 'service update -f s', 'run -f alpine', 'create -f alpine',
+		'container prune --force=yes',
+		'container prune --force=',
+		'container prune -ffalse',
+		'container prune --forc',
+		'container prune --FORCE',
+		'container prune -F',
+		'rm -force x',
+		'container -f prune',
+		'-f container prune',
+		'container prune --context default -f',
+		'service update -f s',
+		'run -f alpine',
+		'create -f alpine',
 	])('%s is an error docker reports itself', line => {
 		expect(parse(line).errors).not.toEqual([]);
 	});

@@ -42,12 +42,26 @@ describe.skipIf(!engine)('cleanup on the real engine', () => {
 		await docker('network', 'create', ...label, name('net'));
 		// Must stay: running; a locked environment's compose stack; labelled to keep; a named volume.
 		await docker('run', '-d', ...label, '--name', name('running'), '--network', 'none', TEST_IMAGE, 'sleep', '300');
-		await docker('create', ...label, '--label', `com.docker.compose.project=shop-${id}`, '--name', name('shop'), '--network', 'none', TEST_IMAGE, 'true');
+		await docker(
+			'create',
+			...label,
+			'--label',
+			`com.docker.compose.project=shop-${id}`,
+			'--name',
+			name('shop'),
+			'--network',
+			'none',
+			TEST_IMAGE,
+			'true',
+		);
 		await docker('network', 'create', ...label, '--label', `com.docker.compose.project=shop-${id}`, name('shop-net'));
 		await docker('create', ...label, '--label', 'safe-docker.keep=true', '--name', name('kept'), '--network', 'none', TEST_IMAGE, 'true');
 		await docker('volume', 'create', ...label, name('data'));
 		const ready = join(dir, 'locked');
-		lockHolder = spawn(process.execPath, [BIN, 'guard', 'lock', `shop-${id}`, '--', 'sh', '-c', `touch '${ready}'; sleep 120`], { env, stdio: 'ignore' });
+		lockHolder = spawn(process.execPath, [BIN, 'guard', 'lock', `shop-${id}`, '--', 'sh', '-c', `touch '${ready}'; sleep 120`], {
+			env,
+			stdio: 'ignore',
+		});
 		for (let i = 0; i < 400 && !existsSync(ready); i++) await sleep(25);
 		// Past the cutoff for what was made so far (the cutoff is generous: a loaded CI machine is slow)…
 		await sleep(CUTOFF_SECONDS * 1000 + 1000);
@@ -65,14 +79,15 @@ describe.skipIf(!engine)('cleanup on the real engine', () => {
 	});
 
 	it('--dry-run lists exactly the expected set and changes nothing', async () => {
-		const result = await runCli(['guard', 'cleanup', '--dry-run', '--json', '--older-than', `${CUTOFF_SECONDS}s`, '--label', scope, '--volumes'], { env });
+		const result = await runCli(
+			['guard', 'cleanup', '--dry-run', '--json', '--older-than', `${CUTOFF_SECONDS}s`, '--label', scope, '--volumes'],
+			{ env },
+		);
 		expect(result.exitCode).toBe(0);
 		const plan = JSON.parse(result.stdout);
-		expect(plan.items.map((item: { kind: string; name: string }) => `${item.kind} ${item.name}`).sort()).toEqual([
-			`container ${name('old')}`,
-			`image <none>`,
-			`network ${name('net')}`,
-		].sort());
+		expect(plan.items.map((item: { kind: string; name: string }) => `${item.kind} ${item.name}`).sort()).toEqual(
+			[`container ${name('old')}`, `image <none>`, `network ${name('net')}`].sort(),
+		);
 		expect(plan.items.find((item: { kind: string }) => item.kind === 'image').id).toBe(danglingImage);
 		expect(Object.fromEntries(plan.spared.map((entry: { name: string; reason: string }) => [entry.name, entry.reason]))).toEqual({
 			[name('running')]: 'running',
@@ -94,7 +109,15 @@ describe.skipIf(!engine)('cleanup on the real engine', () => {
 		expect(await exists('container', name('old'))).toBe(false);
 		expect(await exists('image', danglingImage)).toBe(false);
 		expect(await exists('network', name('net'))).toBe(false);
-		for (const [kind, ref] of [['container', name('running')], ['container', name('shop')], ['network', name('shop-net')], ['container', name('kept')], ['container', name('new')], ['volume', name('data')], ['image', `sd-clean-img-${id}:latest`]]) {
+		for (const [kind, ref] of [
+			['container', name('running')],
+			['container', name('shop')],
+			['network', name('shop-net')],
+			['container', name('kept')],
+			['container', name('new')],
+			['volume', name('data')],
+			['image', `sd-clean-img-${id}:latest`],
+		]) {
 			expect(await exists(kind!, ref!), `${kind} ${ref}`).toBe(true);
 		}
 		const total = (usage: Record<string, number>) => Object.values(usage).reduce((sum, value) => sum + value, 0);

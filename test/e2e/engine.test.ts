@@ -1,8 +1,8 @@
 // The proxy against the real Docker engine: exit codes, stdin, signals reaching the container, a TTY.
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { execa } from 'execa';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BIN, isolatedEnv, runCli } from '../fixtures/cli.js';
 import { requireEngine, TEST_IMAGE } from '../fixtures/engine.js';
@@ -28,12 +28,12 @@ describe.skipIf(!engine)('against the real engine', () => {
 		if (names.length > 0) await execa('docker', ['rm', '--force', ...names], { reject: false });
 	});
 
-	it('returns the container\'s own exit code', async () => {
+	it("returns the container's own exit code", async () => {
 		const result = await runCli(['run', '--rm', '--network', 'none', TEST_IMAGE, 'sh', '-c', 'exit 7'], { env });
 		expect(result.exitCode).toBe(7);
 	});
 
-	it('returns docker\'s codes for an unknown image (125), a missing command (127) and a non-executable one (126)', async () => {
+	it("returns docker's codes for an unknown image (125), a missing command (127) and a non-executable one (126)", async () => {
 		const missingImage = await runCli(['run', '--rm', '--pull', 'never', 'safe-docker-test/no-such-image:1', 'true'], { env });
 		expect(missingImage.exitCode).toBe(125);
 		expect(missingImage.stderr).toMatch(/No such image|Unable to find image/);
@@ -50,15 +50,26 @@ describe.skipIf(!engine)('against the real engine', () => {
 	});
 
 	it('keeps stdout byte for byte: what docker prints is what the caller reads', async () => {
-		const raw = await execa('docker', ['run', '--rm', '--network', 'none', TEST_IMAGE, 'sh', '-c', 'printf "a\\tb\\n\\033[31mred\\033[0m\\n"; echo err >&2'], { reject: false, stripFinalNewline: false });
-		const proxied = await runCli(['run', '--rm', '--network', 'none', TEST_IMAGE, 'sh', '-c', 'printf "a\\tb\\n\\033[31mred\\033[0m\\n"; echo err >&2'], { env });
+		const raw = await execa(
+			'docker',
+			['run', '--rm', '--network', 'none', TEST_IMAGE, 'sh', '-c', 'printf "a\\tb\\n\\033[31mred\\033[0m\\n"; echo err >&2'],
+			{ reject: false, stripFinalNewline: false },
+		);
+		const proxied = await runCli(
+			['run', '--rm', '--network', 'none', TEST_IMAGE, 'sh', '-c', 'printf "a\\tb\\n\\033[31mred\\033[0m\\n"; echo err >&2'],
+			{ env },
+		);
 		expect(proxied.stdout).toBe(raw.stdout);
 		expect(proxied.stderr).toBe(raw.stderr);
 	});
 
-	it('SIGTERM to safe-docker reaches the container, which stops; the exit code is docker\'s', async () => {
+	it("SIGTERM to safe-docker reaches the container, which stops; the exit code is docker's", async () => {
 		const name = uniqueName();
-		const child = spawn(process.execPath, [BIN, 'run', '--name', name, '--network', 'none', TEST_IMAGE, 'sh', '-c', 'trap "exit 42" TERM; while true; do sleep 0.1; done'], { env, stdio: 'ignore', detached: true });
+		const child = spawn(
+			process.execPath,
+			[BIN, 'run', '--name', name, '--network', 'none', TEST_IMAGE, 'sh', '-c', 'trap "exit 42" TERM; while true; do sleep 0.1; done'],
+			{ env, stdio: 'ignore', detached: true },
+		);
 		const exited = new Promise<number | null>(resolve => child.on('exit', resolve));
 		for (let i = 0; i < 100 && !(await containerState(name))?.running; i++) await sleep(100);
 		expect((await containerState(name))?.running).toBe(true);
@@ -68,7 +79,21 @@ describe.skipIf(!engine)('against the real engine', () => {
 	});
 
 	it('run -t sees a terminal under a pseudo-terminal', async () => {
-		const command = [process.execPath, BIN, 'run', '-t', '--rm', '--network', 'none', TEST_IMAGE, 'sh', '-c', 'test -t 0 && test -t 1 && echo IS-A-TTY'].map(word => `'${word}'`).join(' ');
+		const command = [
+			process.execPath,
+			BIN,
+			'run',
+			'-t',
+			'--rm',
+			'--network',
+			'none',
+			TEST_IMAGE,
+			'sh',
+			'-c',
+			'test -t 0 && test -t 1 && echo IS-A-TTY',
+		]
+			.map(word => `'${word}'`)
+			.join(' ');
 		const result = await execa('script', ['-qec', command, '/dev/null'], { env, reject: false, stdin: 'ignore' });
 		expect(result.exitCode).toBe(0);
 		expect(result.stdout).toContain('IS-A-TTY');

@@ -15,12 +15,29 @@ const env = () => isolatedEnv({ SAFE_DOCKER_HOME: `${tempDir()}/state` });
 async function startGraceful(name: string, volume: string): Promise<void> {
 	containers.push(name);
 	volumes.push(volume);
-	await execa('docker', ['run', '-d', '--name', name, '--network', 'none', '-v', `${volume}:/data`, TEST_IMAGE, 'sh', '-c',
-		'trap "echo TERM > /data/signal; exit 0" TERM; while true; do sleep 0.1; done']);
+	await execa('docker', [
+		'run',
+		'-d',
+		'--name',
+		name,
+		'--network',
+		'none',
+		'-v',
+		`${volume}:/data`,
+		TEST_IMAGE,
+		'sh',
+		'-c',
+		'trap "echo TERM > /data/signal; exit 0" TERM; while true; do sleep 0.1; done',
+	]);
 }
 
 const exists = async (name: string) => (await execa('docker', ['container', 'inspect', name], { reject: false })).exitCode === 0;
-const signalSeen = async (volume: string) => (await execa('docker', ['run', '--rm', '--network', 'none', '-v', `${volume}:/data`, TEST_IMAGE, 'cat', '/data/signal'], { reject: false })).stdout.trim();
+const signalSeen = async (volume: string) =>
+	(
+		await execa('docker', ['run', '--rm', '--network', 'none', '-v', `${volume}:/data`, TEST_IMAGE, 'cat', '/data/signal'], {
+			reject: false,
+		})
+	).stdout.trim();
 
 describe.skipIf(!engine)('graceful removal on the real engine', () => {
 	afterAll(async () => {
@@ -60,10 +77,14 @@ describe.skipIf(!engine)('graceful removal on the real engine', () => {
 		const name = `sd-rewrite-${id}`;
 		const volume = `sd-vol-rewrite-${id}`;
 		await startGraceful(name, volume);
-		const result = await runCli(['rm', '-f', name], { env: { ...env(), SAFE_DOCKER_FORCE_POLICY: 'rewrite', SAFE_DOCKER_REMOVE_STOP_TIMEOUT_SECONDS: '5' } });
+		const result = await runCli(['rm', '-f', name], {
+			env: { ...env(), SAFE_DOCKER_FORCE_POLICY: 'rewrite', SAFE_DOCKER_REMOVE_STOP_TIMEOUT_SECONDS: '5' },
+		});
 		expect(result.exitCode).toBe(0);
 		expect(result.stdout).toBe(`${name}\n`);
-		expect(result.stderr).toBe(`safe-docker: \`docker rm -f ${name}\` rewritten as a graceful stop (SIGTERM, 5 s) and rm (force.policy = rewrite)\n`);
+		expect(result.stderr).toBe(
+			`safe-docker: \`docker rm -f ${name}\` rewritten as a graceful stop (SIGTERM, 5 s) and rm (force.policy = rewrite)\n`,
+		);
 		expect(await exists(name)).toBe(false);
 		expect(await signalSeen(volume)).toBe('TERM');
 	});

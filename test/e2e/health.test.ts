@@ -11,7 +11,12 @@ const engine = await requireEngine();
 const hasScript = (await execa('sh', ['-c', 'command -v script'], { reject: false })).exitCode === 0;
 const volume = `sd-health-${randomUUID().slice(0, 8)}`;
 const servers: Server[] = [];
-const budgets = { SAFE_DOCKER_HEALTH_DISK_BUDGET_BYTES: '1000000000000000', SAFE_DOCKER_HEALTH_MAX_CONTAINERS: '1000000', SAFE_DOCKER_HEALTH_MAX_NETWORKS: '100000', SAFE_DOCKER_HEALTH_MAX_VOLUMES: '1000000' };
+const budgets = {
+	SAFE_DOCKER_HEALTH_DISK_BUDGET_BYTES: '1000000000000000',
+	SAFE_DOCKER_HEALTH_MAX_CONTAINERS: '1000000',
+	SAFE_DOCKER_HEALTH_MAX_NETWORKS: '100000',
+	SAFE_DOCKER_HEALTH_MAX_VOLUMES: '1000000',
+};
 
 afterAll(async () => {
 	for (const server of servers) server.close();
@@ -23,7 +28,9 @@ describe('guard health without a daemon', () => {
 		const started = Date.now();
 		const result = await runCli(['guard', 'health'], { env: isolatedEnv({ DOCKER_HOST: `unix://${join(tempDir(), 'absent.sock')}` }) });
 		expect(result.exitCode).toBe(5);
-		expect(result.stdout).toMatch(/^daemon {2}UNREACHABLE at unix:\/\/\S+absent\.sock: unix:\/\/\S+: ENOENT; breaker: no broker running\noverall UNREACHABLE\n$/);
+		expect(result.stdout).toMatch(
+			/^daemon {2}UNREACHABLE at unix:\/\/\S+absent\.sock: unix:\/\/\S+: ENOENT; breaker: no broker running\noverall UNREACHABLE\n$/,
+		);
 		expect(Date.now() - started).toBeLessThan(3000);
 	});
 
@@ -33,7 +40,9 @@ describe('guard health without a daemon', () => {
 		servers.push(server);
 		await new Promise<void>(resolve => server.listen(socket, resolve));
 		const started = Date.now();
-		const result = await runCli(['health', '--json'], { env: isolatedEnv({ DOCKER_HOST: `unix://${socket}`, SAFE_DOCKER_HEALTH_PING_TIMEOUT_MS: '1500' }) });
+		const result = await runCli(['health', '--json'], {
+			env: isolatedEnv({ DOCKER_HOST: `unix://${socket}`, SAFE_DOCKER_HEALTH_PING_TIMEOUT_MS: '1500' }),
+		});
 		expect(result.exitCode).toBe(5);
 		expect(JSON.parse(result.stdout).daemon.problem).toBe(`no answer from unix://${socket} within 1500 ms`);
 		// Node's start-up included: under two ping deadlines.
@@ -48,11 +57,21 @@ describe.skipIf(!engine)('guard health on the real engine', () => {
 		const report = JSON.parse(result.stdout);
 		expect(report.daemon).toEqual(expect.objectContaining({ reachable: true, serverVersion: expect.stringMatching(/^\d+\.\d+/) }));
 		expect(report.daemon.latencyMs).toBeLessThan(1000);
-		expect(report.measurements.filter((m: { name: string }) => !m.name.startsWith('  ')).map((m: { name: string; level: string }) => [m.name, m.level])).toEqual([
-			['disk used by docker', 'SAFE'], ['data root file system', expect.stringMatching(/SAFE|WARNING|CRITICAL|EMERGENCY/)], ['containers', 'SAFE'],
-			['memory of running containers', 'SAFE'], ['networks', 'SAFE'], ['volumes', 'SAFE'],
+		expect(
+			report.measurements
+				.filter((m: { name: string }) => !m.name.startsWith('  '))
+				.map((m: { name: string; level: string }) => [m.name, m.level]),
+		).toEqual([
+			['disk used by docker', 'SAFE'],
+			['data root file system', expect.stringMatching(/SAFE|WARNING|CRITICAL|EMERGENCY/)],
+			['containers', 'SAFE'],
+			['memory of running containers', 'SAFE'],
+			['networks', 'SAFE'],
+			['volumes', 'SAFE'],
 		]);
-		expect(report.level).toBe(report.measurements.find((m: { name: string }) => m.name === 'data root file system').level === 'SAFE' ? 'SAFE' : report.level);
+		expect(report.level).toBe(
+			report.measurements.find((m: { name: string }) => m.name === 'data root file system').level === 'SAFE' ? 'SAFE' : report.level,
+		);
 	});
 
 	it('a limit the engine is past: EMERGENCY, exit 4', async () => {
@@ -69,11 +88,18 @@ describe.skipIf(!engine)('guard health on the real engine', () => {
 		const real = (await execa('sh', ['-c', 'command -v docker'])).stdout.trim();
 		const result = await runCli(['guard', 'health'], { env: isolatedEnv({ ...budgets, SAFE_DOCKER_DOCKER: fake, REAL_DOCKER: real }) });
 		expect(result.exitCode).toBe(2);
-		expect(result.stdout).toMatch(/^disk used by docker +- +- +- +UNKNOWN +docker system df failed: Error response from daemon: simulated failure of system df$/m);
+		expect(result.stdout).toMatch(
+			/^disk used by docker +- +- +- +UNKNOWN +docker system df failed: Error response from daemon: simulated failure of system df$/m,
+		);
 	});
 
 	it('--watch without a terminal prints one line per interval and stops cleanly', async () => {
-		const child = execa(process.execPath, [join(ROOT, 'bin', 'safe-docker.js'), 'guard', 'health', '--watch', '0.5'], { env: isolatedEnv(budgets), extendEnv: false, reject: false, buffer: true });
+		const child = execa(process.execPath, [join(ROOT, 'bin', 'safe-docker.js'), 'guard', 'health', '--watch', '0.5'], {
+			env: isolatedEnv(budgets),
+			extendEnv: false,
+			reject: false,
+			buffer: true,
+		});
 		let printed = '';
 		child.stdout!.on('data', chunk => (printed += String(chunk)));
 		for (let i = 0; i < 300 && printed.split('\n').length < 3; i++) await new Promise(resolve => setTimeout(resolve, 50));
@@ -99,7 +125,10 @@ describe.skipIf(!engine)('guard health on the real engine', () => {
 		expect(result.exitCode).toBe(0);
 		const frames = printed.split('\u001B[H\u001B[2J').slice(1);
 		expect(frames.length).toBeGreaterThanOrEqual(2);
-		expect(frames[0]).toMatch(/^daemon {2}reachable at .*\r?\n[\s\S]*overall \u001B\[\d+m(SAFE|WARNING|CRITICAL|EMERGENCY|UNKNOWN)\u001B\[39m\r?\n\(every 0\.5 s; Ctrl-C to stop\)/);
+		expect(frames[0]).toMatch(
+			// biome-ignore lint/suspicious/noControlCharactersInRegex: the terminal's colour escapes are what is checked
+			/^daemon {2}reachable at .*\r?\n[\s\S]*overall \u001B\[\d+m(SAFE|WARNING|CRITICAL|EMERGENCY|UNKNOWN)\u001B\[39m\r?\n\(every 0\.5 s; Ctrl-C to stop\)/,
+		);
 	});
 
 	it('cleanup --if-above runs only at or above the disk threshold', async () => {
@@ -109,7 +138,9 @@ describe.skipIf(!engine)('guard health on the real engine', () => {
 		expect(skipped.stdout).toMatch(/^disk use 0\.0 % is below 50 %: nothing to do\n$/);
 		const ran = await runCli(['guard', 'cleanup', '--if-above', '0', '--label', 'sd-health-none', '--dry-run'], { env });
 		expect(ran.stdout).toMatch(/^cleanup plan \(dry run, nothing removed\): nothing to remove\n/);
-		const unmeasurable = await runCli(['guard', 'cleanup', '--if-above', '10'], { env: { ...env, DOCKER_HOST: `unix://${join(tempDir(), 'absent.sock')}` } });
+		const unmeasurable = await runCli(['guard', 'cleanup', '--if-above', '10'], {
+			env: { ...env, DOCKER_HOST: `unix://${join(tempDir(), 'absent.sock')}` },
+		});
 		expect(unmeasurable.exitCode).toBe(2);
 		expect(unmeasurable.stderr).toMatch(/^safe-docker: cannot tell docker's disk use \(unix:\/\/\S+: ENOENT\); not cleaning on a guess\n$/);
 	});

@@ -46,10 +46,25 @@ describe('detectForce', () => {
 	});
 
 	it.each([
-		'logs -f web', 'build -f Dockerfile .', 'compose -f a.yml up -d', 'ps -f status=exited', 'inspect -f {{.Id}} x',
-		'run alpine rm -f /x', 'exec c rm -rf /tmp', 'run --name -f alpine', '--host -f container prune', 'rm x -- -f',
-		'container prune --force=false', 'container prune -f=0', 'container prune -f --force=false', 'compose up --force-recreate',
-		'build --force-rm .', 'swarm init --force-new-cluster', 'rm -f --help web', 'help rm', 'scout cves -f x',
+		'logs -f web',
+		'build -f Dockerfile .',
+		'compose -f a.yml up -d',
+		'ps -f status=exited',
+		'inspect -f {{.Id}} x',
+		'run alpine rm -f /x',
+		'exec c rm -rf /tmp',
+		'run --name -f alpine',
+		'--host -f container prune',
+		'rm x -- -f',
+		'container prune --force=false',
+		'container prune -f=0',
+		'container prune -f --force=false',
+		'compose up --force-recreate',
+		'build --force-rm .',
+		'swarm init --force-new-cluster',
+		'rm -f --help web',
+		'help rm',
+		'scout cves -f x',
 	])('%s is not force', line => {
 		expect(detectForce(parseDockerArgv(words(line)))).toBeUndefined();
 	});

@@ -17,14 +17,21 @@ describe('removeGracefully', () => {
 	it('reports a failed stop and goes on with the others, never using force', async () => {
 		const docker = scriptedDocker(args => {
 			const name = args.at(-1);
-			if (args[1] === 'inspect' && args[3] === '{{.State.Status}}') return name === 'gone' ? { exitCode: 1, stderr: 'Error: No such object: gone' } : { stdout: 'running\n' };
-			if (args[1] === 'stop' && name === 'stuck') return { exitCode: 1, stderr: 'Error response from daemon: cannot stop container: stuck: permission denied\n' };
+			if (args[1] === 'inspect' && args[3] === '{{.State.Status}}')
+				return name === 'gone' ? { exitCode: 1, stderr: 'Error: No such object: gone' } : { stdout: 'running\n' };
+			if (args[1] === 'stop' && name === 'stuck')
+				return { exitCode: 1, stderr: 'Error response from daemon: cannot stop container: stuck: permission denied\n' };
 			if (args[1] === 'inspect') return { stdout: 'false 143\n' };
 			return {};
 		});
 		const outcomes = await removeGracefully(['stuck', 'gone', 'web'], { timeSeconds: 7, volumes: true, now: () => 0 }, docker);
 		expect(outcomes).toEqual([
-			{ name: 'stuck', status: 'failed', step: 'stop', detail: 'Error response from daemon: cannot stop container: stuck: permission denied' },
+			{
+				name: 'stuck',
+				status: 'failed',
+				step: 'stop',
+				detail: 'Error response from daemon: cannot stop container: stuck: permission denied',
+			},
 			{ name: 'gone', status: 'missing' },
 			{ name: 'web', status: 'removed', wasRunning: true, stoppedInMs: 0, exitCode: 143 },
 		]);
@@ -35,7 +42,9 @@ describe('removeGracefully', () => {
 	});
 
 	it('fails a container that is still running after stop, without removing it', async () => {
-		const docker = scriptedDocker(args => (args[3] === '{{.State.Status}}' ? { stdout: 'running' } : args[1] === 'inspect' ? { stdout: 'true 0' } : {}));
+		const docker = scriptedDocker(args =>
+			args[3] === '{{.State.Status}}' ? { stdout: 'running' } : args[1] === 'inspect' ? { stdout: 'true 0' } : {},
+		);
 		const [outcome] = await removeGracefully(['web'], { timeSeconds: 0, volumes: false }, docker);
 		expect(outcome).toEqual({ name: 'web', status: 'failed', step: 'verify', detail: 'still running after stop' });
 		expect(docker.calls.some(args => args[1] === 'rm')).toBe(false);

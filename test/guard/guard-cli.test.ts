@@ -2,48 +2,88 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FAKE_DOCKER, isolatedEnv, runCli, tempDir, type CliResult } from '../fixtures/cli.js';
+import { type CliResult, FAKE_DOCKER, isolatedEnv, runCli, tempDir } from '../fixtures/cli.js';
 import { forceCorpus } from '../fixtures/corpus.js';
 
 const corpus = forceCorpus();
 
 /** pflag cases from shared/research/docker-flags.md §5 whose verdict docker itself gives (force or not). */
 const pflagCases: Array<[string, boolean]> = [
-	['image prune -af', true], ['image prune -fa', true], ['rm -fv x', true], ['rm -vlf x', true],
-	['container prune --force', true], ['container prune --force=true', true], ['container prune --force=1', true],
-	['container prune --force=T', true], ['container prune --force=True', true],
-	['container prune --force=false', false], ['container prune --force=0', false], ['container prune -f=false', false],
-	['container prune -f=0', false], ['image prune -af=false', false],
-	['container prune -f --force=false', false], ['container prune --force=false -f', true],
-	['rm x --force false', true], ['rm x -f', true], ['rm x -- -f', false], ['-- container prune -f', true],
-	['--host -f container prune', false], ['--context default container prune -f', true], ['-Dl debug container prune -f', true],
-	['run alpine rm -f /x', false], ['exec c rm -rf /tmp', false], ['run -e -f alpine', false], ['run --name -f alpine', false],
-	['compose -f a.yml rm -f', true], ['compose -p rm rm -f', true], ['builder prune -f', true], ['remove -f x', true],
-	['compose up --force-recreate', false], ['build --force-rm .', false], ['swarm init --force-new-cluster', false],
-	['logs -f web', false], ['build -f Dockerfile .', false], ['ps -f status=exited', false], ['inspect -f {{.Id}} x', false],
-	['version -f {{.Server.Version}}', false], ['container prune -hf', false],
+	['image prune -af', true],
+	['image prune -fa', true],
+	['rm -fv x', true],
+	['rm -vlf x', true],
+	['container prune --force', true],
+	['container prune --force=true', true],
+	['container prune --force=1', true],
+	['container prune --force=T', true],
+	['container prune --force=True', true],
+	['container prune --force=false', false],
+	['container prune --force=0', false],
+	['container prune -f=false', false],
+	['container prune -f=0', false],
+	['image prune -af=false', false],
+	['container prune -f --force=false', false],
+	['container prune --force=false -f', true],
+	['rm x --force false', true],
+	['rm x -f', true],
+	['rm x -- -f', false],
+	['-- container prune -f', true],
+	['--host -f container prune', false],
+	['--context default container prune -f', true],
+	['-Dl debug container prune -f', true],
+	['run alpine rm -f /x', false],
+	['exec c rm -rf /tmp', false],
+	['run -e -f alpine', false],
+	['run --name -f alpine', false],
+	['compose -f a.yml rm -f', true],
+	['compose -p rm rm -f', true],
+	['builder prune -f', true],
+	['remove -f x', true],
+	['compose up --force-recreate', false],
+	['build --force-rm .', false],
+	['swarm init --force-new-cluster', false],
+	['logs -f web', false],
+	['build -f Dockerfile .', false],
+	['ps -f status=exited', false],
+	['inspect -f {{.Id}} x', false],
+	['version -f {{.Server.Version}}', false],
+	['container prune -hf', false],
 ];
 
 async function inBatches<T, R>(items: readonly T[], size: number, run: (item: T) => Promise<R>): Promise<R[]> {
 	const results: R[] = [];
-	for (let i = 0; i < items.length; i += size) results.push(...await Promise.all(items.slice(i, i + size).map(run)));
+	for (let i = 0; i < items.length; i += size) results.push(...(await Promise.all(items.slice(i, i + size).map(run))));
 	return results;
 }
 
-async function proxied(argv: readonly string[], extra: Record<string, string> = {}, cwd?: string): Promise<CliResult & { ran: boolean; log: string; home: string }> {
+async function proxied(
+	argv: readonly string[],
+	extra: Record<string, string> = {},
+	cwd?: string,
+): Promise<CliResult & { ran: boolean; log: string; home: string }> {
 	const dir = tempDir();
 	const log = join(dir, 'docker.log');
 	const home = join(dir, 'state');
-	const result = await runCli(argv, { env: isolatedEnv({ SAFE_DOCKER_DOCKER: FAKE_DOCKER, FAKE_DOCKER_LOG: log, SAFE_DOCKER_HOME: home, ...extra }), ...(cwd ? { cwd } : {}) });
+	const result = await runCli(argv, {
+		env: isolatedEnv({ SAFE_DOCKER_DOCKER: FAKE_DOCKER, FAKE_DOCKER_LOG: log, SAFE_DOCKER_HOME: home, ...extra }),
+		...(cwd ? { cwd } : {}),
+	});
 	return { ...result, ran: existsSync(log), log, home };
 }
 
-const auditOf = (home: string) => readFileSync(join(home, 'audit.log'), 'utf8').trim().split('\n').map(line => JSON.parse(line));
+const auditOf = (home: string) =>
+	readFileSync(join(home, 'audit.log'), 'utf8')
+		.trim()
+		.split('\n')
+		.map(line => JSON.parse(line));
 
 describe('the runtime guard on real command lines', () => {
 	it(`classifies every line of the force corpus (${corpus.length}) correctly: 100 % recall, no false positives`, async () => {
 		const results = await inBatches(corpus, 8, async entry => ({ entry, result: await proxied(entry.argv) }));
-		const wrong = results.filter(({ entry, result }) => result.ran === entry.force || (entry.force && result.exitCode !== 77)).map(({ entry }) => `${entry.force ? 'missed' : 'false positive'}: ${entry.cmd}`);
+		const wrong = results
+			.filter(({ entry, result }) => result.ran === entry.force || (entry.force && result.exitCode !== 77))
+			.map(({ entry }) => `${entry.force ? 'missed' : 'false positive'}: ${entry.cmd}`);
 		expect(wrong).toEqual([]);
 		expect(results.filter(({ entry }) => entry.force).length).toBeGreaterThan(50);
 	}, 240_000);
@@ -60,15 +100,26 @@ describe('rejection', () => {
 		expect(result.ran).toBe(false);
 		expect(result.exitCode).toBe(77);
 		expect(result.stdout).toBe('');
-		expect(result.stderr).toBe([
-			'safe-docker: refused `docker rm -f web`: -f (--force) on container rm',
-			'  risk: kills a running container with SIGKILL; its work and logs are lost',
-			'  instead: safe-docker guard remove web',
-			'  (to force it once anyway, audited: SAFE_DOCKER_ALLOW_FORCE="<reason>" docker rm -f web)',
-			'',
-		].join('\n'));
+		expect(result.stderr).toBe(
+			[
+				'safe-docker: refused `docker rm -f web`: -f (--force) on container rm',
+				'  risk: kills a running container with SIGKILL; its work and logs are lost',
+				'  instead: safe-docker guard remove web',
+				'  (to force it once anyway, audited: SAFE_DOCKER_ALLOW_FORCE="<reason>" docker rm -f web)',
+				'',
+			].join('\n'),
+		);
 		expect(statSync(join(result.home, 'audit.log')).mode & 0o777).toBe(0o600);
-		expect(auditOf(result.home)).toEqual([expect.objectContaining({ argv: ['rm', '-f', 'web'], command: 'container rm', flag: '-f', decision: 'rejected', policy: 'reject', exitCode: 77 })]);
+		expect(auditOf(result.home)).toEqual([
+			expect.objectContaining({
+				argv: ['rm', '-f', 'web'],
+				command: 'container rm',
+				flag: '-f',
+				decision: 'rejected',
+				policy: 'reject',
+				exitCode: 77,
+			}),
+		]);
 	});
 
 	it('offers the command without force where there is no safe rewrite', async () => {
@@ -78,11 +129,13 @@ describe('rejection', () => {
 });
 
 describe('policies and overrides', () => {
-	it('warn: runs it, with the warning on stderr, and audits it with docker\'s exit code', async () => {
+	it("warn: runs it, with the warning on stderr, and audits it with docker's exit code", async () => {
 		const result = await proxied(['volume', 'prune', '-f'], { SAFE_DOCKER_FORCE_POLICY: 'warn', FAKE_DOCKER_EXIT: '3' });
 		expect(result.ran).toBe(true);
 		expect(result.exitCode).toBe(3);
-		expect(result.stderr).toMatch(/^safe-docker: warning: `docker volume prune -f` uses -f \(--force\) on volume prune; running it anyway \(force.policy = warn\)\n/);
+		expect(result.stderr).toMatch(
+			/^safe-docker: warning: `docker volume prune -f` uses -f \(--force\) on volume prune; running it anyway \(force.policy = warn\)\n/,
+		);
 		expect(auditOf(result.home)).toEqual([expect.objectContaining({ decision: 'warned', exitCode: 3, policy: 'warn' })]);
 	});
 
@@ -101,15 +154,21 @@ describe('policies and overrides', () => {
 		writeFileSync(join(dir, 'guard.config.json'), JSON.stringify({ force: { allow: ['ps'] } }));
 		const result = await proxied(['ps'], {}, dir);
 		expect(result.exitCode).toBe(78);
-		expect(result.stderr).toMatch(/force\.allow: "ps" is not allowed: expected a list of command paths from: container rm, container prune, /);
+		expect(result.stderr).toMatch(
+			/force\.allow: "ps" is not allowed: expected a list of command paths from: container rm, container prune, /,
+		);
 	});
 
 	it('the escape hatch allows one call, says so, audits the reason, and does not pass it on to docker', async () => {
 		const result = await proxied(['rm', '-f', 'web'], { SAFE_DOCKER_ALLOW_FORCE: 'stuck container, ticket 42' });
 		expect(result.ran).toBe(true);
-		expect(result.stderr).toBe('safe-docker: force allowed once by SAFE_DOCKER_ALLOW_FORCE (reason: stuck container, ticket 42); this is audited\n');
+		expect(result.stderr).toBe(
+			'safe-docker: force allowed once by SAFE_DOCKER_ALLOW_FORCE (reason: stuck container, ticket 42); this is audited\n',
+		);
 		expect(JSON.parse(readFileSync(result.log, 'utf8')).allowForce).toBeNull();
-		expect(auditOf(result.home)).toEqual([expect.objectContaining({ decision: 'escape-hatch', reason: 'stuck container, ticket 42', exitCode: 0 })]);
+		expect(auditOf(result.home)).toEqual([
+			expect.objectContaining({ decision: 'escape-hatch', reason: 'stuck container, ticket 42', exitCode: 0 }),
+		]);
 	});
 
 	it('an unwritable audit log stops a forced call from running (fail closed)', async () => {
@@ -125,20 +184,31 @@ describe('guard check', () => {
 	it.each([
 		[['--', 'rm', '-f', 'web'], 77, 'reject: docker rm -f web uses -f (--force) on container rm\n'],
 		[['--', 'logs', '-f', 'web'], 0, 'allow: docker logs -f web (container logs, lane attached, slot held for the start-up lease)\n'],
-		[['--', 'run', '--rm', 'alpine', 'true'], 0, 'allow: docker run --rm alpine true (container run, lane mutate, slot held for the start-up lease)\n'],
+		[
+			['--', 'run', '--rm', 'alpine', 'true'],
+			0,
+			'allow: docker run --rm alpine true (container run, lane mutate, slot held for the start-up lease)\n',
+		],
 		[['ps', '-a'], 0, 'allow: docker ps -a (container ls, lane read)\n'],
 	])('%j → exit %i', async (args, code, first) => {
 		const result = await runCli(['guard', 'check', ...args], { env: isolatedEnv() });
 		expect(result.exitCode).toBe(code);
-		expect(result.stdout.split('\n')[0]! + '\n').toBe(first);
+		expect(`${result.stdout.split('\n')[0]!}\n`).toBe(first);
 	});
 
 	it('--json gives command path, lane, flag, reason and alternative', async () => {
 		const result = await runCli(['guard', 'check', '--json', '--', 'compose', '-f', 'a.yml', 'rm', '-f'], { env: isolatedEnv() });
 		expect(result.exitCode).toBe(77);
 		expect(JSON.parse(result.stdout)).toEqual({
-			argv: ['compose', '-f', 'a.yml', 'rm', '-f'], command: 'compose rm', lane: 'mutate', hold: 'call', decision: 'reject', policy: 'reject',
-			flag: '-f', reason: 'deletes without asking for confirmation: the service containers', alternative: 'docker compose -f a.yml rm',
+			argv: ['compose', '-f', 'a.yml', 'rm', '-f'],
+			command: 'compose rm',
+			lane: 'mutate',
+			hold: 'call',
+			decision: 'reject',
+			policy: 'reject',
+			flag: '-f',
+			reason: 'deletes without asking for confirmation: the service containers',
+			alternative: 'docker compose -f a.yml rm',
 		});
 	});
 
@@ -170,7 +240,11 @@ describe('guard audit', () => {
 	it('rotates at audit.maxBytes, keeping one rotated file', async () => {
 		const home = join(tempDir(), 'state');
 		const env = isolatedEnv({ SAFE_DOCKER_DOCKER: FAKE_DOCKER, SAFE_DOCKER_HOME: home, SAFE_DOCKER_AUDIT_MAX_BYTES: '10000' });
-		await inBatches(Array.from({ length: 40 }, (_, i) => i), 8, i => runCli(['rm', '-f', `container-${i}-${'x'.repeat(200)}`], { env }));
+		await inBatches(
+			Array.from({ length: 40 }, (_, i) => i),
+			8,
+			i => runCli(['rm', '-f', `container-${i}-${'x'.repeat(200)}`], { env }),
+		);
 		// Approximately capped: a writer that finds another process rotating appends its line and moves on,
 		// so a file may end a few lines (~400 bytes each) past the cap; 40 unrotated lines would be ~16 kB.
 		expect(statSync(join(home, 'audit.log')).size).toBeLessThanOrEqual(10_000 + 3_000);

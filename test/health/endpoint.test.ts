@@ -29,10 +29,25 @@ const DEFAULT = { kind: 'unix', path: '/var/run/docker.sock', url: 'unix:///var/
 describe('the endpoint docker would use', () => {
 	it('DOCKER_HOST: unix and tcp (TLS with DOCKER_TLS_VERIFY), npipe and ssh unsupported', () => {
 		const none = home(undefined);
-		expect(dockerEndpoint({ DOCKER_HOST: 'unix:///run/user/1000/docker.sock' }, none)).toEqual({ kind: 'unix', path: '/run/user/1000/docker.sock', url: 'unix:///run/user/1000/docker.sock' });
-		expect(dockerEndpoint({ DOCKER_HOST: 'tcp://10.0.0.5:2375' }, none)).toEqual({ kind: 'tcp', host: '10.0.0.5', port: 2375, tls: false, url: 'tcp://10.0.0.5:2375' });
-		expect(dockerEndpoint({ DOCKER_HOST: 'tcp://ci-docker', DOCKER_TLS_VERIFY: '1' }, none)).toEqual(expect.objectContaining({ kind: 'tcp', host: 'ci-docker', port: 2376, tls: true }));
-		expect(dockerEndpoint({ DOCKER_HOST: 'npipe:////./pipe/docker_engine' }, none)).toEqual({ kind: 'unsupported', url: 'npipe:////./pipe/docker_engine' });
+		expect(dockerEndpoint({ DOCKER_HOST: 'unix:///run/user/1000/docker.sock' }, none)).toEqual({
+			kind: 'unix',
+			path: '/run/user/1000/docker.sock',
+			url: 'unix:///run/user/1000/docker.sock',
+		});
+		expect(dockerEndpoint({ DOCKER_HOST: 'tcp://10.0.0.5:2375' }, none)).toEqual({
+			kind: 'tcp',
+			host: '10.0.0.5',
+			port: 2375,
+			tls: false,
+			url: 'tcp://10.0.0.5:2375',
+		});
+		expect(dockerEndpoint({ DOCKER_HOST: 'tcp://ci-docker', DOCKER_TLS_VERIFY: '1' }, none)).toEqual(
+			expect.objectContaining({ kind: 'tcp', host: 'ci-docker', port: 2376, tls: true }),
+		);
+		expect(dockerEndpoint({ DOCKER_HOST: 'npipe:////./pipe/docker_engine' }, none)).toEqual({
+			kind: 'unsupported',
+			url: 'npipe:////./pipe/docker_engine',
+		});
 		expect(dockerEndpoint({ DOCKER_HOST: 'ssh://me@build-box' }, none)).toEqual({ kind: 'unsupported', url: 'ssh://me@build-box' });
 	});
 
@@ -43,17 +58,25 @@ describe('the endpoint docker would use', () => {
 
 	it('the current context of ~/.docker/config.json, found by the sha256 of its name', () => {
 		const dir = home('remote', { remote: 'tcp://192.168.1.20:2375', rootless: 'unix:///run/user/1000/docker.sock' });
-		expect(dockerEndpoint({}, dir)).toEqual(expect.objectContaining({ kind: 'tcp', host: '192.168.1.20', port: 2375, url: 'tcp://192.168.1.20:2375' }));
+		expect(dockerEndpoint({}, dir)).toEqual(
+			expect.objectContaining({ kind: 'tcp', host: '192.168.1.20', port: 2375, url: 'tcp://192.168.1.20:2375' }),
+		);
 	});
 
 	it('DOCKER_CONTEXT over config.json; DOCKER_HOST over both (as docker resolves them)', () => {
 		const dir = home('remote', { remote: 'tcp://192.168.1.20:2375', rootless: 'unix:///run/user/1000/docker.sock' });
-		expect(dockerEndpoint({ DOCKER_CONTEXT: 'rootless' }, dir)).toEqual(expect.objectContaining({ kind: 'unix', path: '/run/user/1000/docker.sock' }));
-		expect(dockerEndpoint({ DOCKER_CONTEXT: 'rootless', DOCKER_HOST: 'unix:///tmp/sd.sock' }, dir)).toEqual(expect.objectContaining({ kind: 'unix', path: '/tmp/sd.sock' }));
+		expect(dockerEndpoint({ DOCKER_CONTEXT: 'rootless' }, dir)).toEqual(
+			expect.objectContaining({ kind: 'unix', path: '/run/user/1000/docker.sock' }),
+		);
+		expect(dockerEndpoint({ DOCKER_CONTEXT: 'rootless', DOCKER_HOST: 'unix:///tmp/sd.sock' }, dir)).toEqual(
+			expect.objectContaining({ kind: 'unix', path: '/tmp/sd.sock' }),
+		);
 	});
 
 	it('DOCKER_CONFIG moves ~/.docker', () => {
 		const dir = home(undefined, { elsewhere: 'unix:///tmp/elsewhere.sock' });
-		expect(dockerEndpoint({ DOCKER_CONFIG: join(dir, '.docker'), DOCKER_CONTEXT: 'elsewhere' }, '/nonexistent')).toEqual(expect.objectContaining({ path: '/tmp/elsewhere.sock' }));
+		expect(dockerEndpoint({ DOCKER_CONFIG: join(dir, '.docker'), DOCKER_CONTEXT: 'elsewhere' }, '/nonexistent')).toEqual(
+			expect.objectContaining({ path: '/tmp/elsewhere.sock' }),
+		);
 	});
 });

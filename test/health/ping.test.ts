@@ -36,7 +36,11 @@ describe('our own /_ping with a deadline', () => {
 
 	it('a daemon that answers 500: an error, not reachable', async () => {
 		const path = await daemon('broken.sock', () => ({ status: 500 }));
-		expect(await pingDaemon(parseHost(`unix://${path}`, false), 3000)).toEqual({ ok: false, reason: 'error', detail: 'the daemon answered 500' });
+		expect(await pingDaemon(parseHost(`unix://${path}`, false), 3000)).toEqual({
+			ok: false,
+			reason: 'error',
+			detail: 'the daemon answered 500',
+		});
 	});
 
 	it('a socket that accepts but never answers: timeout, at the deadline', async () => {
@@ -53,13 +57,21 @@ describe('our own /_ping with a deadline', () => {
 
 	it('nothing listening: unreachable, at once', async () => {
 		const started = performance.now();
-		expect(await pingDaemon(parseHost(`unix://${join(dir, 'absent.sock')}`, false), 3000)).toEqual(expect.objectContaining({ ok: false, reason: 'unreachable', detail: expect.stringContaining('ENOENT') }));
-		expect(await pingDaemon(parseHost('tcp://127.0.0.1:1', false), 3000)).toEqual(expect.objectContaining({ ok: false, reason: 'unreachable', detail: expect.stringContaining('ECONNREFUSED') }));
+		expect(await pingDaemon(parseHost(`unix://${join(dir, 'absent.sock')}`, false), 3000)).toEqual(
+			expect.objectContaining({ ok: false, reason: 'unreachable', detail: expect.stringContaining('ENOENT') }),
+		);
+		expect(await pingDaemon(parseHost('tcp://127.0.0.1:1', false), 3000)).toEqual(
+			expect.objectContaining({ ok: false, reason: 'unreachable', detail: expect.stringContaining('ECONNREFUSED') }),
+		);
 		expect(performance.now() - started).toBeLessThan(1000);
 	});
 
 	it('endpoints it cannot ping (TLS, named pipe) are unknown, not reachable', async () => {
-		expect(await pingDaemon(parseHost('tcp://ci-docker:2376', true), 3000)).toEqual(expect.objectContaining({ ok: false, reason: 'unknown' }));
-		expect(await pingDaemon(parseHost('npipe:////./pipe/docker_engine', false), 3000)).toEqual(expect.objectContaining({ ok: false, reason: 'unknown' }));
+		expect(await pingDaemon(parseHost('tcp://ci-docker:2376', true), 3000)).toEqual(
+			expect.objectContaining({ ok: false, reason: 'unknown' }),
+		);
+		expect(await pingDaemon(parseHost('npipe:////./pipe/docker_engine', false), 3000)).toEqual(
+			expect.objectContaining({ ok: false, reason: 'unknown' }),
+		);
 	});
 });

@@ -1,7 +1,7 @@
 import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULTS, type Config } from '../../src/config/defaults.js';
+import { type Config, DEFAULTS } from '../../src/config/defaults.js';
 import { environmentLock } from '../../src/lock/status.js';
 import { tempDir } from '../fixtures/cli.js';
 
@@ -12,7 +12,17 @@ describe('environmentLock (the API cleanup uses)', () => {
 		const dir = tempDir();
 		expect(environmentLock(config(dir), 'e').state).toBe('free');
 		mkdirSync(join(dir, 'e.lock'));
-		const holder = { env: 'e', pid: process.pid, host: 'build-host-7', user: 'ci', command: 'make test', reason: null, acquiredAt: new Date().toISOString(), startTime: null, bootId: null };
+		const holder = {
+			env: 'e',
+			pid: process.pid,
+			host: 'build-host-7',
+			user: 'ci',
+			command: 'make test',
+			reason: null,
+			acquiredAt: new Date().toISOString(),
+			startTime: null,
+			bootId: null,
+		};
 		writeFileSync(join(dir, 'e.holder.json'), JSON.stringify(holder));
 		expect(environmentLock(config(dir), 'e')).toEqual(expect.objectContaining({ state: 'held', holder }));
 		// Another host's holder is judged by its refreshes: the last one 10 s ago is past a 3 s stale window.

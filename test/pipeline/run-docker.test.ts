@@ -1,12 +1,13 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, symlinkSync, writeFileSync, chmodSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { BIN, FAKE_BIN_DIR, FAKE_DOCKER, isolatedEnv, pathWithFakeDocker, runCli, tempDir } from '../fixtures/cli.js';
 
 // No retries: these tests are about exit codes, whether or not an engine answers the daemon check.
-const fakeEnv = (extra: Record<string, string> = {}) => isolatedEnv({ SAFE_DOCKER_DOCKER: FAKE_DOCKER, SAFE_DOCKER_RETRY_RETRIES: '0', ...extra });
+const fakeEnv = (extra: Record<string, string> = {}) =>
+	isolatedEnv({ SAFE_DOCKER_DOCKER: FAKE_DOCKER, SAFE_DOCKER_RETRY_RETRIES: '0', ...extra });
 
 async function waitFor(file: string, timeoutMs = 10_000): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
@@ -16,13 +17,39 @@ async function waitFor(file: string, timeoutMs = 10_000): Promise<void> {
 	}
 }
 
-const readLog = (file: string) => readFileSync(file, 'utf8').trim().split('\n').map(line => JSON.parse(line));
+const readLog = (file: string) =>
+	readFileSync(file, 'utf8')
+		.trim()
+		.split('\n')
+		.map(line => JSON.parse(line));
 
 describe('argv fidelity', () => {
 	it('docker receives exactly what was typed, as an argv array', async () => {
 		const args = [
-			'run', '--rm', 'with space', "it's", '"double"', '$(rm -rf /)', '`id`', '*', '?', '~', '$HOME', 'a;b', 'a|b', '>x',
-			'line1\nline2', 'tab\there', 'ünïcödé ✓ 容器', '', ' ', '--', '-f', '\\', '%PATH%', 'x'.repeat(100_000),
+			'run',
+			'--rm',
+			'with space',
+			"it's",
+			'"double"',
+			'$(rm -rf /)',
+			'`id`',
+			'*',
+			'?',
+			'~',
+			'$HOME',
+			'a;b',
+			'a|b',
+			'>x',
+			'line1\nline2',
+			'tab\there',
+			'ünïcödé ✓ 容器',
+			'',
+			' ',
+			'--',
+			'-f',
+			'\\',
+			'%PATH%',
+			'x'.repeat(100_000),
 		];
 		const result = await runCli(args, { env: fakeEnv({ FAKE_DOCKER_PRINT_ARGV: '1' }) });
 		expect(result.exitCode).toBe(0);
@@ -43,26 +70,35 @@ describe('argv fidelity', () => {
 });
 
 describe('exit codes', () => {
-	it.each([0, 1, 2, 7, 125, 126, 127, 255])('exits with docker\'s code %i', async code => {
+	it.each([0, 1, 2, 7, 125, 126, 127, 255])("exits with docker's code %i", async code => {
 		const result = await runCli(['ps'], { env: fakeEnv({ FAKE_DOCKER_EXIT: String(code) }) });
 		expect(result.exitCode).toBe(code);
 	});
 
-	it.each([['SIGKILL', 137], ['SIGTERM', 143], ['SIGSEGV', 139]])('exits 128+n when docker dies by %s', async (signal, code) => {
+	it.each([
+		['SIGKILL', 137],
+		['SIGTERM', 143],
+		['SIGSEGV', 139],
+	])('exits 128+n when docker dies by %s', async (signal, code) => {
 		const result = await runCli(['ps'], { env: fakeEnv({ FAKE_DOCKER_KILL_SELF: signal }) });
 		expect(result.exitCode).toBe(code);
 	});
 });
 
 describe('signals', () => {
-	it.each([['SIGTERM', 143], ['SIGINT', 130], ['SIGHUP', 129]] as const)('forwards %s to docker once and waits for it', async (signal, code) => {
+	it.each([
+		['SIGTERM', 143],
+		['SIGINT', 130],
+		['SIGHUP', 129],
+	] as const)('forwards %s to docker once and waits for it', async (signal, code) => {
 		const dir = tempDir();
 		const ready = join(dir, 'ready');
 		const log = join(dir, 'log');
 		// detached: a new session with no controlling terminal, as in CI or under a process manager.
 		const child = spawn(process.execPath, [BIN, 'run', 'img', 'sleep', '100'], {
 			env: fakeEnv({ FAKE_DOCKER_READY: ready, FAKE_DOCKER_LOG: log, FAKE_DOCKER_SLEEP_MS: '30000', FAKE_DOCKER_ON_SIGNAL: 'exit-later' }),
-			stdio: 'ignore', detached: true,
+			stdio: 'ignore',
+			detached: true,
 		});
 		const exited = new Promise<number | null>(resolve => child.on('exit', resolve));
 		await waitFor(ready);
@@ -71,7 +107,7 @@ describe('signals', () => {
 		expect(readLog(log)[0].signals).toEqual([signal]);
 	});
 
-	it('does not send the keyboard\'s Ctrl-C twice: the terminal already delivered it to docker', async () => {
+	it("does not send the keyboard's Ctrl-C twice: the terminal already delivered it to docker", async () => {
 		const dir = tempDir();
 		const ready = join(dir, 'ready');
 		const log = join(dir, 'log');
@@ -106,7 +142,9 @@ describe('finding the real docker', () => {
 		chmodSync(join(shimDir, 'docker'), 0o755);
 		const result = await runCli(['ps'], { env: isolatedEnv({ PATH: `${shimDir}:${pathWithFakeDocker()}` }), timeout: 20_000 });
 		expect(result.exitCode).toBe(127);
-		expect(result.stderr).toBe('safe-docker: the "docker" safe-docker found runs safe-docker again; set SAFE_DOCKER_DOCKER to the real docker binary\n');
+		expect(result.stderr).toBe(
+			'safe-docker: the "docker" safe-docker found runs safe-docker again; set SAFE_DOCKER_DOCKER to the real docker binary\n',
+		);
 	});
 
 	it('no docker anywhere: one line, exit 127', async () => {
@@ -130,7 +168,7 @@ describe('finding the real docker', () => {
 });
 
 describe('--version', () => {
-	it('prints safe-docker\'s version, then docker\'s', async () => {
+	it("prints safe-docker's version, then docker's", async () => {
 		const { version } = JSON.parse(readFileSync(join(FAKE_BIN_DIR, '..', '..', '..', 'package.json'), 'utf8'));
 		const result = await runCli(['--version'], { env: fakeEnv({ FAKE_DOCKER_PRINT_ARGV: '1' }) });
 		expect(result.exitCode).toBe(0);

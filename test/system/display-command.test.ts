@@ -19,7 +19,9 @@ describe('displayCommand', () => {
 
 	it('is read back by a POSIX shell as the same argv', () => {
 		for (const [argv] of cases) {
-			const words = execFileSync('sh', ['-c', `for word in ${displayCommand(argv)}; do printf '%s\\0' "$word"; done`], { encoding: 'utf8' });
+			const words = execFileSync('sh', ['-c', `for word in ${displayCommand(argv)}; do printf '%s\\0' "$word"; done`], {
+				encoding: 'utf8',
+			});
 			expect(words.split('\0').slice(0, -1)).toEqual(argv);
 		}
 	});

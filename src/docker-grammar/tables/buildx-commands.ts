@@ -29,8 +29,18 @@ export const buildxCommands: CommandTable = {
 	// `dap build` drops the `b` alias (dapCmd sets Aliases = nil); `builder build` is docker `image build` (union)
 	'buildx build': {
 		bool: 'check compress D/debug force-rm load no-cache pull push q/quiet rm squash',
-		value: 'add-host allow annotation attest build-arg build-context builder cache-from cache-to call cgroup-parent cpu-period cpu-quota c/cpu-shares cpuset-cpus cpuset-mems f/file iidfile isolation label m/memory memory-swap metadata-file network no-cache-filter o/output platform policy print progress provenance resource sbom secret security-opt shm-size ssh t/tag target ulimit',
-		aliases: ['buildx b', 'buildx dap build', 'buildx debug b', 'buildx debug build', 'builder b', 'builder dap build', 'builder debug b', 'builder debug build'],
+		value:
+			'add-host allow annotation attest build-arg build-context builder cache-from cache-to call cgroup-parent cpu-period cpu-quota c/cpu-shares cpuset-cpus cpuset-mems f/file iidfile isolation label m/memory memory-swap metadata-file network no-cache-filter o/output platform policy print progress provenance resource sbom secret security-opt shm-size ssh t/tag target ulimit',
+		aliases: [
+			'buildx b',
+			'buildx dap build',
+			'buildx debug b',
+			'buildx debug build',
+			'builder b',
+			'builder dap build',
+			'builder debug b',
+			'builder debug build',
+		],
 		source: 'docker/buildx:commands/build.go',
 	},
 	// docker/buildx commands/create.go (flags also from commands/root.go)
@@ -41,13 +51,10 @@ export const buildxCommands: CommandTable = {
 		aliases: ['builder create'],
 		source: 'docker/buildx:commands/create.go',
 	},
-	// docker/buildx commands/dap.go
 	// hidden command
 	'buildx dap attach': { bool: 'D/debug', value: 'builder', aliases: ['builder dap attach'], source: 'docker/buildx:commands/dap.go' },
-	// docker/buildx commands/debug.go
 	// experimental: only registered with BUILDX_EXPERIMENTAL=1; --invoke/--on are local to `debug`
 	'buildx debug': { bool: 'D/debug', value: 'builder invoke on', aliases: ['builder debug'], source: 'docker/buildx:commands/debug.go' },
-	// docker/buildx commands/dial_stdio.go
 	'buildx dial-stdio': {
 		bool: 'D/debug',
 		value: 'builder platform progress',
@@ -61,77 +68,66 @@ export const buildxCommands: CommandTable = {
 		aliases: ['builder du'],
 		source: 'docker/buildx:commands/diskusage.go',
 	},
-	// docker/buildx commands/history/export.go
 	'buildx history export': {
 		bool: 'all D/debug finalize',
 		value: 'builder o/output',
 		aliases: ['builder history export'],
 		source: 'docker/buildx:commands/history/export.go',
 	},
-	// docker/buildx commands/history/import.go
 	'buildx history import': {
 		bool: 'D/debug',
 		value: 'builder f/file',
 		aliases: ['builder history import'],
 		source: 'docker/buildx:commands/history/import.go',
 	},
-	// docker/buildx commands/history/inspect.go
 	'buildx history inspect': {
 		bool: 'D/debug',
 		value: 'builder format',
 		aliases: ['builder history inspect'],
 		source: 'docker/buildx:commands/history/inspect.go',
 	},
-	// docker/buildx commands/history/inspect_attachment.go
 	'buildx history inspect attachment': {
 		bool: 'D/debug',
 		value: 'builder platform type',
 		aliases: ['builder history inspect attachment'],
 		source: 'docker/buildx:commands/history/inspect_attachment.go',
 	},
-	// docker/buildx commands/history/logs.go
 	'buildx history logs': {
 		bool: 'D/debug',
 		value: 'builder progress',
 		aliases: ['builder history logs'],
 		source: 'docker/buildx:commands/history/logs.go',
 	},
-	// docker/buildx commands/history/ls.go
 	'buildx history ls': {
 		bool: 'D/debug local no-trunc',
 		value: 'builder filter format',
 		aliases: ['builder history ls'],
 		source: 'docker/buildx:commands/history/ls.go',
 	},
-	// docker/buildx commands/history/open.go
 	'buildx history open': {
 		bool: 'D/debug',
 		value: 'builder',
 		aliases: ['builder history open'],
 		source: 'docker/buildx:commands/history/open.go',
 	},
-	// docker/buildx commands/history/rm.go
 	'buildx history rm': {
 		bool: 'all D/debug',
 		value: 'builder',
 		aliases: ['builder history rm'],
 		source: 'docker/buildx:commands/history/rm.go',
 	},
-	// docker/buildx commands/history/trace.go
 	'buildx history trace': {
 		bool: 'D/debug',
 		value: 'addr builder compare',
 		aliases: ['builder history trace'],
 		source: 'docker/buildx:commands/history/trace.go',
 	},
-	// docker/buildx commands/imagetools/create.go
 	'buildx imagetools create': {
 		bool: 'append D/debug dry-run prefer-index',
 		value: 'annotation builder f/file metadata-file p/platform progress t/tag',
 		aliases: ['builder imagetools create'],
 		source: 'docker/buildx:commands/imagetools/create.go',
 	},
-	// docker/buildx commands/imagetools/inspect.go
 	'buildx imagetools inspect': {
 		bool: 'D/debug raw',
 		value: 'builder format',
@@ -145,7 +141,6 @@ export const buildxCommands: CommandTable = {
 		aliases: ['builder inspect'],
 		source: 'docker/buildx:commands/inspect.go',
 	},
-	// docker/buildx commands/install.go
 	// hidden command
 	// hidden --builder
 	'buildx install': { bool: 'D/debug', value: 'builder', aliases: ['builder install'], source: 'docker/buildx:commands/install.go' },
@@ -157,7 +152,6 @@ export const buildxCommands: CommandTable = {
 		aliases: ['builder ls'],
 		source: 'docker/buildx:commands/ls.go',
 	},
-	// docker/buildx commands/policy/eval.go
 	// hidden --filename
 	'buildx policy eval': {
 		bool: 'D/debug print',
@@ -165,7 +159,6 @@ export const buildxCommands: CommandTable = {
 		aliases: ['builder policy eval'],
 		source: 'docker/buildx:commands/policy/eval.go',
 	},
-	// docker/buildx commands/policy/test.go
 	'buildx policy test': {
 		bool: 'D/debug',
 		value: 'builder filename run',
@@ -187,15 +180,11 @@ export const buildxCommands: CommandTable = {
 		aliases: ['builder rm'],
 		source: 'docker/buildx:commands/rm.go',
 	},
-	// docker/buildx commands/stop.go
 	'buildx stop': { bool: 'D/debug', value: 'builder', aliases: ['builder stop'], source: 'docker/buildx:commands/stop.go' },
-	// docker/buildx commands/uninstall.go
 	// hidden command
 	// hidden --builder
 	'buildx uninstall': { bool: 'D/debug', value: 'builder', aliases: ['builder uninstall'], source: 'docker/buildx:commands/uninstall.go' },
-	// docker/buildx commands/use.go
 	'buildx use': { bool: 'D/debug default global', value: 'builder', aliases: ['builder use'], source: 'docker/buildx:commands/use.go' },
-	// docker/buildx commands/version.go
 	// hidden --builder
 	'buildx version': { bool: 'D/debug', value: 'builder', aliases: ['builder version'], source: 'docker/buildx:commands/version.go' },
 };

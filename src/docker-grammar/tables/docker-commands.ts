@@ -17,7 +17,6 @@ import type { CommandTable } from '../types.js';
 
 export const dockerCommands: CommandTable = {
 	// ---- builder: docker/cli cli/command/builder/ ----
-	// docker/cli cli/command/builder/prune.go
 	// UNION with buildx prune (`docker builder …` is forwarded to `docker buildx …` when buildx is installed,
 	//   cmd/docker/builder.go): + docker/buildx commands/prune.go flags, + buildx root persistent --builder, -D/--debug
 	'builder prune': {
@@ -27,42 +26,29 @@ export const dockerCommands: CommandTable = {
 	},
 
 	// ---- checkpoint: docker/cli cli/command/checkpoint/ ----
-	// docker/cli cli/command/checkpoint/create.go
 	'checkpoint create': { bool: 'leave-running', value: 'checkpoint-dir', source: 'docker/cli:cli/command/checkpoint/create.go' },
-	// docker/cli cli/command/checkpoint/list.go
 	'checkpoint ls': { value: 'checkpoint-dir', aliases: ['checkpoint list'], source: 'docker/cli:cli/command/checkpoint/list.go' },
-	// docker/cli cli/command/checkpoint/remove.go
 	'checkpoint rm': { value: 'checkpoint-dir', aliases: ['checkpoint remove'], source: 'docker/cli:cli/command/checkpoint/remove.go' },
 
 	// ---- completion: spf13/cobra completions.go (default completion command, hidden in help) ----
-	// spf13/cobra completions.go
 	'completion bash': { bool: 'no-descriptions', source: 'spf13/cobra:completions.go' },
-	// spf13/cobra completions.go
 	'completion fish': { bool: 'no-descriptions', source: 'spf13/cobra:completions.go' },
-	// spf13/cobra completions.go
 	'completion powershell': { bool: 'no-descriptions', source: 'spf13/cobra:completions.go' },
-	// spf13/cobra completions.go
 	'completion zsh': { bool: 'no-descriptions', source: 'spf13/cobra:completions.go' },
 
 	// ---- config: docker/cli cli/command/config/ ----
-	// docker/cli cli/command/config/create.go
 	'config create': { value: 'l/label template-driver', source: 'docker/cli:cli/command/config/create.go' },
-	// docker/cli cli/command/config/inspect.go
 	'config inspect': { bool: 'pretty', value: 'f/format', source: 'docker/cli:cli/command/config/inspect.go' },
-	// docker/cli cli/command/config/ls.go
 	'config ls': { bool: 'q/quiet', value: 'f/filter format', aliases: ['config list'], source: 'docker/cli:cli/command/config/ls.go' },
-	// docker/cli cli/command/config/remove.go
 	'config rm': { aliases: ['config remove'], source: 'docker/cli:cli/command/config/remove.go' },
 
 	// ---- container: docker/cli cli/command/container/ ----
-	// docker/cli cli/command/container/attach.go
 	'container attach': {
 		bool: 'no-stdin sig-proxy',
 		value: 'detach-keys',
 		aliases: ['attach'],
 		source: 'docker/cli:cli/command/container/attach.go',
 	},
-	// docker/cli cli/command/container/commit.go
 	// since v29: deprecated --pause
 	// v29 only: --no-pause
 	'container commit': {
@@ -72,21 +58,19 @@ export const dockerCommands: CommandTable = {
 		interspersed: false,
 		source: 'docker/cli:cli/command/container/commit.go',
 	},
-	// docker/cli cli/command/container/cp.go
 	'container cp': { bool: 'a/archive L/follow-link q/quiet', aliases: ['cp'], source: 'docker/cli:cli/command/container/cp.go' },
 	// docker/cli cli/command/container/create.go (flags also from cli/command/container/opts.go, cli/command/trust.go, cli/command/utils.go)
 	// hidden --dns-opt --net --net-alias
 	// since v29: deprecated --disable-content-trust --kernel-memory
 	'container create': {
 		bool: 'disable-content-trust init i/interactive no-healthcheck oom-kill-disable privileged P/publish-all q/quiet read-only rm t/tty use-api-socket',
-		value: 'add-host annotation a/attach blkio-weight blkio-weight-device cap-add cap-drop cgroup-parent cgroupns cidfile cpu-count cpu-percent cpu-period cpu-quota cpu-rt-period cpu-rt-runtime c/cpu-shares cpus cpuset-cpus cpuset-mems device device-cgroup-rule device-read-bps device-read-iops device-write-bps device-write-iops dns dns-opt dns-option dns-search domainname entrypoint e/env env-file expose gpus group-add health-cmd health-interval health-retries health-start-interval health-start-period health-timeout h/hostname io-maxbandwidth io-maxiops ip ip6 ipc isolation kernel-memory l/label label-file link link-local-ip log-driver log-opt mac-address m/memory memory-reservation memory-swap memory-swappiness mount name net net-alias network network-alias oom-score-adj pid pids-limit platform p/publish pull restart runtime security-opt shm-size stop-signal stop-timeout storage-opt sysctl tmpfs ulimit u/user userns uts v/volume volume-driver volumes-from w/workdir',
+		value:
+			'add-host annotation a/attach blkio-weight blkio-weight-device cap-add cap-drop cgroup-parent cgroupns cidfile cpu-count cpu-percent cpu-period cpu-quota cpu-rt-period cpu-rt-runtime c/cpu-shares cpus cpuset-cpus cpuset-mems device device-cgroup-rule device-read-bps device-read-iops device-write-bps device-write-iops dns dns-opt dns-option dns-search domainname entrypoint e/env env-file expose gpus group-add health-cmd health-interval health-retries health-start-interval health-start-period health-timeout h/hostname io-maxbandwidth io-maxiops ip ip6 ipc isolation kernel-memory l/label label-file link link-local-ip log-driver log-opt mac-address m/memory memory-reservation memory-swap memory-swappiness mount name net net-alias network network-alias oom-score-adj pid pids-limit platform p/publish pull restart runtime security-opt shm-size stop-signal stop-timeout storage-opt sysctl tmpfs ulimit u/user userns uts v/volume volume-driver volumes-from w/workdir',
 		aliases: ['create'],
 		interspersed: false,
 		source: 'docker/cli:cli/command/container/create.go',
 	},
-	// docker/cli cli/command/container/diff.go
 	'container diff': { aliases: ['diff'], source: 'docker/cli:cli/command/container/diff.go' },
-	// docker/cli cli/command/container/exec.go
 	'container exec': {
 		bool: 'd/detach i/interactive privileged t/tty',
 		value: 'detach-keys e/env env-file u/user w/workdir',
@@ -94,38 +78,27 @@ export const dockerCommands: CommandTable = {
 		interspersed: false,
 		source: 'docker/cli:cli/command/container/exec.go',
 	},
-	// docker/cli cli/command/container/export.go
 	'container export': { value: 'o/output', aliases: ['export'], source: 'docker/cli:cli/command/container/export.go' },
-	// docker/cli cli/command/container/inspect.go
 	'container inspect': { bool: 's/size', value: 'f/format', source: 'docker/cli:cli/command/container/inspect.go' },
-	// docker/cli cli/command/container/kill.go
 	'container kill': { value: 's/signal', aliases: ['kill'], source: 'docker/cli:cli/command/container/kill.go' },
-	// docker/cli cli/command/container/logs.go
 	'container logs': {
 		bool: 'details f/follow t/timestamps',
 		value: 'since n/tail until',
 		aliases: ['logs'],
 		source: 'docker/cli:cli/command/container/logs.go',
 	},
-	// docker/cli cli/command/container/list.go
 	'container ls': {
 		bool: 'a/all l/latest no-trunc q/quiet s/size',
 		value: 'f/filter format n/last',
 		aliases: ['ps', 'container list', 'container ps'],
 		source: 'docker/cli:cli/command/container/list.go',
 	},
-	// docker/cli cli/command/container/pause.go
 	'container pause': { aliases: ['pause'], source: 'docker/cli:cli/command/container/pause.go' },
-	// docker/cli cli/command/container/port.go
 	'container port': { aliases: ['port'], source: 'docker/cli:cli/command/container/port.go' },
-	// docker/cli cli/command/container/prune.go
 	'container prune': { bool: 'f/force', value: 'filter', source: 'docker/cli:cli/command/container/prune.go' },
-	// docker/cli cli/command/container/rename.go
 	'container rename': { aliases: ['rename'], source: 'docker/cli:cli/command/container/rename.go' },
-	// docker/cli cli/command/container/restart.go
 	// deprecated --time
 	'container restart': { value: 's/signal time t/timeout', aliases: ['restart'], source: 'docker/cli:cli/command/container/restart.go' },
-	// docker/cli cli/command/container/rm.go
 	// alias remove: v23.0-v28.2 only (hidden; removed in v28.3.0)
 	'container rm': {
 		bool: 'f/force l/link v/volumes',
@@ -137,61 +110,47 @@ export const dockerCommands: CommandTable = {
 	// since v29: deprecated --disable-content-trust --kernel-memory
 	'container run': {
 		bool: 'd/detach disable-content-trust init i/interactive no-healthcheck oom-kill-disable privileged P/publish-all q/quiet read-only rm sig-proxy t/tty use-api-socket',
-		value: 'add-host annotation a/attach blkio-weight blkio-weight-device cap-add cap-drop cgroup-parent cgroupns cidfile cpu-count cpu-percent cpu-period cpu-quota cpu-rt-period cpu-rt-runtime c/cpu-shares cpus cpuset-cpus cpuset-mems detach-keys device device-cgroup-rule device-read-bps device-read-iops device-write-bps device-write-iops dns dns-opt dns-option dns-search domainname entrypoint e/env env-file expose gpus group-add health-cmd health-interval health-retries health-start-interval health-start-period health-timeout h/hostname io-maxbandwidth io-maxiops ip ip6 ipc isolation kernel-memory l/label label-file link link-local-ip log-driver log-opt mac-address m/memory memory-reservation memory-swap memory-swappiness mount name net net-alias network network-alias oom-score-adj pid pids-limit platform p/publish pull restart runtime security-opt shm-size stop-signal stop-timeout storage-opt sysctl tmpfs ulimit u/user userns uts v/volume volume-driver volumes-from w/workdir',
+		value:
+			'add-host annotation a/attach blkio-weight blkio-weight-device cap-add cap-drop cgroup-parent cgroupns cidfile cpu-count cpu-percent cpu-period cpu-quota cpu-rt-period cpu-rt-runtime c/cpu-shares cpus cpuset-cpus cpuset-mems detach-keys device device-cgroup-rule device-read-bps device-read-iops device-write-bps device-write-iops dns dns-opt dns-option dns-search domainname entrypoint e/env env-file expose gpus group-add health-cmd health-interval health-retries health-start-interval health-start-period health-timeout h/hostname io-maxbandwidth io-maxiops ip ip6 ipc isolation kernel-memory l/label label-file link link-local-ip log-driver log-opt mac-address m/memory memory-reservation memory-swap memory-swappiness mount name net net-alias network network-alias oom-score-adj pid pids-limit platform p/publish pull restart runtime security-opt shm-size stop-signal stop-timeout storage-opt sysctl tmpfs ulimit u/user userns uts v/volume volume-driver volumes-from w/workdir',
 		aliases: ['run'],
 		interspersed: false,
 		source: 'docker/cli:cli/command/container/run.go',
 	},
-	// docker/cli cli/command/container/start.go
 	'container start': {
 		bool: 'a/attach i/interactive',
 		value: 'checkpoint checkpoint-dir detach-keys',
 		aliases: ['start'],
 		source: 'docker/cli:cli/command/container/start.go',
 	},
-	// docker/cli cli/command/container/stats.go
 	'container stats': {
 		bool: 'a/all no-stream no-trunc',
 		value: 'format',
 		aliases: ['stats'],
 		source: 'docker/cli:cli/command/container/stats.go',
 	},
-	// docker/cli cli/command/container/stop.go
 	// deprecated --time
 	'container stop': { value: 's/signal time t/timeout', aliases: ['stop'], source: 'docker/cli:cli/command/container/stop.go' },
-	// docker/cli cli/command/container/top.go
 	'container top': { aliases: ['top'], interspersed: false, source: 'docker/cli:cli/command/container/top.go' },
-	// docker/cli cli/command/container/unpause.go
 	'container unpause': { aliases: ['unpause'], source: 'docker/cli:cli/command/container/unpause.go' },
-	// docker/cli cli/command/container/update.go
 	// v28 only: hidden --kernel-memory
 	// since v29: deprecated --kernel-memory
 	'container update': {
-		value: 'blkio-weight cpu-period cpu-quota cpu-rt-period cpu-rt-runtime c/cpu-shares cpus cpuset-cpus cpuset-mems kernel-memory m/memory memory-reservation memory-swap pids-limit restart',
+		value:
+			'blkio-weight cpu-period cpu-quota cpu-rt-period cpu-rt-runtime c/cpu-shares cpus cpuset-cpus cpuset-mems kernel-memory m/memory memory-reservation memory-swap pids-limit restart',
 		aliases: ['update'],
 		source: 'docker/cli:cli/command/container/update.go',
 	},
-	// docker/cli cli/command/container/wait.go
 	'container wait': { aliases: ['wait'], source: 'docker/cli:cli/command/container/wait.go' },
 
 	// ---- context: docker/cli cli/command/context/ ----
-	// docker/cli cli/command/context/create.go
 	'context create': { value: 'description docker from', source: 'docker/cli:cli/command/context/create.go' },
-	// docker/cli cli/command/context/export.go
 	'context export': { source: 'docker/cli:cli/command/context/export.go' },
-	// docker/cli cli/command/context/import.go
 	'context import': { source: 'docker/cli:cli/command/context/import.go' },
-	// docker/cli cli/command/context/inspect.go
 	'context inspect': { value: 'f/format', source: 'docker/cli:cli/command/context/inspect.go' },
-	// docker/cli cli/command/context/list.go
 	'context ls': { bool: 'q/quiet', value: 'format', aliases: ['context list'], source: 'docker/cli:cli/command/context/list.go' },
-	// docker/cli cli/command/context/remove.go
 	'context rm': { bool: 'f/force', aliases: ['context remove'], source: 'docker/cli:cli/command/context/remove.go' },
-	// docker/cli cli/command/context/show.go
 	'context show': { source: 'docker/cli:cli/command/context/show.go' },
-	// docker/cli cli/command/context/update.go
 	'context update': { value: 'description docker', source: 'docker/cli:cli/command/context/update.go' },
-	// docker/cli cli/command/context/use.go
 	'context use': { source: 'docker/cli:cli/command/context/use.go' },
 
 	// ---- image: docker/cli cli/command/image/ ----
@@ -201,11 +160,11 @@ export const dockerCommands: CommandTable = {
 	//   cmd/docker/builder.go): + docker/buildx commands/build.go flags, + buildx root persistent --builder, -D/--debug
 	'image build': {
 		bool: 'check compress D/debug disable-content-trust force-rm load no-cache pull push q/quiet rm squash',
-		value: 'add-host allow annotation attest build-arg build-context builder cache-from cache-to call cgroup-parent cpu-period cpu-quota c/cpu-shares cpuset-cpus cpuset-mems f/file iidfile isolation label m/memory memory-swap metadata-file network no-cache-filter o/output platform policy print progress provenance resource sbom secret security-opt shm-size ssh t/tag target ulimit',
+		value:
+			'add-host allow annotation attest build-arg build-context builder cache-from cache-to call cgroup-parent cpu-period cpu-quota c/cpu-shares cpuset-cpus cpuset-mems f/file iidfile isolation label m/memory memory-swap metadata-file network no-cache-filter o/output platform policy print progress provenance resource sbom secret security-opt shm-size ssh t/tag target ulimit',
 		aliases: ['build', 'builder build'],
 		source: 'docker/cli:cli/command/image/build.go',
 	},
-	// docker/cli cli/command/image/history.go
 	'image history': {
 		bool: 'H/human no-trunc q/quiet',
 		value: 'format platform',
@@ -214,18 +173,14 @@ export const dockerCommands: CommandTable = {
 	},
 	// docker/cli cli/command/image/import.go (flags also from cli/command/utils.go)
 	'image import': { value: 'c/change m/message platform', aliases: ['import'], source: 'docker/cli:cli/command/image/import.go' },
-	// docker/cli cli/command/image/inspect.go
 	'image inspect': { value: 'f/format platform', source: 'docker/cli:cli/command/image/inspect.go' },
-	// docker/cli cli/command/image/load.go
 	'image load': { bool: 'q/quiet', value: 'i/input platform', aliases: ['load'], source: 'docker/cli:cli/command/image/load.go' },
-	// docker/cli cli/command/image/list.go
 	'image ls': {
 		bool: 'a/all digests no-trunc q/quiet tree',
 		value: 'f/filter format',
 		aliases: ['images', 'image list'],
 		source: 'docker/cli:cli/command/image/list.go',
 	},
-	// docker/cli cli/command/image/prune.go
 	'image prune': { bool: 'a/all f/force', value: 'filter', source: 'docker/cli:cli/command/image/prune.go' },
 	// docker/cli cli/command/image/pull.go (flags also from cli/command/trust.go, cli/command/utils.go)
 	// since v29: deprecated --disable-content-trust
@@ -243,82 +198,56 @@ export const dockerCommands: CommandTable = {
 		aliases: ['push'],
 		source: 'docker/cli:cli/command/image/push.go',
 	},
-	// docker/cli cli/command/image/remove.go
 	'image rm': {
 		bool: 'f/force no-prune',
 		value: 'platform',
 		aliases: ['rmi', 'image remove', 'image rmi'],
 		source: 'docker/cli:cli/command/image/remove.go',
 	},
-	// docker/cli cli/command/image/save.go
 	'image save': { value: 'o/output platform', aliases: ['save'], source: 'docker/cli:cli/command/image/save.go' },
-	// docker/cli cli/command/image/tag.go
 	'image tag': { aliases: ['tag'], interspersed: false, source: 'docker/cli:cli/command/image/tag.go' },
 
 	// ---- manifest: docker/cli cli/command/manifest/ ----
-	// docker/cli cli/command/manifest/annotate.go
 	'manifest annotate': { value: 'arch os os-features os-version variant', source: 'docker/cli:cli/command/manifest/annotate.go' },
-	// docker/cli cli/command/manifest/create_list.go
 	'manifest create': { bool: 'a/amend insecure', source: 'docker/cli:cli/command/manifest/create_list.go' },
-	// docker/cli cli/command/manifest/inspect.go
 	'manifest inspect': { bool: 'insecure v/verbose', source: 'docker/cli:cli/command/manifest/inspect.go' },
-	// docker/cli cli/command/manifest/push.go
 	'manifest push': { bool: 'insecure p/purge', source: 'docker/cli:cli/command/manifest/push.go' },
-	// docker/cli cli/command/manifest/rm.go
 	'manifest rm': { source: 'docker/cli:cli/command/manifest/rm.go' },
 
 	// ---- network: docker/cli cli/command/network/ ----
-	// docker/cli cli/command/network/connect.go
 	'network connect': {
 		value: 'alias driver-opt gw-priority ip ip6 link link-local-ip',
 		source: 'docker/cli:cli/command/network/connect.go',
 	},
-	// docker/cli cli/command/network/create.go
 	'network create': {
 		bool: 'attachable config-only ingress internal ipv4 ipv6',
 		value: 'aux-address config-from d/driver gateway ip-range ipam-driver ipam-opt label o/opt scope subnet',
 		source: 'docker/cli:cli/command/network/create.go',
 	},
-	// docker/cli cli/command/network/disconnect.go
 	'network disconnect': { bool: 'f/force', source: 'docker/cli:cli/command/network/disconnect.go' },
-	// docker/cli cli/command/network/inspect.go
 	'network inspect': { bool: 'v/verbose', value: 'f/format', source: 'docker/cli:cli/command/network/inspect.go' },
-	// docker/cli cli/command/network/list.go
 	'network ls': {
 		bool: 'no-trunc q/quiet',
 		value: 'f/filter format',
 		aliases: ['network list'],
 		source: 'docker/cli:cli/command/network/list.go',
 	},
-	// docker/cli cli/command/network/prune.go
 	'network prune': { bool: 'f/force', value: 'filter', source: 'docker/cli:cli/command/network/prune.go' },
-	// docker/cli cli/command/network/remove.go
 	'network rm': { bool: 'f/force', aliases: ['network remove'], source: 'docker/cli:cli/command/network/remove.go' },
 
 	// ---- node: docker/cli cli/command/node/ ----
-	// docker/cli cli/command/node/demote.go
 	'node demote': { source: 'docker/cli:cli/command/node/demote.go' },
-	// docker/cli cli/command/node/inspect.go
 	'node inspect': { bool: 'pretty', value: 'f/format', source: 'docker/cli:cli/command/node/inspect.go' },
-	// docker/cli cli/command/node/list.go
 	'node ls': { bool: 'q/quiet', value: 'f/filter format', aliases: ['node list'], source: 'docker/cli:cli/command/node/list.go' },
-	// docker/cli cli/command/node/promote.go
 	'node promote': { source: 'docker/cli:cli/command/node/promote.go' },
-	// docker/cli cli/command/node/ps.go
 	'node ps': { bool: 'no-resolve no-trunc q/quiet', value: 'f/filter format', source: 'docker/cli:cli/command/node/ps.go' },
-	// docker/cli cli/command/node/remove.go
 	'node rm': { bool: 'f/force', aliases: ['node remove'], source: 'docker/cli:cli/command/node/remove.go' },
-	// docker/cli cli/command/node/update.go
 	'node update': { value: 'availability label-add label-rm role', source: 'docker/cli:cli/command/node/update.go' },
 
 	// ---- plugin: docker/cli cli/command/plugin/ ----
-	// docker/cli cli/command/plugin/create.go
 	'plugin create': { bool: 'compress', source: 'docker/cli:cli/command/plugin/create.go' },
-	// docker/cli cli/command/plugin/disable.go
 	'plugin disable': { bool: 'f/force', source: 'docker/cli:cli/command/plugin/disable.go' },
-	// docker/cli cli/command/plugin/enable.go
 	'plugin enable': { value: 'timeout', source: 'docker/cli:cli/command/plugin/enable.go' },
-	// docker/cli cli/command/plugin/inspect.go
 	'plugin inspect': { value: 'f/format', source: 'docker/cli:cli/command/plugin/inspect.go' },
 	// docker/cli cli/command/plugin/install.go (flags also from cli/command/trust.go)
 	// since v29: deprecated --disable-content-trust
@@ -327,7 +256,6 @@ export const dockerCommands: CommandTable = {
 		value: 'alias',
 		source: 'docker/cli:cli/command/plugin/install.go',
 	},
-	// docker/cli cli/command/plugin/list.go
 	'plugin ls': {
 		bool: 'no-trunc q/quiet',
 		value: 'f/filter format',
@@ -337,9 +265,7 @@ export const dockerCommands: CommandTable = {
 	// docker/cli cli/command/plugin/push.go (flags also from cli/command/trust.go)
 	// since v29: deprecated --disable-content-trust
 	'plugin push': { bool: 'disable-content-trust', source: 'docker/cli:cli/command/plugin/push.go' },
-	// docker/cli cli/command/plugin/remove.go
 	'plugin rm': { bool: 'f/force', aliases: ['plugin remove'], source: 'docker/cli:cli/command/plugin/remove.go' },
-	// docker/cli cli/command/plugin/set.go
 	'plugin set': { source: 'docker/cli:cli/command/plugin/set.go' },
 	// docker/cli cli/command/plugin/upgrade.go (flags also from cli/command/plugin/install.go, cli/command/trust.go)
 	// since v29: deprecated --disable-content-trust
@@ -349,13 +275,9 @@ export const dockerCommands: CommandTable = {
 	},
 
 	// ---- secret: docker/cli cli/command/secret/ ----
-	// docker/cli cli/command/secret/create.go
 	'secret create': { value: 'd/driver l/label template-driver', source: 'docker/cli:cli/command/secret/create.go' },
-	// docker/cli cli/command/secret/inspect.go
 	'secret inspect': { bool: 'pretty', value: 'f/format', source: 'docker/cli:cli/command/secret/inspect.go' },
-	// docker/cli cli/command/secret/ls.go
 	'secret ls': { bool: 'q/quiet', value: 'f/filter format', aliases: ['secret list'], source: 'docker/cli:cli/command/secret/ls.go' },
-	// docker/cli cli/command/secret/remove.go
 	'secret rm': { aliases: ['secret remove'], source: 'docker/cli:cli/command/secret/remove.go' },
 
 	// ---- service: docker/cli cli/command/service/ ----
@@ -363,23 +285,19 @@ export const dockerCommands: CommandTable = {
 	// v29 only: --memory-swap --memory-swappiness
 	'service create': {
 		bool: 'd/detach init no-healthcheck no-resolve-image q/quiet read-only t/tty with-registry-auth',
-		value: 'cap-add cap-drop config constraint container-label credential-spec dns dns-option dns-search endpoint-mode entrypoint e/env env-file generic-resource group health-cmd health-interval health-retries health-start-interval health-start-period health-timeout host hostname isolation l/label limit-cpu limit-memory limit-pids log-driver log-opt max-concurrent memory-swap memory-swappiness mode mount name network oom-score-adj placement-pref p/publish replicas replicas-max-per-node reserve-cpu reserve-memory restart-condition restart-delay restart-max-attempts restart-window rollback-delay rollback-failure-action rollback-max-failure-ratio rollback-monitor rollback-order rollback-parallelism secret stop-grace-period stop-signal sysctl ulimit update-delay update-failure-action update-max-failure-ratio update-monitor update-order update-parallelism u/user w/workdir',
+		value:
+			'cap-add cap-drop config constraint container-label credential-spec dns dns-option dns-search endpoint-mode entrypoint e/env env-file generic-resource group health-cmd health-interval health-retries health-start-interval health-start-period health-timeout host hostname isolation l/label limit-cpu limit-memory limit-pids log-driver log-opt max-concurrent memory-swap memory-swappiness mode mount name network oom-score-adj placement-pref p/publish replicas replicas-max-per-node reserve-cpu reserve-memory restart-condition restart-delay restart-max-attempts restart-window rollback-delay rollback-failure-action rollback-max-failure-ratio rollback-monitor rollback-order rollback-parallelism secret stop-grace-period stop-signal sysctl ulimit update-delay update-failure-action update-max-failure-ratio update-monitor update-order update-parallelism u/user w/workdir',
 		interspersed: false,
 		source: 'docker/cli:cli/command/service/create.go',
 	},
-	// docker/cli cli/command/service/inspect.go
 	'service inspect': { bool: 'pretty', value: 'f/format', source: 'docker/cli:cli/command/service/inspect.go' },
-	// docker/cli cli/command/service/logs.go
 	'service logs': {
 		bool: 'details f/follow no-resolve no-task-ids no-trunc raw t/timestamps',
 		value: 'since n/tail',
 		source: 'docker/cli:cli/command/service/logs.go',
 	},
-	// docker/cli cli/command/service/list.go
 	'service ls': { bool: 'q/quiet', value: 'f/filter format', aliases: ['service list'], source: 'docker/cli:cli/command/service/list.go' },
-	// docker/cli cli/command/service/ps.go
 	'service ps': { bool: 'no-resolve no-trunc q/quiet', value: 'f/filter format', source: 'docker/cli:cli/command/service/ps.go' },
-	// docker/cli cli/command/service/remove.go
 	'service rm': { aliases: ['service remove'], source: 'docker/cli:cli/command/service/remove.go' },
 	// docker/cli cli/command/service/rollback.go (flags also from cli/command/service/opts.go)
 	'service rollback': { bool: 'd/detach q/quiet', source: 'docker/cli:cli/command/service/rollback.go' },
@@ -389,18 +307,16 @@ export const dockerCommands: CommandTable = {
 	// v29 only: --memory-swap --memory-swappiness
 	'service update': {
 		bool: 'd/detach force init no-healthcheck no-resolve-image q/quiet read-only rollback t/tty with-registry-auth',
-		value: 'args cap-add cap-drop config-add config-rm constraint-add constraint-rm container-label-add container-label-rm credential-spec dns-add dns-option-add dns-option-rm dns-rm dns-search-add dns-search-rm endpoint-mode entrypoint env-add env-rm generic-resource-add generic-resource-rm group-add group-rm health-cmd health-interval health-retries health-start-interval health-start-period health-timeout host-add host-rm hostname image isolation label-add label-rm limit-cpu limit-memory limit-pids log-driver log-opt max-concurrent memory-swap memory-swappiness mount-add mount-rm network-add network-rm oom-score-adj placement-pref-add placement-pref-rm publish-add publish-rm replicas replicas-max-per-node reserve-cpu reserve-memory restart-condition restart-delay restart-max-attempts restart-window rollback-delay rollback-failure-action rollback-max-failure-ratio rollback-monitor rollback-order rollback-parallelism secret-add secret-rm stop-grace-period stop-signal sysctl-add sysctl-rm ulimit-add ulimit-rm update-delay update-failure-action update-max-failure-ratio update-monitor update-order update-parallelism u/user w/workdir',
+		value:
+			'args cap-add cap-drop config-add config-rm constraint-add constraint-rm container-label-add container-label-rm credential-spec dns-add dns-option-add dns-option-rm dns-rm dns-search-add dns-search-rm endpoint-mode entrypoint env-add env-rm generic-resource-add generic-resource-rm group-add group-rm health-cmd health-interval health-retries health-start-interval health-start-period health-timeout host-add host-rm hostname image isolation label-add label-rm limit-cpu limit-memory limit-pids log-driver log-opt max-concurrent memory-swap memory-swappiness mount-add mount-rm network-add network-rm oom-score-adj placement-pref-add placement-pref-rm publish-add publish-rm replicas replicas-max-per-node reserve-cpu reserve-memory restart-condition restart-delay restart-max-attempts restart-window rollback-delay rollback-failure-action rollback-max-failure-ratio rollback-monitor rollback-order rollback-parallelism secret-add secret-rm stop-grace-period stop-signal sysctl-add sysctl-rm ulimit-add ulimit-rm update-delay update-failure-action update-max-failure-ratio update-monitor update-order update-parallelism u/user w/workdir',
 		source: 'docker/cli:cli/command/service/update.go',
 	},
 
 	// ---- stack: docker/cli cli/command/stack/ ----
-	// docker/cli cli/command/stack/cmd.go
 	// deprecated --orchestrator
-	'stack': { value: 'orchestrator', source: 'docker/cli:cli/command/stack/cmd.go' },
-	// docker/cli cli/command/stack/config.go
+	stack: { value: 'orchestrator', source: 'docker/cli:cli/command/stack/cmd.go' },
 	// inherited persistent: --orchestrator
 	'stack config': { bool: 'skip-interpolation', value: 'c/compose-file orchestrator', source: 'docker/cli:cli/command/stack/config.go' },
-	// docker/cli cli/command/stack/deploy.go
 	// inherited persistent: --orchestrator
 	'stack deploy': {
 		bool: 'd/detach prune q/quiet with-registry-auth',
@@ -408,13 +324,10 @@ export const dockerCommands: CommandTable = {
 		aliases: ['stack up'],
 		source: 'docker/cli:cli/command/stack/deploy.go',
 	},
-	// docker/cli cli/command/stack/list.go
 	// inherited persistent: --orchestrator
 	'stack ls': { value: 'format orchestrator', aliases: ['stack list'], source: 'docker/cli:cli/command/stack/list.go' },
-	// docker/cli cli/command/stack/ps.go
 	// inherited persistent: --orchestrator
 	'stack ps': { bool: 'no-resolve no-trunc q/quiet', value: 'f/filter format orchestrator', source: 'docker/cli:cli/command/stack/ps.go' },
-	// docker/cli cli/command/stack/remove.go
 	// inherited persistent: --orchestrator
 	'stack rm': {
 		bool: 'd/detach',
@@ -422,7 +335,6 @@ export const dockerCommands: CommandTable = {
 		aliases: ['stack down', 'stack remove'],
 		source: 'docker/cli:cli/command/stack/remove.go',
 	},
-	// docker/cli cli/command/stack/services.go
 	// inherited persistent: --orchestrator
 	'stack services': { bool: 'q/quiet', value: 'f/filter format orchestrator', source: 'docker/cli:cli/command/stack/services.go' },
 
@@ -436,18 +348,14 @@ export const dockerCommands: CommandTable = {
 	// docker/cli cli/command/swarm/init.go (flags also from cli/command/swarm/opts.go)
 	'swarm init': {
 		bool: 'autolock force-new-cluster',
-		value: 'advertise-addr availability cert-expiry data-path-addr data-path-port default-addr-pool default-addr-pool-mask-length dispatcher-heartbeat external-ca listen-addr max-snapshots snapshot-interval task-history-limit',
+		value:
+			'advertise-addr availability cert-expiry data-path-addr data-path-port default-addr-pool default-addr-pool-mask-length dispatcher-heartbeat external-ca listen-addr max-snapshots snapshot-interval task-history-limit',
 		source: 'docker/cli:cli/command/swarm/init.go',
 	},
-	// docker/cli cli/command/swarm/join.go
 	'swarm join': { value: 'advertise-addr availability data-path-addr listen-addr token', source: 'docker/cli:cli/command/swarm/join.go' },
-	// docker/cli cli/command/swarm/join_token.go
 	'swarm join-token': { bool: 'q/quiet rotate', source: 'docker/cli:cli/command/swarm/join_token.go' },
-	// docker/cli cli/command/swarm/leave.go
 	'swarm leave': { bool: 'f/force', source: 'docker/cli:cli/command/swarm/leave.go' },
-	// docker/cli cli/command/swarm/unlock.go
 	'swarm unlock': { source: 'docker/cli:cli/command/swarm/unlock.go' },
-	// docker/cli cli/command/swarm/unlock_key.go
 	'swarm unlock-key': { bool: 'q/quiet rotate', source: 'docker/cli:cli/command/swarm/unlock_key.go' },
 	// docker/cli cli/command/swarm/update.go (flags also from cli/command/swarm/opts.go)
 	'swarm update': {
@@ -457,16 +365,11 @@ export const dockerCommands: CommandTable = {
 	},
 
 	// ---- system: docker/cli cli/command/system/ ----
-	// docker/cli cli/command/system/df.go
 	'system df': { bool: 'v/verbose', value: 'format', source: 'docker/cli:cli/command/system/df.go' },
-	// docker/cli cli/command/system/dial_stdio.go
 	// hidden command
 	'system dial-stdio': { source: 'docker/cli:cli/command/system/dial_stdio.go' },
-	// docker/cli cli/command/system/events.go
 	'system events': { value: 'f/filter format since until', aliases: ['events'], source: 'docker/cli:cli/command/system/events.go' },
-	// docker/cli cli/command/system/info.go
 	'system info': { value: 'f/format', aliases: ['info'], source: 'docker/cli:cli/command/system/info.go' },
-	// docker/cli cli/command/system/prune.go
 	'system prune': { bool: 'a/all f/force volumes', value: 'filter', source: 'docker/cli:cli/command/system/prune.go' },
 
 	// ---- trust: docker/cli cli/command/trust/ (v28); since v29 the docker-trust plugin, cmd/docker-trust/trust/ ----
@@ -486,40 +389,29 @@ export const dockerCommands: CommandTable = {
 	'trust signer remove': { bool: 'f/force', source: 'docker/cli:cli/command/trust/signer_remove.go' },
 
 	// ---- volume: docker/cli cli/command/volume/ ----
-	// docker/cli cli/command/volume/create.go
 	// hidden --name
 	'volume create': {
-		value: 'availability d/driver group label limit-bytes name o/opt required-bytes scope secret sharing topology-preferred topology-required type',
+		value:
+			'availability d/driver group label limit-bytes name o/opt required-bytes scope secret sharing topology-preferred topology-required type',
 		source: 'docker/cli:cli/command/volume/create.go',
 	},
-	// docker/cli cli/command/volume/inspect.go
 	'volume inspect': { value: 'f/format', source: 'docker/cli:cli/command/volume/inspect.go' },
-	// docker/cli cli/command/volume/list.go
 	'volume ls': {
 		bool: 'cluster q/quiet',
 		value: 'f/filter format',
 		aliases: ['volume list'],
 		source: 'docker/cli:cli/command/volume/list.go',
 	},
-	// docker/cli cli/command/volume/prune.go
 	'volume prune': { bool: 'a/all f/force', value: 'filter', source: 'docker/cli:cli/command/volume/prune.go' },
-	// docker/cli cli/command/volume/remove.go
 	'volume rm': { bool: 'f/force', aliases: ['volume remove'], source: 'docker/cli:cli/command/volume/remove.go' },
-	// docker/cli cli/command/volume/update.go
 	'volume update': { value: 'availability', source: 'docker/cli:cli/command/volume/update.go' },
 
 	// ---- top-level commands without a management-command home ----
-	// spf13/cobra command.go
 	// cobra default help command (`docker help container prune`)
-	'help': { source: 'spf13/cobra:command.go' },
-	// docker/cli cli/command/system/inspect.go
-	'inspect': { bool: 's/size', value: 'f/format type', source: 'docker/cli:cli/command/system/inspect.go' },
-	// docker/cli cli/command/registry/login.go
-	'login': { bool: 'password-stdin', value: 'p/password u/username', source: 'docker/cli:cli/command/registry/login.go' },
-	// docker/cli cli/command/registry/logout.go
-	'logout': { source: 'docker/cli:cli/command/registry/logout.go' },
-	// docker/cli cli/command/registry/search.go
-	'search': { bool: 'no-trunc', value: 'f/filter format limit', source: 'docker/cli:cli/command/registry/search.go' },
-	// docker/cli cli/command/system/version.go
-	'version': { value: 'f/format', source: 'docker/cli:cli/command/system/version.go' },
+	help: { source: 'spf13/cobra:command.go' },
+	inspect: { bool: 's/size', value: 'f/format type', source: 'docker/cli:cli/command/system/inspect.go' },
+	login: { bool: 'password-stdin', value: 'p/password u/username', source: 'docker/cli:cli/command/registry/login.go' },
+	logout: { source: 'docker/cli:cli/command/registry/logout.go' },
+	search: { bool: 'no-trunc', value: 'f/filter format limit', source: 'docker/cli:cli/command/registry/search.go' },
+	version: { value: 'f/format', source: 'docker/cli:cli/command/system/version.go' },
 };
