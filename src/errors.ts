@@ -200,6 +200,17 @@ export class DockerCallFailed extends SafeDockerError {
 	}
 }
 
+/** A file `guard scan` gave up on: nesting or work beyond the per-file bound. The scan goes on without it. */
+export class ScanLimitExceeded extends SafeDockerError {
+	readonly code = 'SCAN_LIMIT';
+	readonly exitCode = 2; // as a path that cannot be read
+
+	constructor(readonly limit: string) {
+		super(`too complex to scan: ${limit}`);
+		this.name = 'ScanLimitExceeded';
+	}
+}
+
 /** The one line a user reads for a failure; unknown errors keep their message but never a stack trace. */
 export function formatError(error: unknown): string {
 	if (error instanceof GuardRejection) return error.lines().join('\n');

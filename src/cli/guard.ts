@@ -54,9 +54,9 @@ export async function runGuard(argv: readonly string[], context: GuardContext): 
 	program
 		.command('scan')
 		.description(
-			'find forced docker calls in shell scripts, Makefiles, Dockerfiles, CI YAML, package.json scripts, Markdown and argv arrays in code, before they run; exit 1 when found. A comment `safe-docker: allow-force <reason>` on the line (or above) suppresses one finding',
+			'find forced docker calls before they run, in shell scripts (.sh, .bats, shebang files), Makefiles, justfiles, Dockerfiles, CI and Taskfile YAML, package.json scripts, Markdown/AsciiDoc code, Robot, Jenkinsfile, PowerShell, and argv lists and shell strings in JS/TS/Python/Go; each with a safe alternative to paste in its place; exit 1 when found, 2 when a named file cannot be scanned. A comment `safe-docker: allow-force <reason>` on the line (or above) suppresses one finding',
 		)
-		.argument('[paths...]', 'files or directories (default: .), directories walked respecting .gitignore')
+		.argument('[paths...]', 'files or directories (default: .), directories walked respecting .gitignore and .git/info/exclude')
 		.option('--json', 'print the findings as JSON')
 		.action(async (paths: string[], options: { json?: boolean }) => {
 			exitCode = await scanCommand(paths, options, context);

@@ -28,23 +28,30 @@ export function detectForce(call: ParsedCall): ForceUse | undefined {
 
 /** The argv without any force flag: `-af` becomes `-a`, `--force`/`-f=true` disappear. */
 export function withoutForce(call: ParsedCall): string[] {
-	const argv = [...call.argv];
-	const drop = new Set<number>();
+	const edits = forceEdits(call);
+	return call.argv.flatMap((token, index) => {
+		const edit = edits.get(index);
+		return edit === undefined ? (edits.has(index) ? [] : [token]) : [edit];
+	});
+}
+
+/** Argv index → what that token becomes without force: a shorter cluster, or undefined when it goes. */
+export function forceEdits(call: ParsedCall): Map<number, string | undefined> {
+	const edits = new Map<number, string | undefined>();
 	for (const flag of call.flags) {
 		if (flag.name !== 'force') continue;
-		const token = argv[flag.index]!;
-		if (token.startsWith('--')) {
-			drop.add(flag.index);
+		const token = edits.has(flag.index) ? edits.get(flag.index) : call.argv[flag.index]!;
+		if (token === undefined || token.startsWith('--')) {
+			edits.set(flag.index, undefined);
 			continue;
 		}
 		// A shorthand cluster: take out the letter (and its `=value`, which ends the cluster).
 		const letter = token.indexOf('f', 1);
 		const rest = token[letter + 1] === '=' ? '' : token.slice(letter + 1);
 		const cluster = token.slice(0, letter) + rest;
-		if (cluster === '-') drop.add(flag.index);
-		else argv[flag.index] = cluster;
+		edits.set(flag.index, cluster === '-' ? undefined : cluster);
 	}
-	return argv.filter((_, index) => !drop.has(index));
+	return edits;
 }
 
 /** The safe command to run instead, as an argv starting with the program name. */

@@ -22,22 +22,22 @@ describe('guard scan', () => {
 		expect(result.stdout.trim().split('\n')).toEqual([
 			'.github/workflows/ci.yml:10:11  force/compose rm (-fs)  docker compose rm -s',
 			'.github/workflows/ci.yml:12:14  force/network prune (--force)  docker network prune',
-			'.gitlab-ci.yml:3:7  force/compose rm (-f)  docker compose rm',
+			'.gitlab-ci.yml:3:7  force/compose rm (-f)  docker-compose rm',
 			'.gitlab-ci.yml:5:18  force/image rm (-f)  docker rmi app:test',
 			'Dockerfile:3:5  force/volume prune (-f)  docker volume prune',
-			'Dockerfile:4:5  force/image prune (--force)  docker image prune',
-			'Makefile:2:3  force/container rm (-fv)  safe-docker guard remove --volumes SUBST',
+			'Dockerfile:4:7  force/image prune (--force)  ["docker", "image", "prune"]',
+			'Makefile:2:3  force/container rm (-fv)  safe-docker guard remove --volumes $$(docker ps -aq)',
 			'package.json:4:15  force/container rm (-f)  safe-docker guard remove db',
 			'README.md:4:3  force/builder prune (-f)  docker builder prune',
 			'scripts/deploy.sh:3:1  force/container rm (-f)  safe-docker guard remove web',
-			'scripts/deploy.sh:5:6  force/system prune (-af)  docker system prune -a',
+			'scripts/deploy.sh:5:6  force/system prune (-af)  sudo docker system prune -a',
 			'scripts/deploy.sh:8:1  suppression-without-reason  safe-docker: allow-force <reason>',
 			'scripts/deploy.sh:8:1  force/container rm (-f)  safe-docker guard remove no-reason',
-			'scripts/deploy.sh:10:31  force/container rm (--force)  safe-docker guard remove ${c}',
-			'tool.py:2:18  force/swarm leave (--force)  docker swarm leave',
-			'tool.ts:3:14  force/container rm (-f)  safe-docker guard remove SUBST',
+			'scripts/deploy.sh:10:31  force/container rm (--force)  safe-docker guard remove "$c"',
+			'tool.py:2:18  force/swarm leave (--force)  "docker", "swarm", "leave"',
+			"tool.ts:3:14  force/container rm (-f)  'safe-docker', 'guard', 'remove', name",
 		]);
-		expect(result.stderr).toBe('safe-docker: 16 findings in 9 files\n');
+		expect(result.stderr).toBe('safe-docker: 16 findings in 9 files; 1 file skipped (1 not a supported type)\n');
 	});
 
 	it('--json gives each finding as data', async () => {
@@ -58,7 +58,7 @@ describe('guard scan', () => {
 	it('exit 0 when clean, 2 with one line for a path it cannot read', async () => {
 		const clean = await runCli(['guard', 'scan', 'tool.py'], { cwd: join(TREE, '.github'), env: isolatedEnv() });
 		expect(clean.exitCode).toBe(2);
-		expect(clean.stderr).toBe('safe-docker: cannot read tool.py: no such file or directory\n');
+		expect(clean.stderr).toBe('safe-docker: cannot scan tool.py: no such file or directory\nsafe-docker: 0 findings in 0 files\n');
 		const none = await runCli(['guard', 'scan', 'Dockerfile'], { cwd: join(ROOT, 'test', 'fixtures', 'scan'), env: isolatedEnv() });
 		expect(none.exitCode).toBe(2);
 		const ok = await runCli(['guard', 'scan', 'clean'], { cwd: join(ROOT, 'test', 'fixtures', 'scan'), env: isolatedEnv() });

@@ -1,0 +1,94 @@
+import type { ParsedCall } from '../docker-grammar/parse.js';
+import { type ForceUse, forceEdits } from '../guard/detect-force.js';
+import type { ShellCall } from './shell-walk.js';
+
+/** docker's global options that change which daemon a call reaches, as the variables `safe-docker guard remove` honours. */
+const DAEMON_OPTIONS: Readonly<Record<string, string>> = { host: 'DOCKER_HOST', context: 'DOCKER_CONTEXT', config: 'DOCKER_CONFIG' };
+
+/** The safe command: its words, each either as written in the source or new (to be quoted as the source quotes). */
+export interface Alternative {
+	/** Words of the command instead of the call; undefined where no exact command exists (`advice` says what to do). */
+	readonly words?: ReadonlyArray<{ readonly text: string; readonly written: boolean }>;
+	readonly advice?: string;
+}
+
+/**
+ * The safe command to run instead of a forced call, written to be pasted where the call is: every word as
+ * written (quotes, `$(…)`, `${x}`, redirections and wrappers kept), never a placeholder. Where no exact
+ * command exists, it says in words what to run.
+ */
+export function alternativeFor(call: ShellCall, parsed: ParsedCall, use: ForceUse): Alternative {
+	const raw = (index: number) => call.raw[index];
+	const kept = (text: string | undefined) => (text === undefined ? [] : [{ text, written: true }]);
+	const fresh = (...texts: string[]) => texts.map(text => ({ text, written: false }));
+	if (use.rule.alternative === 'remove') {
+		const targets = positionalIndices(parsed).map(raw);
+		const volumes = parsed.flags.findLast(flag => flag.name === 'volumes')?.value === true;
+		const fed = /\b(xargs|find)\b/.test(call.before);
+		if (!['docker', 'docker-compose', 'safe-docker'].includes(call.program)) {
+			// podman, nerdctl: their own graceful stop first, since safe-docker drives docker.
+			if (targets.length === 0 && !fed) return { advice: `${call.program} stop <container…>, then ${call.program} rm <container…>` };
+			const list = targets.flatMap(kept);
+			return {
+				words: [
+					...kept(call.programRaw),
+					...fresh('stop'),
+					...list,
+					...fresh('&&'),
+					...kept(call.programRaw),
+					...fresh('rm', ...(volumes ? ['-v'] : [])),
+					...list,
+				],
+			};
+		}
+		if (targets.length === 0 && !fed) return { advice: 'safe-docker guard remove <container…> (this call names no container)' };
+		const daemon = parsed.globals.flatMap(flag => {
+			const variable = DAEMON_OPTIONS[flag.name];
+			const value = raw(flag.valueIndex);
+			return variable && typeof flag.value === 'string' && value !== undefined ? [{ text: `${variable}=${value}`, written: true }] : [];
+		});
+		return {
+			words: [
+				...(daemon.length > 0 ? [...fresh('env'), ...daemon] : []),
+				...fresh('safe-docker', 'guard', 'remove', ...(volumes ? ['--volumes'] : [])),
+				...targets.flatMap(kept),
+			],
+		};
+	}
+	const edits = forceEdits(parsed);
+	const argv = call.raw.flatMap((word, index) => {
+		if (!edits.has(index)) return kept(word);
+		const edit = edits.get(index);
+		return edit === undefined ? [] : fresh(edit);
+	});
+	return { words: [...kept(call.programRaw), ...argv] };
+}
+
+/** An alternative as a shell command line in place of the call: wrappers and redirections around it kept. */
+export function shellAlternative(call: ShellCall, alternative: Alternative): string {
+	if (!alternative.words) return alternative.advice ?? '';
+	return oneLine([call.before.trimEnd(), ...alternative.words.map(word => word.text), call.after].filter(Boolean).join(' '));
+}
+
+/** Argv indices of a parsed call's positionals (the words that are neither command words nor options). */
+function positionalIndices(parsed: ParsedCall): number[] {
+	const taken = new Set<number>();
+	for (const flag of [...parsed.globals, ...parsed.parentFlags, ...parsed.flags])
+		for (let index = flag.index; index <= flag.valueIndex; index++) taken.add(index);
+	const indices: number[] = [];
+	let typed = 0;
+	let dashes = false;
+	for (let index = 0; index < parsed.argv.length && indices.length < parsed.positionals.length; index++) {
+		if (taken.has(index)) continue;
+		const token = parsed.argv[index]!;
+		if (typed < parsed.typed.length && token === parsed.typed[typed]) typed++;
+		else if (token === '--' && !dashes) dashes = true;
+		else if (typed >= parsed.typed.length) indices.push(index);
+	}
+	return indices;
+}
+
+/** A command continued over lines, shown on one. */
+function oneLine(text: string): string {
+	return text.replace(/[\\`]\r?\n[ \t]*/g, ' ').replace(/\s*\n\s*/g, ' ');
+}
