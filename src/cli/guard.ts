@@ -5,6 +5,7 @@ import { checkCommand } from '../commands/check.js';
 import { type CleanupOptions, cleanupCommand, type DiskPercent } from '../commands/cleanup.js';
 import { configCommand } from '../commands/config.js';
 import { type HealthOptions, healthCommand, healthReport } from '../commands/health-report.js';
+import { type HookOptions, hookCommand } from '../commands/hook.js';
 import { type LockCommandOptions, lockCommand, lockStatusCommand, unlockCommand } from '../commands/lock.js';
 import { removeCommand } from '../commands/remove.js';
 import { scanCommand } from '../commands/scan-code.js';
@@ -60,6 +61,20 @@ export async function runGuard(argv: readonly string[], context: GuardContext): 
 		.option('--json', 'print the findings as JSON')
 		.action(async (paths: string[], options: { json?: boolean }) => {
 			exitCode = await scanCommand(paths, options, context);
+		});
+
+	program
+		.command('hook')
+		.description(
+			"pre-execution hook for a coding agent: reads the agent's JSON on stdin and refuses forced docker/podman/nerdctl calls anywhere in the shell command, with the safe alternative as the reason",
+		)
+		.argument('<agent>', 'claude, codex, gemini, copilot or cursor')
+		.option('--install', "merge the hook into the agent's config file (idempotent; shows the diff)")
+		.option('--test', 'feed sample payloads through the installed hook commands and report whether they really block')
+		.option('--project', 'with --install/--test: the project file (default)')
+		.option('--user', 'with --install/--test: the per-user file')
+		.action(async (agent: string, options: HookOptions) => {
+			exitCode = await hookCommand(agent, options, context);
 		});
 
 	program
