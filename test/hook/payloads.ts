@@ -51,9 +51,10 @@ export const PAYLOADS: Readonly<Record<AgentName, (command: string) => unknown>>
 /** The decision an answer carries, whatever the agent's format: deny, ask, or allow (nothing printed). */
 export function decisionOf(stdout: string): { decision: 'deny' | 'ask' | 'allow'; reason: string } {
 	if (stdout.trim() === '') return { decision: 'allow', reason: '' };
-	const answer = JSON.parse(stdout) as Record<string, any>;
+	type Answer = Record<string, string | undefined> & { hookSpecificOutput?: Record<string, string> };
+	const answer = JSON.parse(stdout) as Answer;
 	const decision = answer.hookSpecificOutput?.permissionDecision ?? answer.permissionDecision ?? answer.decision ?? answer.permission;
 	const reason =
 		answer.hookSpecificOutput?.permissionDecisionReason ?? answer.permissionDecisionReason ?? answer.reason ?? answer.agent_message;
-	return { decision, reason };
+	return { decision: decision as 'deny' | 'ask' | 'allow', reason: reason ?? '' };
 }

@@ -10,7 +10,7 @@ const hook = (agent: AgentName, text: string) => runHook(AGENTS[agent], { text }
 const withCommand = (agent: AgentName, command: string) => decisionOf(hook(agent, JSON.stringify(PAYLOADS[agent](command))).stdout);
 /** The agent's payload for its shell tool with the command field left out: the classic wrong-field failure. */
 function withoutCommand(agent: AgentName): string {
-	const payload = PAYLOADS[agent]('docker rm -f web') as Record<string, any>;
+	const payload = PAYLOADS[agent]('docker rm -f web') as Record<string, unknown> & { tool_input?: Record<string, unknown> };
 	if (payload.tool_input) delete payload.tool_input.command;
 	if (payload.toolArgs) payload.toolArgs = JSON.stringify({ description: 'no command' });
 	delete payload.command;
