@@ -1,4 +1,3 @@
-import { DEFAULTS } from './defaults.js';
 import { KEYS, type KeySpec } from './keys.js';
 
 /** The JSON Schema of guard.config.json (shipped as guard.config.schema.json), derived from the key list. */
@@ -31,8 +30,7 @@ function section(description: string | undefined): Record<string, unknown> {
 }
 
 function leaf(key: KeySpec): Record<string, unknown> {
-	const defaultValue = key.path.split('.').reduce<unknown>((node, part) => (node as Record<string, unknown>)[part], DEFAULTS);
-	const base = { description: key.description, default: defaultValue };
+	const base = { description: key.description, default: key.defaultValue };
 	switch (key.type.kind) {
 		case 'integer':
 			return {
