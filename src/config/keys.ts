@@ -190,7 +190,7 @@ export interface KeyTree {
 export type ConfigOf<T> = { readonly [K in keyof T]: T[K] extends Key<infer V> ? V : ConfigOf<T[K]> };
 
 /** Every key of `tree` with its dotted path, in declaration order. */
-export function flattenKeys(tree: KeyTree, prefix = ''): KeySpec[] {
+function flattenKeys(tree: KeyTree, prefix = ''): KeySpec[] {
 	return Object.entries(tree).flatMap(([name, node]) => {
 		const path = prefix === '' ? name : `${prefix}.${name}`;
 		return node instanceof Key
