@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BreakerSnapshot, OutcomeKind } from './breaker.js';
-import type { ReportedOutcome } from './protocol.js';
 
 const STATS_FILE = 'stats.json';
 /** The most recent waits kept, for percentiles. */
@@ -59,7 +58,8 @@ export class StatsStore {
 
 	private readonly file: string;
 
-	record(outcome: ReportedOutcome): void {
+	/** Counts a finished call (what its client reported on release). */
+	record(outcome: { readonly waitedMs: number; readonly kind: OutcomeKind }): void {
 		const { counters } = this;
 		const wait = Math.round(outcome.waitedMs);
 		this.counters = {
