@@ -1,13 +1,12 @@
 import { homedir } from 'node:os';
-import type { GuardContext } from '../cli/guard.js';
 import { DEFAULTS } from '../config/defaults.js';
-import { loadConfig } from '../config/load.js';
 import { UsageError } from '../errors.js';
 import { AGENTS, type AgentName, hookCommandLine } from '../hook/agents.js';
 import { type HookScope, hookFile, installHook, lineDiff } from '../hook/install.js';
 import { readInput } from '../hook/read-input.js';
 import { runHook } from '../hook/run-hook.js';
 import { selfTest } from '../hook/self-test.js';
+import type { CommandContext, CommandIO } from './context.js';
 
 export interface HookOptions {
 	readonly install?: boolean;
@@ -23,7 +22,7 @@ export interface HookOptions {
 export async function hookCommand(
 	agent: string,
 	options: HookOptions,
-	context: GuardContext,
+	context: CommandContext,
 	// For testing
 	stdin: AsyncIterable<Buffer | string> = process.stdin,
 ): Promise<number> {
@@ -39,7 +38,7 @@ export async function hookCommand(
 	const input = await readInput(stdin);
 	let force = DEFAULTS.force;
 	try {
-		force = (await loadConfig({ cwd: context.cwd, env: context.env })).config.force;
+		force = (await context.loaded()).config.force;
 	} catch {
 		// A config that cannot be read must not open the gate: judge with the defaults (reject).
 	}
@@ -48,7 +47,7 @@ export async function hookCommand(
 	return answer.exitCode;
 }
 
-function install(contract: (typeof AGENTS)[AgentName], file: string, { stdout }: GuardContext): number {
+function install(contract: (typeof AGENTS)[AgentName], file: string, { stdout }: CommandIO): number {
 	const { before, after, changed } = installHook(contract, file, hookCommandLine(contract.name));
 	if (!changed) {
 		stdout.write(`${contract.title}: already installed in ${file}\n`);
@@ -61,7 +60,7 @@ function install(contract: (typeof AGENTS)[AgentName], file: string, { stdout }:
 	return 0;
 }
 
-function test(contract: (typeof AGENTS)[AgentName], file: string, { cwd, env, stdout }: GuardContext): number {
+function test(contract: (typeof AGENTS)[AgentName], file: string, { cwd, env, stdout }: CommandIO): number {
 	const { commands, results } = selfTest(contract, file, cwd, env);
 	if (commands.length === 0) {
 		stdout.write(

@@ -1,5 +1,5 @@
-import type { GuardContext } from '../cli/guard.js';
 import { scanPaths, summaryLine } from '../code-scan/scan-paths.js';
+import type { CommandIO } from './context.js';
 
 /**
  * `safe-docker guard scan [paths…] [--json]`: forced docker calls in code, before they run. Exit 1 when
@@ -8,7 +8,7 @@ import { scanPaths, summaryLine } from '../code-scan/scan-paths.js';
 export async function scanCommand(
 	paths: readonly string[],
 	{ json = false }: { json?: boolean },
-	{ cwd, stdout, stderr }: GuardContext,
+	{ cwd, stdout, stderr }: CommandIO,
 ): Promise<number> {
 	const result = scanPaths(paths, cwd);
 	const { findings, problems } = result;

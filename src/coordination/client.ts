@@ -1,28 +1,13 @@
-import { spawn } from 'node:child_process';
-import { existsSync, openSync, rmSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
-import { loadProperLockfile } from '../system/proper-lockfile.js';
-import type { BrokerOptions } from './broker.js';
+import { BrokerUnavailable } from '../errors.js';
+import { type BrokerSettings, startBroker } from './broker-start.js';
 import { brokerSocketPath } from './paths.js';
 import { type BrokerMessage, type ClientMessage, encode, lineReader } from './protocol.js';
 
-/** The broker cannot be reached or started. */
-export class BrokerUnavailable extends Error {
-	readonly code = 'BROKER_UNAVAILABLE';
-	constructor(message: string, options?: { cause?: unknown }) {
-		super(message, options);
-		this.name = 'BrokerUnavailable';
-	}
-}
-
-/** What a client passes to a broker it starts (the first client's settings hold until the broker restarts). */
-export type BrokerSettings = Pick<BrokerOptions, 'stateDir' | 'version' | 'lanes' | 'breaker' | 'probeTimeoutMs' | 'idleTimeoutMs'> & {
-	/** How long to wait for a freshly started broker to listen. */
-	readonly startTimeoutMs?: number;
-};
+/** How long a broker may take to answer a hello, a status query, a reset or a stop before it counts as unavailable. */
+const REPLY_TIMEOUT_MS = 3000;
 
 /** An open connection to the broker. */
 export interface BrokerConnection {
@@ -34,11 +19,12 @@ export interface BrokerConnection {
 	close(): void;
 }
 
-/** Connects to this state directory's broker, starting one if none answers, and says hello. */
+/** Connects to this state directory's broker, starting one if none answers, and says hello (then `then`, at once). */
 export async function connectBroker(settings: BrokerSettings, then?: ClientMessage): Promise<BrokerConnection> {
+	const socketPath = brokerSocketPath(settings.stateDir);
 	for (let attempt = 0; attempt < 3; attempt++) {
-		const connection = (await tryConnect(brokerSocketPath(settings.stateDir))) ?? (await startAndConnect(settings));
-		const reply = connection.next('welcome', 'mismatch');
+		const connection = (await tryConnect(socketPath)) ?? (await startBroker(settings, socketPath, tryConnect));
+		const reply = within(connection.next('welcome', 'mismatch'), connection);
 		connection.send({ type: 'hello', version: settings.version });
 		// Sent at once, not after the welcome: one round trip less on every docker call.
 		if (then) connection.send(then);
@@ -49,77 +35,31 @@ export async function connectBroker(settings: BrokerSettings, then?: ClientMessa
 	throw new BrokerUnavailable('the broker kept answering with another version');
 }
 
-/** The running broker, if one answers; never starts one. */
-export async function connectExisting(
-	stateDir: string,
-): Promise<{ connection: BrokerConnection; pid: number; version: string } | undefined> {
-	const connection = await tryConnect(brokerSocketPath(stateDir));
-	if (!connection) return undefined;
-	connection.send({ type: 'hello', version: null });
-	const reply = await connection.next('welcome').catch(() => undefined);
-	return reply && { connection, pid: reply.pid, version: reply.version };
+/** `reply`, or a `silent` BrokerUnavailable once the broker has not answered for REPLY_TIMEOUT_MS. */
+export function within<T>(reply: Promise<T>, connection: BrokerConnection, timeoutMs = REPLY_TIMEOUT_MS): Promise<T> {
+	let timer: NodeJS.Timeout | undefined;
+	const deadline = new Promise<never>((_, reject) => {
+		timer = setTimeout(() => {
+			reject(new BrokerUnavailable(`the broker did not answer within ${timeoutMs / 1000} s`, 'silent'));
+			connection.socket.destroy();
+		}, timeoutMs);
+	});
+	return Promise.race([reply, deadline]).finally(() => clearTimeout(timer));
 }
 
-async function startAndConnect(settings: BrokerSettings): Promise<BrokerConnection> {
-	const socketPath = brokerSocketPath(settings.stateDir);
-	// One starter at a time: 50 calls racing here start one broker.
-	let release: () => Promise<void>;
-	try {
-		const { lock } = await loadProperLockfile();
-		release = await lock(join(settings.stateDir, 'broker'), {
-			realpath: false,
-			lockfilePath: join(settings.stateDir, 'broker.start.lock'),
-			stale: 10_000,
-			retries: { retries: 200, minTimeout: 20, maxTimeout: 60 },
-			onCompromised: () => undefined,
-		});
-	} catch (error) {
-		throw new BrokerUnavailable(`cannot take the broker start-up lock: ${(error as Error).message}`, { cause: error });
-	}
-	try {
-		const existing = await tryConnect(socketPath);
-		if (existing) return existing;
-		// A socket file nobody answers on was left by a broker that died: its clients will re-announce.
-		const brokerDied = existsSync(socketPath);
-		rmSync(socketPath, { force: true });
-		const log = openSync(join(settings.stateDir, 'broker.log'), 'a', 0o600);
-		const child = spawn(process.execPath, [fileURLToPath(new URL('./broker.js', import.meta.url))], {
-			detached: true,
-			stdio: ['ignore', log, log],
-			env: {
-				...process.env,
-				SAFE_DOCKER_BROKER: JSON.stringify({
-					socketPath,
-					stateDir: settings.stateDir,
-					version: settings.version,
-					lanes: settings.lanes,
-					breaker: settings.breaker,
-					probeTimeoutMs: settings.probeTimeoutMs,
-					idleTimeoutMs: settings.idleTimeoutMs,
-					reannounceGraceMs: brokerDied
-						? 1000 + Math.max(...Object.values(settings.lanes).map(lane => lane.maxConcurrent * lane.minTimeMs))
-						: 0,
-				}),
-			},
-		});
-		child.unref();
-		const deadline = Date.now() + (settings.startTimeoutMs ?? 5000);
-		while (Date.now() < deadline) {
-			const connection = await tryConnect(socketPath);
-			if (connection) return connection;
-			if (child.exitCode !== null)
-				throw new BrokerUnavailable(`the broker exited at start (code ${child.exitCode}); see ${join(settings.stateDir, 'broker.log')}`);
-			await sleep(15);
+/**
+ * A connection to the socket at `socketPath`, if a broker of ours listens there. Only a socket file this user owns
+ * is connected to: a symlink planted in its place could lead anywhere.
+ */
+export function tryConnect(socketPath: string): Promise<BrokerConnection | undefined> {
+	if (process.platform !== 'win32') {
+		try {
+			const stat = lstatSync(socketPath);
+			if (!stat.isSocket() || (process.getuid !== undefined && stat.uid !== process.getuid())) return Promise.resolve(undefined);
+		} catch {
+			return Promise.resolve(undefined);
 		}
-		throw new BrokerUnavailable(
-			`the broker did not listen within ${settings.startTimeoutMs ?? 5000} ms; see ${join(settings.stateDir, 'broker.log')}`,
-		);
-	} finally {
-		await release().catch(() => undefined);
 	}
-}
-
-function tryConnect(socketPath: string): Promise<BrokerConnection | undefined> {
 	return new Promise(resolve => {
 		const socket = connect(socketPath);
 		socket.once('connect', () => resolve(wrap(socket)));
@@ -151,11 +91,11 @@ function wrap(socket: Socket): BrokerConnection {
 			new Promise((resolve, reject) => {
 				const waiting = backlog.findIndex(message => (types as string[]).includes(message.type));
 				if (waiting !== -1) return resolve(backlog.splice(waiting, 1)[0] as never);
-				if (socket.destroyed) return reject(new BrokerUnavailable('the broker closed the connection'));
+				if (socket.destroyed) return reject(new BrokerUnavailable('the broker closed the connection', 'closed'));
 				const onClose = () => {
 					const index = waiters.indexOf(entry);
 					if (index !== -1) waiters.splice(index, 1);
-					reject(new BrokerUnavailable('the broker closed the connection'));
+					reject(new BrokerUnavailable('the broker closed the connection', 'closed'));
 				};
 				const entry = {
 					types,
