@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median, round1, timeOnce } from './timing.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = join(root, 'bin', 'safe-docker.js');
@@ -25,23 +26,11 @@ const commands = {
 	'guard hook claude (refused)': [process.execPath, [bin, 'guard', 'hook', 'claude'], payload('docker ps -q | xargs docker rm -f')],
 };
 
-function timeOnce([command, args, input]) {
-	const start = process.hrtime.bigint();
-	const result = spawnSync(command, args, { env, input, stdio: [input === undefined ? 'ignore' : 'pipe', 'ignore', 'ignore'] });
-	if (result.error) throw result.error;
-	return Number(process.hrtime.bigint() - start) / 1e6;
-}
+const timed = command => timeOnce(command, env);
 
-const median = values => {
-	const sorted = [...values].sort((a, b) => a - b);
-	const mid = sorted.length >> 1;
-	return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
-const round1 = value => Math.round(value * 10) / 10;
-
-for (let i = 0; i < 3; i++) for (const command of Object.values(commands)) timeOnce(command);
+for (let i = 0; i < 3; i++) for (const command of Object.values(commands)) timed(command);
 const samples = Object.fromEntries(Object.keys(commands).map(name => [name, []]));
-for (let i = 0; i < rounds; i++) for (const [name, command] of Object.entries(commands)) samples[name].push(timeOnce(command));
+for (let i = 0; i < rounds; i++) for (const [name, command] of Object.entries(commands)) samples[name].push(timed(command));
 
 const medians = Object.fromEntries(Object.entries(samples).map(([name, values]) => [name, round1(median(values))]));
 const proxied = medians['safe-docker version (proxied)'];

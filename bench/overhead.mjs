@@ -6,6 +6,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median, round1, timeOnce } from './timing.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = join(root, 'bin', 'safe-docker.js');
@@ -27,26 +28,13 @@ const commands = {
 	'safe-docker ps': [process.execPath, [bin, 'ps']],
 };
 
-function timeOnce([command, args]) {
-	const start = process.hrtime.bigint();
-	const result = spawnSync(command, args, { env, stdio: 'ignore' });
-	const ms = Number(process.hrtime.bigint() - start) / 1e6;
-	if (result.error) throw result.error;
-	return ms;
-}
-
-const median = values => {
-	const sorted = [...values].sort((a, b) => a - b);
-	const mid = sorted.length >> 1;
-	return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
-const round1 = value => Math.round(value * 10) / 10;
+const timed = command => timeOnce(command, env);
 
 // Warm the page cache first; these runs are not counted.
-for (let i = 0; i < 3; i++) for (const command of Object.values(commands)) timeOnce(command);
+for (let i = 0; i < 3; i++) for (const command of Object.values(commands)) timed(command);
 const samples = Object.fromEntries(Object.keys(commands).map(name => [name, []]));
 for (let i = 0; i < rounds; i++) {
-	for (const [name, command] of Object.entries(commands)) samples[name].push(timeOnce(command));
+	for (const [name, command] of Object.entries(commands)) samples[name].push(timed(command));
 }
 
 // Peak RSS of the node process itself (safe-docker's own memory, not docker's), via a preloaded reporter.
