@@ -26,8 +26,9 @@ const SHELL_STRINGS: ReadonlyArray<{ pattern: RegExp; needsShellOption?: RegExp 
 const OPAQUE_START = '\uE000';
 const OPAQUE_END = '\uE001';
 
-/** argv lists and shell strings in JS/TS, Python and Go. */
-export function codeSegments(text: string): Segment[] {
+/** argv lists and shell strings in JS/TS, Python and Go; what is in a comment is prose, not a call. */
+export function codeSegments(source: string): Segment[] {
+	const text = blankComments(source);
 	const segments: Segment[] = [];
 	const taken = new Set<number>();
 	for (const pattern of ARGV_LISTS) {
@@ -133,4 +134,31 @@ function nextPlus(text: string, from: number): number {
 	const end = expressionEnd(text, from, text.length);
 	const plus = text.slice(from, end).search(/\s\+\s/);
 	return plus === -1 ? end : from + plus;
+}
+
+/**
+ * The text with comments (`//`, `/* *\/`, and lines starting with `#`) replaced by spaces, strings left
+ * alone, so that every offset stays where it was.
+ */
+function blankComments(text: string): string {
+	let out = '';
+	let from = 0;
+	for (let i = 0; i < text.length; i++) {
+		const char = text[i]!;
+		if (char === "'" || char === '"' || char === '`') {
+			const literal = readLiteral(text, i);
+			if (literal) i = literal.end - 1;
+			continue;
+		}
+		const lineComment =
+			(char === '/' && text[i + 1] === '/') || (char === '#' && /(^|\n)[ \t]*$/.test(text.slice(Math.max(0, i - 200), i)));
+		const blockComment = char === '/' && text[i + 1] === '*';
+		if (!lineComment && !blockComment) continue;
+		const stop = lineComment ? text.indexOf('\n', i) : text.indexOf('*/', i + 2) + 2;
+		const end = stop === -1 || stop === 1 ? text.length : stop;
+		out += text.slice(from, i) + text.slice(i, end).replace(/[^\n]/g, ' ');
+		from = end;
+		i = end - 1;
+	}
+	return out + text.slice(from);
 }

@@ -46,3 +46,15 @@ describe('code', () => {
 		]);
 	});
 });
+
+describe('code comments', () => {
+	it('a call in a comment is prose; one after a string holding // is still read', () => {
+		const text = [
+			"// spawn('docker', ['rm', '-f', name])",
+			"/* execSync('docker rm -f a') */",
+			'# os.system("docker rm -f b")',
+			"const url = 'http://x'; execSync('docker rm -f c');",
+		].join('\n');
+		expect(found('code', text)).toEqual(["4:35 force/container rm (-f) => 'safe-docker guard remove c'"]);
+	});
+});
