@@ -42,6 +42,27 @@ describe.each(AGENTS)('safe-docker guard hook %s (the built CLI)', agent => {
 		expect(allowed).toMatchObject({ exitCode: 0, stdout: '', stderr: '' });
 	});
 
+	it('wrapper, sh -c, unknowable argv, malformed JSON and a missing field, each answered in the agent’s format', async () => {
+		const cases: Array<[string, string, 'deny' | 'ask']> = [
+			['wrapper', JSON.stringify(PAYLOADS[agent]('sudo -E env DOCKER_HOST=ssh://prod timeout 60 docker system prune -af')), 'deny'],
+			['sh -c', JSON.stringify(PAYLOADS[agent](`sh -c 'docker volume prune -f'`)), 'deny'],
+			['unknowable', JSON.stringify(PAYLOADS[agent]('docker $CMD web')), agent === 'claude' || agent === 'cursor' ? 'ask' : 'deny'],
+			['malformed', '{"tool_name":', 'deny'],
+			[
+				'missing field',
+				JSON.stringify({ ...(PAYLOADS[agent]('x') as object), tool_input: {}, toolArgs: '{}', command: undefined }),
+				'deny',
+			],
+		];
+		const results = await Promise.all(cases.map(([, input]) => runCli(['guard', 'hook', agent], { env: isolatedEnv(), input })));
+		results.forEach((result, index) => {
+			const [name, , expected] = cases[index]!;
+			expect(result.exitCode, name).toBe(0);
+			expect(result.stderr, name).toBe('');
+			expect(decisionOf(result.stdout).decision, name).toBe(expected);
+		});
+	});
+
 	it('--install merges into the agent’s file beside other hooks, idempotently; --test proves it blocks', async () => {
 		const project = tempDir();
 		const file = join(project, FILES[agent]);
