@@ -133,6 +133,21 @@ export class BreakerOpen extends SafeDockerError {
 	}
 }
 
+/** The directory of the environment locks cannot be used (a file in its place, no permission). */
+export class LockDirectoryUnusable extends SafeDockerError {
+	readonly code = 'LOCK_DIRECTORY_UNUSABLE';
+	readonly exitCode = 73; // EX_CANTCREAT (sysexits.h)
+
+	constructor(
+		readonly path: string,
+		readonly problem: string,
+		options?: { cause?: unknown },
+	) {
+		super(`lock directory ${path}: ${problem}; set lock.directory to a directory you can write`, options);
+		this.name = 'LockDirectoryUnusable';
+	}
+}
+
 /** Waited for an environment lock longer than allowed. */
 export class LockTimeout extends SafeDockerError {
 	readonly code = 'LOCK_TIMEOUT';
@@ -197,6 +212,36 @@ export class DockerCallFailed extends SafeDockerError {
 	) {
 		super(`docker ${args.slice(0, 2).join(' ')} failed: ${detail}`);
 		this.name = 'DockerCallFailed';
+	}
+}
+
+/** The audit log cannot be written (a directory or a FIFO in its place, a full disk): a forced call does not run unaudited. */
+export class AuditUnwritable extends SafeDockerError {
+	readonly code = 'AUDIT_UNWRITABLE';
+	readonly exitCode = 73; // EX_CANTCREAT (sysexits.h)
+
+	constructor(
+		readonly file: string,
+		readonly problem: string,
+		options?: { cause?: unknown },
+	) {
+		super(`cannot write the audit log ${file} (${problem}); a forced call runs only once it is audited`, options);
+		this.name = 'AuditUnwritable';
+	}
+}
+
+/** The audit log cannot be read (a FIFO or a directory in its place, no permission). */
+export class AuditUnreadable extends SafeDockerError {
+	readonly code = 'AUDIT_UNREADABLE';
+	readonly exitCode = 74; // EX_IOERR (sysexits.h)
+
+	constructor(
+		readonly file: string,
+		readonly problem: string,
+		options?: { cause?: unknown },
+	) {
+		super(`cannot read the audit log ${file} (${problem})`, options);
+		this.name = 'AuditUnreadable';
 	}
 }
 

@@ -145,7 +145,13 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 			if (options.trace) log(`queued ${lane} ${label}${message.reannounce ? ' (re-announced)' : ''}`);
 			const place = () => {
 				const ahead = scheduler.waiting(lane).filter(other => other !== ticket);
-				send({ type: 'queued', lane, running: scheduler.running(lane).map(other => other.label), ahead: ahead.map(other => other.label) });
+				send({
+					type: 'queued',
+					lane,
+					limit: policies[lane].limit(),
+					running: scheduler.running(lane).map(other => other.label),
+					ahead: ahead.map(other => other.label),
+				});
 			};
 			place();
 			let granted = false;
@@ -207,7 +213,8 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 						failWaiters(endpointUrl);
 					}
 				}
-				persist();
+				// Saved before the client hears `ok` and exits: a broker killed a moment later loses no call it counted.
+				stats.save(breakers.snapshots());
 			}
 			ticket?.release();
 			ticket = undefined;

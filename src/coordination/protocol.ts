@@ -22,7 +22,15 @@ export type BrokerMessage =
 	| { readonly type: 'welcome'; readonly version: string; readonly pid: number }
 	/** The broker is of another version: it stops taking new clients; start a new one. */
 	| { readonly type: 'mismatch'; readonly version: string }
-	| { readonly type: 'queued'; readonly lane: Lane; readonly running: readonly string[]; readonly ahead: readonly string[] }
+	/** Where a waiting call stands: sent when it queues, then every second while it waits. */
+	| {
+			readonly type: 'queued';
+			readonly lane: Lane;
+			/** The lane's limit now. */
+			readonly limit: number;
+			readonly running: readonly string[];
+			readonly ahead: readonly string[];
+	  }
 	| { readonly type: 'granted'; readonly waitedMs: number }
 	/** The endpoint's breaker is open: fail fast. */
 	| { readonly type: 'open'; readonly endpoint: string; readonly breaker: BreakerSnapshot }
