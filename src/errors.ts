@@ -79,6 +79,9 @@ export class StateDirError extends SafeDockerError {
 	}
 }
 
+/** Exit code of a call ended or not started because the daemon stopped answering, as timeout(1) exits. */
+export const DAEMON_STALLED_EXIT_CODE = 124;
+
 /** Exit code of a refused call: EX_NOPERM (sysexits.h), distinct from docker's own 125/126/127. */
 export const REJECTED_EXIT_CODE = 77;
 

@@ -237,6 +237,12 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 					case 'release':
 						release(message.outcome);
 						return send({ type: 'ok' });
+					case 'stall':
+						if (endpointUrl === undefined) return;
+						breakers.of(endpointUrl).trip(message.detail);
+						log(`breaker of ${endpointUrl} opened: ${message.detail}`);
+						failWaiters(endpointUrl);
+						return persist();
 					case 'stats':
 						return send({ type: 'stats', stats: snapshot() });
 					case 'reset':

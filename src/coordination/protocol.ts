@@ -14,6 +14,8 @@ export type ClientMessage =
 	/** Ask for a slot; `reannounce` says docker already runs (its broker died) and only needs counting. */
 	| ({ readonly type: 'acquire'; readonly pid: number; readonly reannounce?: boolean } & SlotRequest)
 	| { readonly type: 'release'; readonly outcome: ReportedOutcome }
+	/** The daemon of the slot's call has answered no ping for the stall bound: open its breaker for everyone. */
+	| { readonly type: 'stall'; readonly detail: string }
 	| { readonly type: 'stats' }
 	| { readonly type: 'reset' }
 	| { readonly type: 'stop' };

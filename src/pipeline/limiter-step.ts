@@ -78,7 +78,7 @@ export function limiterStep({ stateDir, version, stderr, showAfterMs = 1000, acq
 					? { ...call.env, COMPOSE_PARALLEL_LIMIT: String(call.config.lanes.mutate.maxConcurrent) }
 					: call.env;
 			try {
-				outcome = await next({ ...call, env });
+				outcome = await next({ ...call, env, reportStall: detail => slot.stall(detail) });
 				return { ...outcome, waitedMs: slot.waitedMs };
 			} finally {
 				await slot.release({

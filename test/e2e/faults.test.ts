@@ -346,3 +346,77 @@ describe('hostile lock directories', () => {
 		expect(existsSync(join(locks, 'prod.lock'))).toBe(false);
 	});
 });
+
+describe('a wedged daemon', () => {
+	const quick = {
+		SAFE_DOCKER_HEALTH_PING_TIMEOUT_MS: '300',
+		SAFE_DOCKER_DAEMON_STALL_MS: '1500',
+		SAFE_DOCKER_DAEMON_READ_DEADLINE_MS: '3000',
+	};
+
+	it('the real docker client on a daemon that answers nothing: a read call ends at the deadline, exit 124, one line; the breaker opens', async () => {
+		const daemon = await fakeDaemon(Number.POSITIVE_INFINITY);
+		try {
+			const { env } = setup({ ...quick, DOCKER_HOST: daemon.url });
+			const started = Date.now();
+			const result = await runCli(['ps'], { env: { ...env, SAFE_DOCKER_DOCKER: undefined }, timeout: 20_000 });
+			expect(Date.now() - started).toBeLessThan(9000);
+			expect(result.exitCode).toBe(124);
+			expect(result.stderr).toMatch(
+				/safe-docker: ended `docker ps`: the Docker daemon gave no answer from unix:\/\/\S+ for \d+ s \(daemon\.readDeadlineMs\); exit 124\n$/,
+			);
+			expect(await breakerState(env, daemon.url)).toBe('open');
+			const next = await runCli(['ps'], { env: { ...env, SAFE_DOCKER_DOCKER: undefined }, timeout: 10_000 });
+			expect(next.exitCode).toBe(69);
+		} finally {
+			daemon.close();
+		}
+	}, 30_000);
+
+	it('a mutating call is never killed: stderr says the daemon is not answering, calls waiting behind it fail fast', async () => {
+		const daemon = await fakeDaemon(0);
+		try {
+			const { log, env } = setup({ ...quick, DOCKER_HOST: daemon.url, SAFE_DOCKER_LANES_MUTATE_MAX_CONCURRENT: '1' });
+			const running = spawn(process.execPath, [join(ROOT, 'bin', 'safe-docker.js'), 'run', '-d', 'long'], {
+				env: { ...env, FAKE_DOCKER_SLEEP: '4' },
+				stdio: ['ignore', 'ignore', 'pipe'],
+			});
+			children.push(running);
+			let stderr = '';
+			running.stderr.on('data', chunk => {
+				stderr += chunk;
+			});
+			const exited = new Promise(resolve => running.on('exit', resolve));
+			while (runs(log).length === 0) await new Promise(resolve => setTimeout(resolve, 50));
+			daemon.wedge();
+			const waiting = runCli(['run', '-d', 'behind'], { env, timeout: 15_000 });
+			expect(await exited).toBe(0);
+			expect(stderr).toMatch(
+				/safe-docker: the Docker daemon is not answering \(no answer from \S+ for \d+ s\); `docker run -d long` keeps running: a mutate call is never killed\n/,
+			);
+			const behind = await waiting;
+			expect(behind.exitCode).toBe(69);
+			expect(runs(log).map(run => run.args)).toEqual(['run -d long']);
+		} finally {
+			daemon.close();
+		}
+	}, 30_000);
+
+	it('a mutating call is not started on a daemon that answers no ping: held back, then exit 124 without running', async () => {
+		const daemon = await fakeDaemon(Number.POSITIVE_INFINITY);
+		try {
+			const { log, env } = setup({
+				...quick,
+				DOCKER_HOST: daemon.url,
+				SAFE_DOCKER_RETRY_RETRIES: '1',
+				SAFE_DOCKER_RETRY_INITIAL_DELAY_MS: '100',
+			});
+			const result = await runCli(['run', '-d', 'x'], { env, timeout: 15_000 });
+			expect(result.exitCode).toBe(124);
+			expect(result.stderr).toMatch(/`docker run -d x` was not run; exit 124\n$/);
+			expect(runs(log)).toHaveLength(0);
+		} finally {
+			daemon.close();
+		}
+	}, 30_000);
+});

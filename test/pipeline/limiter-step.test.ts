@@ -21,6 +21,7 @@ function fakeAcquire(grant: (onQueued: (info: QueuedInfo) => void) => Promise<un
 		await grant(onQueued);
 		const slot: Slot = {
 			waitedMs: 42,
+			stall: () => undefined,
 			release: async outcome => {
 				released.push(outcome);
 			},
@@ -64,7 +65,8 @@ describe('limiterStep', () => {
 				endpoint: { kind: 'unix', path: '/run/d.sock', url: 'unix:///run/d.sock' },
 			},
 		]);
-		expect(calls).toEqual([call]);
+		// The call goes on as it came, with a way to report a stalled daemon to the broker.
+		expect(calls).toEqual([{ ...call, reportStall: expect.any(Function) }]);
 		expect(outcome).toMatchObject({ exitCode: 2, waitedMs: 42, kind: 'failed' });
 		expect(fake.released).toEqual([{ exitCode: 2, durationMs: 1234, waitedMs: 42, kind: 'failed' }]);
 		expect(stderr.text).toBe('');
