@@ -80,13 +80,17 @@ export function argvCalls(words: readonly Word[], text: string, options: WalkOpt
 
 function walk(tokens: readonly Token[], source: Source, options: WalkOptions, depth: number, found: ShellCall[]): void {
 	let items: Array<Word | Redirection> = [];
-	const flush = () => {
-		if (items.length > 0) command(items, source, options, depth, found);
+	// The words of the command piping into this one, when it writes literal text (`echo '…' | sh`).
+	let piped: readonly Word[] | undefined;
+	const flush = (op?: string) => {
+		if (items.length > 0) command(items, source, options, depth, found, piped);
+		const words = items.filter((item): item is Word => item.type === 'word');
+		piped = op === '|' && (words[0]?.value === 'echo' || words[0]?.value === 'printf') ? words : undefined;
 		items = [];
 	};
 	for (const token of tokens) {
 		if (token.type === 'op') {
-			if (CONTROL.has(token.op)) flush();
+			if (CONTROL.has(token.op)) flush(token.op);
 			continue;
 		}
 		items.push(token);
@@ -98,7 +102,14 @@ function walk(tokens: readonly Token[], source: Source, options: WalkOptions, de
 }
 
 /** One simple command: what it runs after keywords, assignments and wrappers. */
-function command(items: ReadonlyArray<Word | Redirection>, source: Source, options: WalkOptions, depth: number, found: ShellCall[]): void {
+function command(
+	items: ReadonlyArray<Word | Redirection>,
+	source: Source,
+	options: WalkOptions,
+	depth: number,
+	found: ShellCall[],
+	stdin?: readonly Word[],
+): void {
 	const words = items.filter((item): item is Word => item.type === 'word');
 	let first = 0;
 	while (first < words.length && KEYWORDS.has(words[first]!.value)) first++;
@@ -113,32 +124,24 @@ function command(items: ReadonlyArray<Word | Redirection>, source: Source, optio
 			inner(script.value, valueMap(source, script, options.dialect), options, depth, found);
 			return;
 		}
-		if (words.slice(start + 1).every(word => word.value.startsWith('-')))
-			for (const item of items)
-				if (item.type === 'redirect' && item.heredoc) {
-					const { start: from, end } = item.heredoc;
-					inner(source.text.slice(from, end), offset => source.map(from + offset), options, depth, found);
-				}
+		// A shell reading its script from stdin: a here-document, or the text `echo`/`printf` pipes into it.
+		if (!words.slice(start + 1).every(word => word.value.startsWith('-'))) return;
+		for (const item of items)
+			if (item.type === 'redirect' && item.heredoc) {
+				const { start: from, end } = item.heredoc;
+				inner(source.text.slice(from, end), offset => source.map(from + offset), options, depth, found);
+			}
+		if (stdin) {
+			const args = stdin.slice(1);
+			if (stdin[0]!.value === 'echo') while (/^-[neE]+$/.test(args[0]?.value ?? '')) args.shift();
+			const text = stdin[0]!.value === 'printf' && args.length > 1 ? args.slice(1) : args;
+			if (text.length > 0) inner(...joined(text, source, options), options, depth, found);
+		}
 		return;
 	}
 	if (name === 'eval') {
 		const args = words.slice(start + 1);
-		if (args.length === 0) return;
-		const maps = args.map(word => valueMap(source, word, options.dialect));
-		const script = args.map(word => word.value).join(' ');
-		const bounds: number[] = [];
-		for (let at = 0, k = 0; k < args.length; at += args[k]!.value.length + 1, k++) bounds.push(at);
-		inner(
-			script,
-			offset => {
-				let k = bounds.length - 1;
-				while (k > 0 && bounds[k]! > offset) k--;
-				return maps[k]!(Math.min(offset - bounds[k]!, Math.max(0, args[k]!.value.length - 1)));
-			},
-			options,
-			depth,
-			found,
-		);
+		if (args.length > 0) inner(...joined(args, source, options), options, depth, found);
 		return;
 	}
 	if (name === 'find') {
@@ -188,6 +191,19 @@ function call(
 function inner(script: string, map: (offset: number) => number, options: WalkOptions, depth: number, found: ShellCall[]): void {
 	if (depth >= options.budget.maxDepth) return;
 	walk(lexShell(script, options.budget, options.dialect), { text: script, map }, options, depth + 1, found);
+}
+
+/** Words joined by spaces into one script (`eval a b`, `echo a b | sh`), with the map from it back to each word. */
+function joined(args: readonly Word[], source: Source, options: WalkOptions): [string, (offset: number) => number] {
+	const maps = args.map(word => valueMap(source, word, options.dialect));
+	const bounds: number[] = [];
+	for (let at = 0, k = 0; k < args.length; at += args[k]!.value.length + 1, k++) bounds.push(at);
+	const map = (offset: number) => {
+		let k = bounds.length - 1;
+		while (k > 0 && bounds[k]! > offset) k--;
+		return maps[k]!(Math.min(offset - bounds[k]!, Math.max(0, args[k]!.value.length - 1)));
+	};
+	return [args.map(word => word.value).join(' '), map];
 }
 
 /** The map from a word's value back to the top-level text. */

@@ -36,6 +36,8 @@ const REFUSED = [
 	'docker-compose rm -f',
 	'/usr/bin/docker rmi -f app',
 	'\\docker rm -f web',
+	"echo 'docker rm -f web' | sh",
+	'printf "docker system prune -af\\n" | bash -s',
 ];
 
 /** What they refuse without reason, each allowed here. */
@@ -51,6 +53,7 @@ const ALLOWED = [
 	"git commit -m 'stop using docker rm -f'",
 	'cat <<EOF\ndocker rm -f web\nEOF',
 	'# docker rm -f web',
+	"echo 'docker rm -f web' | tee notes.txt",
 	'npm test',
 ];
 
