@@ -68,15 +68,21 @@ export async function acquireSlot(
 		watched.socket.once('close', () => {
 			if (!released) reannouncing = reannounce();
 		});
+	// Until it is counted again: a broker that dies in the middle of the re-announce is just one more death to survive.
 	const reannounce = async () => {
-		try {
-			const replacement = await connectBroker(settings);
-			if (released) return replacement.close();
-			replacement.send({ type: 'acquire', ...request, pid: process.pid, reannounce: true });
-			current = replacement;
-			watch(replacement);
-		} catch {
-			// No broker to be had: the call goes on; the next calls start one.
+		for (let failedStarts = 0, deaths = 0; !released; ) {
+			try {
+				const replacement = await connectBroker(settings, { type: 'acquire', ...request, pid: process.pid, reannounce: true });
+				if (released) return replacement.close();
+				current = replacement;
+				watch(replacement);
+				return;
+			} catch (error) {
+				const closed = error instanceof BrokerUnavailable && error.reason === 'closed';
+				// No broker to be had: the call goes on; the next calls start one.
+				if (closed ? ++deaths >= MAX_DEATHS : ++failedStarts >= START_ATTEMPTS) return;
+				await sleep(Math.min(200, 20 * (deaths + failedStarts)));
+			}
 		}
 	};
 	watch(connection);
