@@ -10,17 +10,24 @@ export interface DaemonCheckOptions {
 	readonly sleep?: (ms: number) => Promise<unknown>;
 }
 
+/** A daemon that can come back within the backoff: a socket that refuses, a timeout, a 5xx. Not one that is not there. */
+function canComeBack(ping: PingResult): boolean {
+	return !ping.ok && (ping.reason === 'unreachable' || ping.reason === 'timeout' || ping.reason === 'error');
+}
+
 /**
- * Tells daemon failures from every other failure, and retries only where a retry cannot double an effect.
- * A failed call counts as a daemon failure only if our own `/_ping` (with a deadline) fails too: a
- * container's exit code, a usage error or "No such container" leave the daemon answering. Read calls are
- * retried after a daemon failure; any other call is held back (and retried) only while the daemon is not
- * listening at all, before docker runs — such a call never reached the daemon. Backoff 1 s → 2 s → 4 s.
+ * Tells daemon failures from every other failure, and retries only where the daemon can come back and a
+ * retry cannot double an effect. Before docker runs, our own `/_ping` (with a deadline) holds the call back
+ * while the daemon is down in a way it can come back from (backoff 1 s → 2 s → 4 s): docker runs once, on
+ * the last attempt, so its own error is printed once. A socket path or host that does not exist is not
+ * waited for. After a failure, the call counts as a daemon failure only if the ping fails too: a container's
+ * exit code, a usage error or "No such container" leave the daemon answering. A read call whose daemon
+ * failed while it ran is run again; any other call may have had its effect.
  */
 export function daemonCheckStep({ stderr, ping = pingDaemon, sleep = delay }: DaemonCheckOptions): Step {
 	return {
 		async handle(call: Call, next: Next): Promise<Outcome> {
-			const endpoint = dockerEndpoint(call.env);
+			const endpoint = dockerEndpoint(call.env, undefined, call.parsed.globals);
 			const { retries, initialDelayMs } = call.config.retry;
 			const timeoutMs = call.config.health.pingTimeoutMs;
 			const backoff = async (attempt: number, why: string) => {
@@ -32,21 +39,20 @@ export function daemonCheckStep({ stderr, ping = pingDaemon, sleep = delay }: Da
 			};
 
 			let attempt = 0;
-			if (call.lane !== 'read') {
-				while (attempt < retries) {
-					const before: PingResult = await ping(endpoint, timeoutMs);
-					if (before.ok || before.reason !== 'unreachable') break;
-					await backoff(attempt++, before.detail);
-				}
-			}
 			for (;;) {
+				while (attempt < retries) {
+					const before = await ping(endpoint, timeoutMs);
+					if (!canComeBack(before)) break;
+					await backoff(attempt++, (before as { detail: string }).detail);
+				}
 				const outcome = await next(call);
 				if (outcome.exitCode === 0) return { ...outcome, kind: 'ok', retried: attempt };
 				// Ended by a signal (Ctrl-C, a kill): the user's doing, not the daemon's.
 				if (outcome.signal !== null || outcome.exitCode > 128) return { ...outcome, kind: 'failed', retried: attempt };
 				const after = await ping(endpoint, timeoutMs);
 				if (after.ok || after.reason === 'unknown') return { ...outcome, kind: 'failed', retried: attempt };
-				if (call.lane !== 'read' || attempt >= retries) return { ...outcome, kind: 'daemon', detail: after.detail, retried: attempt };
+				if (call.lane !== 'read' || attempt >= retries || !canComeBack(after))
+					return { ...outcome, kind: 'daemon', detail: after.detail, retried: attempt };
 				await backoff(attempt++, after.detail);
 			}
 		},
