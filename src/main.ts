@@ -2,6 +2,7 @@ import { realpathSync } from 'node:fs';
 import { loadConfig } from './config/load.js';
 import { ensureStateDir, stateDir } from './config/paths.js';
 import { locateDocker } from './docker/locate.js';
+import { isDaemonless } from './docker-grammar/daemonless.js';
 import { holdOf, laneOf } from './docker-grammar/lanes.js';
 import { parseDockerArgv } from './docker-grammar/parse.js';
 import { DockerNotFound, exitCodeOf, formatError } from './errors.js';
@@ -12,7 +13,6 @@ import { limiterStep } from './pipeline/limiter-step.js';
 import { lockStep } from './pipeline/lock-step.js';
 import type { Step } from './pipeline/types.js';
 import { once } from './system/once.js';
-import { runWithTerminal } from './system/run-with-terminal.js';
 import { VERSION } from './version.js';
 
 export { exitWhenFlushed } from './system/exit.js';
@@ -35,18 +35,22 @@ const PARENT_MARKER = 'SAFE_DOCKER_PARENT_PID';
  * 2. the environment lock — taken before the slot, so that a call queued for a slot never holds a lock others wait behind;
  * 3. the limiter — a slot from the broker, which also answers at once when the endpoint's breaker is open;
  * 4. the daemon check — inside the slot: tells daemon failures (what the breaker counts) from others, and retries;
- * then docker itself.
+ * then docker itself. A call docker answers without the daemon (help, --version, context ls, a usage error) is
+ * only guarded: never locked, limited, held back or refused by an open breaker.
  */
 function steps(options: {
 	env: NodeJS.ProcessEnv;
 	cwd: string;
 	stdout: MainOptions['stdout'] & {};
 	stderr: MainOptions['stderr'] & {};
+	daemonless: boolean;
 }): Step[] {
 	// Created and checked once, and only by a step that needs it (an audit entry, a lock, the broker's socket).
 	const state = once(() => ensureStateDir(stateDir(options.env)));
+	const guard = guardStep({ stateDir: state, cwd: options.cwd, stdout: options.stdout, stderr: options.stderr });
+	if (options.daemonless) return [guard];
 	return [
-		guardStep({ stateDir: state, cwd: options.cwd, stdout: options.stdout, stderr: options.stderr }),
+		guard,
 		lockStep({ stateDir: state, stderr: options.stderr }),
 		limiterStep({ stateDir: state, version: VERSION, stderr: options.stderr }),
 		daemonCheckStep({ stderr: options.stderr }),
@@ -78,15 +82,10 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
 		const docker = locateDocker({ configured: config.docker.path, configuredFrom: origins.get('docker.path'), self: realSelf(self), env });
 		const dockerEnv = { ...env, [PARENT_MARKER]: String(process.pid) };
 
-		if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
-			stdout.write(`safe-docker version ${VERSION}\n`);
-			return (await runWithTerminal(docker, argv, { env: dockerEnv, cwd })).exitCode;
-		}
-
 		const parsed = parseDockerArgv(argv);
 		const outcome = await runPipeline(
 			{ argv, parsed, lane: laneOf(parsed), hold: holdOf(parsed), docker, config, env: dockerEnv },
-			steps({ env, cwd, stdout, stderr }),
+			steps({ env, cwd, stdout, stderr, daemonless: isDaemonless(parsed) }),
 			{ cwd },
 		);
 		return outcome.exitCode;

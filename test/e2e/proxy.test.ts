@@ -168,10 +168,14 @@ describe('finding the real docker', () => {
 });
 
 describe('--version', () => {
-	it("prints safe-docker's version, then docker's", async () => {
+	it("is docker's alone; safe-docker's own version is `guard --version`", async () => {
 		const { version } = JSON.parse(readFileSync(join(FAKE_BIN_DIR, '..', '..', '..', 'package.json'), 'utf8'));
-		const result = await runCli(['--version'], { env: fakeEnv({ FAKE_DOCKER_PRINT_ARGV: '1' }) });
-		expect(result.exitCode).toBe(0);
-		expect(result.stdout).toBe(`safe-docker version ${version}\n["--version"]\n`);
+		for (const flag of ['--version', '-v']) {
+			const result = await runCli([flag], { env: fakeEnv({ FAKE_DOCKER_PRINT_ARGV: '1' }) });
+			expect(result.exitCode).toBe(0);
+			expect(result.stdout).toBe(`${JSON.stringify([flag])}\n`);
+		}
+		const own = await runCli(['guard', '--version'], { env: fakeEnv() });
+		expect(own.stdout).toBe(`${version}\n`);
 	});
 });
