@@ -1,11 +1,12 @@
 import { realpathSync } from 'node:fs';
-import { loadConfig } from './config/load.js';
+import { DEFAULTS } from './config/defaults.js';
+import { type LoadedConfig, loadConfig } from './config/load.js';
 import { ensureStateDir, stateDir } from './config/paths.js';
 import { locateDocker } from './docker/locate.js';
 import { isDaemonless } from './docker-grammar/daemonless.js';
 import { holdOf, laneOf } from './docker-grammar/lanes.js';
 import { parseDockerArgv } from './docker-grammar/parse.js';
-import { DockerNotFound, exitCodeOf, formatError } from './errors.js';
+import { ConfigError, DockerNotFound, exitCodeOf, formatError } from './errors.js';
 import { daemonCheckStep } from './pipeline/daemon-check-step.js';
 import { guardStep } from './pipeline/guard-step.js';
 import { runPipeline } from './pipeline/index.js';
@@ -78,11 +79,14 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
 		if (env[PARENT_MARKER] !== undefined && env[PARENT_MARKER] === String(process.ppid)) {
 			throw new DockerNotFound('the "docker" safe-docker found runs safe-docker again; set SAFE_DOCKER_DOCKER to the real docker binary');
 		}
-		const { config, origins } = await loadConfig({ cwd, env });
+		const parsed = parseDockerArgv(argv);
+		const { config, origins, warnings } = await loadConfig({ cwd, env }).catch(error =>
+			goOnWithDefaults(error, laneOf(parsed) === 'read' || isDaemonless(parsed), { cwd, env, stderr }),
+		);
+		for (const line of warnings) stderr.write(`${line}\n`);
 		const docker = locateDocker({ configured: config.docker.path, configuredFrom: origins.get('docker.path'), self: realSelf(self), env });
 		const dockerEnv = { ...env, [PARENT_MARKER]: String(process.pid) };
 
-		const parsed = parseDockerArgv(argv);
 		const outcome = await runPipeline(
 			{ argv, parsed, lane: laneOf(parsed), hold: holdOf(parsed), docker, config, env: dockerEnv },
 			steps({ env, cwd, stdout, stderr, daemonless: isDaemonless(parsed) }),
@@ -93,6 +97,21 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
 		stderr.write(`${formatError(error)}\n`);
 		return exitCodeOf(error);
 	}
+}
+
+/**
+ * A broken config stops only what it protects: a read call (or one docker answers without the daemon) goes
+ * on with the built-in defaults (and the environment, if that is sound) after the one-line error; any other
+ * call fails closed.
+ */
+async function goOnWithDefaults(
+	error: unknown,
+	readOnly: boolean,
+	{ cwd, env, stderr }: { cwd: string; env: NodeJS.ProcessEnv; stderr: Pick<NodeJS.WriteStream, 'write'> },
+): Promise<LoadedConfig> {
+	if (!(error instanceof ConfigError) || !readOnly) throw error;
+	stderr.write(`${formatError(error)} (going on with the built-in defaults: a read-only call)\n`);
+	return loadConfig({ cwd, env, skipFiles: true }).catch(() => ({ config: DEFAULTS, origins: new Map(), files: [], warnings: [] }));
 }
 
 function realSelf(self: string): string {

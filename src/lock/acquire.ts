@@ -2,6 +2,7 @@ import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LockTimeout } from '../errors.js';
+import { makeDirs } from '../system/make-dirs.js';
 import { loadProperLockfile } from '../system/proper-lockfile.js';
 import { type Holder, holderIsGone, newHolder, readHolder, writeHolder } from './holder.js';
 import { lockFiles } from './paths.js';
@@ -48,7 +49,7 @@ const TAKEOVER_STALE_MS = 5_000;
 export async function acquireLock(options: AcquireOptions): Promise<HeldLock> {
 	const { dir, env, staleMs, now = Date.now } = options;
 	const files = lockFiles(dir, env);
-	mkdirSync(dir, { recursive: true });
+	makeDirs(dir, 0o777);
 	const started = now();
 	const update = Math.max(1000, Math.min(2000, Math.floor(staleMs / 3)));
 	const { lock: properLock } = await loadProperLockfile();
