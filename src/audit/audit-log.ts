@@ -5,7 +5,7 @@ import { lockSync } from 'proper-lockfile';
 import { currentUser } from '../system/user.js';
 
 /** What the guard decided about a call. */
-export type AuditDecision = 'rejected' | 'rewritten' | 'warned' | 'allowed-by-config' | 'escape-hatch' | 'unlocked';
+export type AuditDecision = 'rejected' | 'rewritten' | 'warned' | 'allowed-by-config' | 'escape-hatch' | 'unlocked' | 'unlimited';
 
 /** One line of the audit log. */
 export interface AuditEntry {

@@ -1,5 +1,5 @@
 import { readAudit } from '../audit/audit-log.js';
-import { tellBroker } from '../coordination/client.js';
+import { tellBroker } from '../coordination/broker-status.js';
 import type { StatsSnapshot } from '../coordination/protocol.js';
 import { StatsStore } from '../coordination/stats-store.js';
 import type { CommandContext } from './context.js';
@@ -7,6 +7,8 @@ import type { CommandContext } from './context.js';
 /** What `guard stats` reports: the broker's counters (live, or as last saved) and the guard's refusals from the audit log. */
 interface StatsReport extends StatsSnapshot {
 	readonly rejections: number;
+	/** Calls that ran without cross-process limits because no broker could be had (broker.onUnavailable = run). */
+	readonly unlimitedCalls: number;
 }
 
 /** `safe-docker guard stats [--json | --prometheus] [--reset]`: the shared statistics, live from the broker or as last saved. */
@@ -21,14 +23,19 @@ export async function statsCommand(
 		store.save();
 	}
 	const live = await context.broker();
+	const saved = new StatsStore(dir);
 	const stats: StatsSnapshot = live?.stats ?? {
-		...new StatsStore(dir).summary(),
+		...saved.summary(),
+		// Nothing counted yet: what the audit log holds counts from its start.
+		...(saved.saved ? {} : { since: new Date(0).toISOString() }),
 		brokerPid: 0,
 		lanes: { mutate: IDLE, read: IDLE, attached: IDLE },
 	};
+	const audited = readAudit(dir).filter(entry => entry.time >= stats.since);
 	const report: StatsReport = {
 		...stats,
-		rejections: readAudit(dir).filter(entry => entry.decision === 'rejected' && entry.time >= stats.since).length,
+		rejections: audited.filter(entry => entry.decision === 'rejected').length,
+		unlimitedCalls: audited.filter(entry => entry.decision === 'unlimited').length,
 	};
 	if (options.prometheus) context.stdout.write(prometheus(report));
 	else if (options.json) context.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
@@ -49,6 +56,7 @@ function table(stats: StatsReport, live: boolean): string {
 		`failed         ${stats.failures.failed} (docker or the container said no), ${stats.failures.daemon} daemon failures`,
 		`had to wait    ${stats.waitedCalls}; wait p50 ${stats.waitMs.p50} ms, p95 ${stats.waitMs.p95} ms, max ${stats.waitMs.max} ms`,
 		`rejected       ${stats.rejections} by the force guard`,
+		`unlimited      ${stats.unlimitedCalls} ran without cross-process limits (no broker to be had)`,
 		...Object.entries(stats.breakers).map(
 			([url, breaker]) =>
 				`breaker        ${url}: ${breaker.state}${breaker.state === 'closed' ? '' : ` since ${time(breaker.openedAt)}, next probe ${time(breaker.nextProbeAt)}`} (${breaker.consecutiveFailures} failures in a row, ${breaker.transitions} transitions)`,
@@ -95,6 +103,9 @@ function prometheus(stats: StatsReport): string {
 			lanes.map(([lane, { queued }]) => [`{lane="${lane}"}`, queued]),
 		),
 		metric('safe_docker_guard_rejections_total', 'counter', 'Calls the force guard refused.', [['', stats.rejections]]),
+		metric('safe_docker_unlimited_calls_total', 'counter', 'Calls that ran without cross-process limits: no broker could be had.', [
+			['', stats.unlimitedCalls],
+		]),
 		metric(
 			'safe_docker_breaker_open',
 			'gauge',
