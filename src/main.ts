@@ -3,10 +3,11 @@ import { DEFAULTS } from './config/defaults.js';
 import { type LoadedConfig, loadConfig } from './config/load.js';
 import { ensureStateDir, stateDir } from './config/paths.js';
 import { locateDocker } from './docker/locate.js';
+import { dockerEnvOf, isRerun, passThrough } from './docker/rerun.js';
 import { isDaemonless } from './docker-grammar/daemonless.js';
 import { holdOf, laneOf } from './docker-grammar/lanes.js';
 import { parseDockerArgv } from './docker-grammar/parse.js';
-import { ConfigError, DockerNotFound, exitCodeOf, formatError } from './errors.js';
+import { ConfigError, exitCodeOf, formatError } from './errors.js';
 import { daemonCheckStep } from './pipeline/daemon-check-step.js';
 import { guardStep } from './pipeline/guard-step.js';
 import { runPipeline } from './pipeline/index.js';
@@ -26,9 +27,6 @@ export interface MainOptions {
 	readonly stdout?: Pick<NodeJS.WriteStream, 'write'>;
 	readonly stderr?: Pick<NodeJS.WriteStream, 'write'> & { readonly isTTY?: boolean };
 }
-
-/** Set in the environment of the docker we spawn; seeing it on ourselves means that "docker" was us again. */
-const PARENT_MARKER = 'SAFE_DOCKER_PARENT_PID';
 
 /**
  * The proxy's steps, in order:
@@ -76,16 +74,14 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
 			const { runGuard } = await import('./cli/guard.js');
 			return await runGuard(argv[0] === 'guard' ? argv.slice(1) : argv, { env, cwd, self, stdout, stderr });
 		}
-		if (env[PARENT_MARKER] !== undefined && env[PARENT_MARKER] === String(process.ppid)) {
-			throw new DockerNotFound('the "docker" safe-docker found runs safe-docker again; set SAFE_DOCKER_DOCKER to the real docker binary');
-		}
+		if (isRerun(env)) return await passThrough(argv, { env, cwd, self: realSelf(self) });
 		const parsed = parseDockerArgv(argv);
 		const { config, origins, warnings } = await loadConfig({ cwd, env }).catch(error =>
 			goOnWithDefaults(error, laneOf(parsed) === 'read' || isDaemonless(parsed), { cwd, env, stderr }),
 		);
 		for (const line of warnings) stderr.write(`${line}\n`);
 		const docker = locateDocker({ configured: config.docker.path, configuredFrom: origins.get('docker.path'), self: realSelf(self), env });
-		const dockerEnv = { ...env, [PARENT_MARKER]: String(process.pid) };
+		const dockerEnv = dockerEnvOf(env, docker);
 
 		const outcome = await runPipeline(
 			{ argv, parsed, lane: laneOf(parsed), hold: holdOf(parsed), docker, config, env: dockerEnv },

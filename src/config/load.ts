@@ -56,7 +56,13 @@ const USER_CODE_FILES = ['config.js', 'config.cjs', 'config.mjs', 'config.ts'];
 /** Environment variables of ours that users set and that are not config keys. */
 const OTHER_VARIABLES = ['SAFE_DOCKER_CONFIG', 'SAFE_DOCKER_HOME', 'SAFE_DOCKER_ALLOW_FORCE'];
 /** Variables safe-docker sets for its own children: not settings, never suggested. */
-const INTERNAL_VARIABLES = new Set(['SAFE_DOCKER_PARENT_PID', 'SAFE_DOCKER_LOCKS', 'SAFE_DOCKER_BROKER', 'SAFE_DOCKER_BROKER_TRACE']);
+const INTERNAL_VARIABLES = new Set([
+	'SAFE_DOCKER_PARENT_PID',
+	'SAFE_DOCKER_SHIMS',
+	'SAFE_DOCKER_LOCKS',
+	'SAFE_DOCKER_BROKER',
+	'SAFE_DOCKER_BROKER_TRACE',
+]);
 
 /**
  * Loads the configuration: built-in defaults, then the per-user file, then the project file
