@@ -122,9 +122,14 @@ describe('rejection', () => {
 		]);
 	});
 
-	it('offers the command without force where there is no safe rewrite', async () => {
+	it('offers safe-docker cleanup, as a dry run with the matching options, for a prune', async () => {
 		const result = await proxied(['system', 'prune', '-af', '--volumes']);
-		expect(result.stderr).toContain('  instead: docker system prune -a --volumes\n');
+		expect(result.stderr).toContain('  instead: safe-docker cleanup --dry-run --images --volumes\n');
+	});
+
+	it('offers the command without force where there is no safe rewrite', async () => {
+		const result = await proxied(['rmi', '-f', 'app:test']);
+		expect(result.stderr).toContain('  instead: docker rmi app:test\n');
 	});
 });
 
@@ -152,7 +157,7 @@ describe('policies and overrides', () => {
 	it('rejects an unknown command in force.allow, naming the allowed ones', async () => {
 		const dir = tempDir();
 		writeFileSync(join(dir, 'guard.config.json'), JSON.stringify({ force: { allow: ['ps'] } }));
-		const result = await proxied(['ps'], {}, dir);
+		const result = await proxied(['run', '-d', 'img'], {}, dir);
 		expect(result.exitCode).toBe(78);
 		expect(result.stderr).toMatch(
 			/force\.allow: "ps" is not allowed: expected a list of command paths from: container rm, container prune, /,
