@@ -233,8 +233,18 @@ describe('guard audit', () => {
 		const text = await runCli(['guard', 'audit'], { env });
 		expect(text.stdout.trim().split('\n')).toHaveLength(2);
 		expect(text.stdout).toMatch(/ {2}rejected +\S+@\S+ {2}exit 77 {2}docker rmi --force img\n$/);
+		// Columns line up whatever the width of the decision and the exit code.
+		await runCli(['rm', '-f', 'c'], { env: { ...env, SAFE_DOCKER_ALLOW_FORCE: 'cleanup job' } });
+		const lines = (await runCli(['guard', 'audit'], { env })).stdout.trim().split('\n');
+		expect(lines).toHaveLength(3);
+		for (const column of [/ (rejected|escape-hatch)/, / exit /, / docker /])
+			expect(new Set(lines.map(line => line.search(column))).size, String(column)).toBe(1);
 		const json = await runCli(['guard', 'audit', '--json', '--since', '1h'], { env });
-		expect(JSON.parse(json.stdout).map((entry: { command: string }) => entry.command)).toEqual(['container rm', 'image rm']);
+		expect(JSON.parse(json.stdout).map((entry: { command: string }) => entry.command)).toEqual([
+			'container rm',
+			'image rm',
+			'container rm',
+		]);
 		const future = await runCli(['guard', 'audit', '--json', '--since', '2999-01-01'], { env });
 		expect(JSON.parse(future.stdout)).toEqual([]);
 		const bad = await runCli(['guard', 'audit', '--since', 'yesterday'], { env });
