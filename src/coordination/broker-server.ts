@@ -145,7 +145,13 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 			if (options.trace) log(`queued ${lane} ${label}${message.reannounce ? ' (re-announced)' : ''}`);
 			const place = () => {
 				const ahead = scheduler.waiting(lane).filter(other => other !== ticket);
-				send({ type: 'queued', lane, running: scheduler.running(lane).map(other => other.label), ahead: ahead.map(other => other.label) });
+				send({
+					type: 'queued',
+					lane,
+					limit: policies[lane].limit(),
+					running: scheduler.running(lane).map(other => other.label),
+					ahead: ahead.map(other => other.label),
+				});
 			};
 			place();
 			let granted = false;
@@ -207,7 +213,8 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 						failWaiters(endpointUrl);
 					}
 				}
-				persist();
+				// Saved before the client hears `ok` and exits: a broker killed a moment later loses no call it counted.
+				stats.save(breakers.snapshots());
 			}
 			ticket?.release();
 			ticket = undefined;
@@ -230,6 +237,12 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 					case 'release':
 						release(message.outcome);
 						return send({ type: 'ok' });
+					case 'stall':
+						if (endpointUrl === undefined) return;
+						breakers.of(endpointUrl).trip(message.detail);
+						log(`breaker of ${endpointUrl} opened: ${message.detail}`);
+						failWaiters(endpointUrl);
+						return persist();
 					case 'stats':
 						return send({ type: 'stats', stats: snapshot() });
 					case 'reset':

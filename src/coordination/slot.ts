@@ -7,6 +7,8 @@ import type { BrokerMessage, ReportedOutcome, SlotRequest } from './protocol.js'
 /** A granted slot, held until released (or until this process dies and its socket closes). */
 export interface Slot {
 	readonly waitedMs: number;
+	/** Tells the broker that the daemon stopped answering while this call runs (it opens the daemon's breaker). */
+	stall(detail: string): void;
 	/** Reports the outcome and frees the slot; resolves once the broker has it (or at most after a second). */
 	release(outcome: ReportedOutcome): Promise<void>;
 }
@@ -80,6 +82,7 @@ export async function acquireSlot(
 	watch(connection);
 	return {
 		waitedMs,
+		stall: detail => current.send({ type: 'stall', detail }),
 		async release(outcome) {
 			released = true;
 			await reannouncing;

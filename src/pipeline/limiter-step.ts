@@ -1,3 +1,4 @@
+import { redactArgv } from '../audit/redact.js';
 import { acquireSlot, type QueuedInfo, type Slot } from '../coordination/slot.js';
 import { dockerEndpoint } from '../docker/endpoint.js';
 import { BrokerUnavailable } from '../errors.js';
@@ -27,11 +28,12 @@ export function limiterStep({ stateDir, version, stderr, showAfterMs = 1000, acq
 		async handle(call: Call, next: Next): Promise<Outcome> {
 			const line = statusLine(stderr, call.env);
 			let info: QueuedInfo | undefined;
+			// The count and the reason first, so that a line cut to an 80-column terminal keeps them; then who runs.
 			const show = () => {
 				if (!info) return;
-				const running = info.running.length === 0 ? '' : ` (${info.running.slice(0, 3).join(', ')}${info.running.length > 3 ? ', …' : ''})`;
+				const running = info.running.length === 0 ? '' : `: ${info.running.slice(0, 3).join(', ')}${info.running.length > 3 ? ', …' : ''}`;
 				line.show(
-					`safe-docker: waiting for a ${info.lane} slot: ${info.running.length} running${running}, ${info.ahead.length} queued ahead`,
+					`safe-docker: waiting, ${info.ahead.length} ahead; ${info.running.length} of ${info.limit} ${info.lane} slots busy${running}`,
 				);
 			};
 			const timer = setTimeout(show, showAfterMs);
@@ -49,7 +51,7 @@ export function limiterStep({ stateDir, version, stderr, showAfterMs = 1000, acq
 					{
 						lane: call.lane,
 						hold: call.hold,
-						label: label(call.argv),
+						label: label(call),
 						command: call.parsed.command ?? null,
 						endpoint: dockerEndpoint(call.env, undefined, call.parsed.globals),
 					},
@@ -76,7 +78,7 @@ export function limiterStep({ stateDir, version, stderr, showAfterMs = 1000, acq
 					? { ...call.env, COMPOSE_PARALLEL_LIMIT: String(call.config.lanes.mutate.maxConcurrent) }
 					: call.env;
 			try {
-				outcome = await next({ ...call, env });
+				outcome = await next({ ...call, env, reportStall: detail => slot.stall(detail) });
 				return { ...outcome, waitedMs: slot.waitedMs };
 			} finally {
 				await slot.release({
@@ -91,15 +93,15 @@ export function limiterStep({ stateDir, version, stderr, showAfterMs = 1000, acq
 	};
 }
 
-/** What other waiters see of this call: `docker build -t app .`, shortened. */
-function label(argv: readonly string[]): string {
-	const text = ['docker', ...argv].join(' ');
-	return text.length > 60 ? `${text.slice(0, 59)}…` : text;
+/** What other waiters — other users' CI jobs among them — see of this call: its argv with secrets masked, shortened. */
+function label(call: Call): string {
+	const text = ['docker', ...redactArgv(call.parsed)].join(' ');
+	return text.length > 40 ? `${text.slice(0, 39)}…` : text;
 }
 
 /** A call that runs without limits is counted: an audit entry, which `guard stats` counts as well. */
 async function recordUnlimited(call: Call, stateDir: () => string, why: string): Promise<void> {
-	const [{ appendAudit }, { redactArgv }] = await Promise.all([import('../audit/audit-log.js'), import('../audit/redact.js')]);
+	const { appendAudit } = await import('../audit/audit-log.js');
 	appendAudit(
 		stateDir(),
 		{

@@ -10,8 +10,11 @@ export function makeDirs(path: string, mode: number): void {
 	const missing: string[] = [];
 	for (let dir = resolve(path); ; dir = dirname(dir)) {
 		try {
-			statSync(dir);
-			break; // exists: mkdir below says what it is not
+			const found = statSync(dir);
+			// As mkdir -p: the path itself must end up a directory; a missing parent's mkdir reports any other.
+			if (dir === resolve(path) && !found.isDirectory())
+				throw Object.assign(new Error(`EEXIST: file already exists, mkdir '${dir}'`), { code: 'EEXIST' });
+			break;
 		} catch (error) {
 			if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
 		}

@@ -18,5 +18,6 @@ describe('makeDirs', () => {
 		const file = join(tempDir(), 'file');
 		writeFileSync(file, '');
 		expect(() => makeDirs(join(file, 'sub'), 0o700)).toThrow(/ENOTDIR|EEXIST/);
+		expect(() => makeDirs(file, 0o700)).toThrow(/EEXIST/);
 	});
 });
