@@ -15,6 +15,7 @@ import { runPipeline } from './pipeline/index.js';
 import { limiterStep } from './pipeline/limiter-step.js';
 import { lockStep } from './pipeline/lock-step.js';
 import type { Step } from './pipeline/types.js';
+import { exactBytes } from './system/exact-bytes.js';
 import { once } from './system/once.js';
 import { VERSION } from './version.js';
 
@@ -78,7 +79,7 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
 			const { runGuard } = await import('./cli/guard.js');
 			return await runGuard(argv[0] === 'guard' ? argv.slice(1) : argv, { env, cwd, self, stdout, stderr });
 		}
-		if (isRerun(env)) return await passThrough(argv, { env, cwd, self: realSelf(self) });
+		if (isRerun(env)) return await passThrough(argv, { env, cwd, self: realSelf(self), exact: exactBytes(argv, env) });
 		const parsed = parseDockerArgv(argv);
 		const { config, origins, warnings } = await loadConfig({ cwd, env }).catch(error =>
 			goOnWithDefaults(error, laneOf(parsed) === 'read' || isDaemonless(parsed), { cwd, env, stderr }),
@@ -90,7 +91,8 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
 		const outcome = await runPipeline(
 			{ argv, parsed, lane: laneOf(parsed), hold: holdOf(parsed), docker, config, env: dockerEnv },
 			steps({ env, cwd, stdout, stderr, daemonless: isDaemonless(parsed) }),
-			{ cwd },
+			// Parsed and guarded in the decoded form; run with the exact bytes.
+			{ cwd, exact: exactBytes(argv, env) },
 		);
 		return outcome.exitCode;
 	} catch (error) {

@@ -1,4 +1,5 @@
 import { delimiter } from 'node:path';
+import type { ExactBytes } from '../system/exact-bytes.js';
 import { runWithTerminal } from '../system/run-with-terminal.js';
 import { locateDocker } from './locate.js';
 
@@ -27,8 +28,11 @@ export function isRerun(env: Env, ppid = process.ppid): boolean {
  * it and holds its slot, so a wrapper shim works like a symlink. Config is not read (its docker.path may be
  * the shim itself).
  */
-export async function passThrough(argv: readonly string[], { env, cwd, self }: { env: Env; cwd: string; self: string }): Promise<number> {
+export async function passThrough(
+	argv: readonly string[],
+	{ env, cwd, self, exact }: { env: Env; cwd: string; self: string; exact: ExactBytes | undefined },
+): Promise<number> {
 	const shims = (env[SHIMS_MARKER] ?? '').split(delimiter).filter(Boolean);
 	const docker = locateDocker({ configured: null, self, skip: shims, env });
-	return (await runWithTerminal(docker, argv, { env: dockerEnvOf(env, docker, shims), cwd })).exitCode;
+	return (await runWithTerminal(docker, argv, { env: dockerEnvOf(env, docker, shims), cwd, ...(exact ? { exact } : {}) })).exitCode;
 }
