@@ -2,6 +2,7 @@ import { spawn as baseSpawn, type ChildProcess, type SpawnOptions } from 'node:c
 import { constants } from 'node:os';
 import { DockerNotFound } from '../errors.js';
 import { type ExactBytes, viaShell } from './exact-bytes.js';
+import { mirrorJobControl } from './job-control.js';
 import { procStatField } from './proc-stat.js';
 
 /** Signals safe-docker passes on to the program it runs. */
@@ -65,6 +66,7 @@ export function runWithTerminal(program: string, args: readonly string[], option
 			child.kill(signal);
 		};
 		for (const signal of FORWARDED_SIGNALS) proc.on(signal, forward);
+		const stopMirroring = mirrorJobControl(child, { inForegroundGroup });
 		if (child.pid !== undefined) options.onSpawn?.(child.pid);
 		let killer: NodeJS.Timeout | undefined;
 		const end = () => {
@@ -74,6 +76,7 @@ export function runWithTerminal(program: string, args: readonly string[], option
 		options.signal?.addEventListener('abort', end, { once: true });
 		const cleanup = () => {
 			for (const signal of FORWARDED_SIGNALS) proc.off(signal, forward);
+			stopMirroring();
 			options.signal?.removeEventListener('abort', end);
 			clearTimeout(killer);
 		};
