@@ -1,10 +1,12 @@
 // safe-docker as a drop-in: what the shell and scripts see is what they would see with docker.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { BIN, FAKE_DOCKER, isolatedEnv, tempDir } from '../fixtures/cli.js';
+import { BIN, FAKE_DOCKER, isolatedEnv, runCli, tempDir } from '../fixtures/cli.js';
+import { refusingSocket } from '../fixtures/sockets.js';
 
 /** The state letter of /proc/<pid>/stat: T when stopped. */
 const stateOf = (pid: number) => {
@@ -64,5 +66,60 @@ describe('job control (Ctrl-Z: SIGTSTP to the foreground process group)', () => 
 		process.kill(-pid, 'SIGCONT');
 		await until(() => stateOf(pid) !== 'T');
 		expect(await exited).toMatch(/Stopped[\s\S]*Done/);
+	});
+});
+
+describe('the endpoint and calls that never reach the daemon, with the breaker of DOCKER_HOST open', () => {
+	async function openBreaker() {
+		const dir = tempDir();
+		const env = isolatedEnv({
+			SAFE_DOCKER_DOCKER: FAKE_DOCKER,
+			SAFE_DOCKER_HOME: join(dir, 'state'),
+			SAFE_DOCKER_RETRY_RETRIES: '0',
+			SAFE_DOCKER_BREAKER_FAILURE_THRESHOLD: '1',
+			SAFE_DOCKER_BREAKER_RECOVERY_TIMEOUT_MS: '600000',
+			DOCKER_HOST: `unix://${join(dir, 'dead.sock')}`,
+		});
+		expect((await runCli(['ps'], { env: { ...env, FAKE_DOCKER_EXIT: '1' } })).exitCode).toBe(1);
+		expect((await runCli(['ps'], { env })).exitCode).toBe(69);
+		return { dir, env };
+	}
+
+	it("-H, --host and --context name the endpoint: a live one answers while DOCKER_HOST's breaker is open", async () => {
+		const { dir, env } = await openBreaker();
+		const live = `unix://${join(dir, 'live.sock')}`;
+		refusingSocket(join(dir, 'live.sock')); // a different endpoint: its own (closed) breaker
+		// A context `live` in docker's config dir, as `docker context create live --docker host=…` writes it.
+		const meta = join(env['HOME']!, '.docker', 'contexts', 'meta', createHash('sha256').update('live').digest('hex'));
+		mkdirSync(meta, { recursive: true });
+		writeFileSync(join(meta, 'meta.json'), JSON.stringify({ Name: 'live', Endpoints: { docker: { Host: live } } }));
+		for (const args of [
+			['-H', live, 'ps'],
+			[`--host=${live}`, 'ps'],
+			['--context', 'live', 'ps'],
+		]) {
+			const result = await runCli(args, { env });
+			expect(result.exitCode, args.join(' ')).toBe(0);
+		}
+		// --context default with DOCKER_HOST set is DOCKER_HOST again: still open.
+		expect((await runCli(['--context', 'default', 'ps'], { env })).exitCode).toBe(69);
+	});
+
+	it.each([
+		[['--help']],
+		[['ps', '--help']],
+		[['login', '--help']],
+		[['version', '--format', '{{.Client.Version}}']],
+		[['context', 'ls']],
+		[['--version']],
+		[['ps', '--no-such-flag']],
+	])('%j runs at once', async args => {
+		const { env } = await openBreaker();
+		const started = Date.now();
+		const result = await runCli(args, { env: { ...env, FAKE_DOCKER_PRINT_ARGV: '1' } });
+		expect(result.exitCode).toBe(0);
+		expect(result.stdout).toBe(`${JSON.stringify(args)}\n`);
+		expect(result.stderr).toBe('');
+		expect(Date.now() - started).toBeLessThan(5000);
 	});
 });
