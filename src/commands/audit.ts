@@ -34,14 +34,14 @@ export async function auditCommand(
 	// Every column but the last two as wide as its widest cell, so the columns line up.
 	const widths = rows[0]!.slice(0, -2).map((_, column) => Math.max(...rows.map(row => row[column]!.length)));
 	stdout.write(
-		rows
+		`${rows
 			.map(row =>
 				row
 					.map((cell, column) => cell.padEnd(widths[column] ?? 0))
 					.join('  ')
 					.trimEnd(),
 			)
-			.join('\n') + '\n',
+			.join('\n')}\n`,
 	);
 	return 0;
 }

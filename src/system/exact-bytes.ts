@@ -70,19 +70,19 @@ export function viaShell(
 	const sameArgs = exact.argv.length === args.length && exact.argv.every((bytes, i) => bytes.toString('utf8') === args[i]);
 	const lines = ['set --'];
 	args.forEach((arg, i) => {
-		lines.push(`_sd=$(printf %b '${escape(sameArgs ? exact.argv[i]! : Buffer.from(arg))}x'); set -- "$@" "\${_sd%x}"`);
+		lines.push(`_sd=$(printf %b '${printfArgument(sameArgs ? exact.argv[i]! : Buffer.from(arg))}x'); set -- "$@" "\${_sd%x}"`);
 	});
 	for (const [name, bytes] of exact.env) {
 		if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && env[name] === bytes.toString('utf8'))
-			lines.push(`_sd=$(printf %b '${escape(bytes)}x'); ${name}=\${_sd%x}; export ${name}`);
+			lines.push(`_sd=$(printf %b '${printfArgument(bytes)}x'); ${name}=\${_sd%x}; export ${name}`);
 	}
 	// The trailing x keeps trailing newlines, which $(…) would strip.
-	lines.push(`_sd=$(printf %b '${escape(Buffer.from(program))}x'); _sd=\${_sd%x}; exec "$_sd" "$@"`);
+	lines.push(`_sd=$(printf %b '${printfArgument(Buffer.from(program))}x'); _sd=\${_sd%x}; exec "$_sd" "$@"`);
 	return ['/bin/sh', ['-c', lines.join('\n'), 'sh']];
 }
 
 /** Bytes as a `printf %b` argument in printable ASCII: letters, digits and a few safe marks as they are, the rest as `\0ooo`. */
-function escape(bytes: Buffer): string {
+function printfArgument(bytes: Buffer): string {
 	let out = '';
 	for (const byte of bytes)
 		out += /[A-Za-z0-9_./:=@,+-]/.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : `\\0${byte.toString(8).padStart(3, '0')}`;
