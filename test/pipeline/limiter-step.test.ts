@@ -184,7 +184,7 @@ describe('limiterStep', () => {
 					lane: 'mutate',
 					limit: 4,
 					running: ['docker build .', 'docker pull a', 'docker pull b', 'docker rm c'],
-					ahead: ['docker run x'],
+					ahead: 1,
 				});
 				await new Promise(resolve => setTimeout(resolve, ms));
 			});
