@@ -14,9 +14,9 @@ export interface DaemonCheckOptions {
 /**
  * Tells daemon failures from every other failure, and retries only where the daemon can come back and a
  * retry cannot double an effect. Before docker runs, our own `/_ping` (with a deadline) holds the call back
- * while the daemon is down in a way it can come back from — a socket that refuses, no answer, a 5xx — so that
- * docker runs once, on the last attempt, and its own error is printed once; a socket path or host that does
- * not exist is not waited for. A non-read call whose daemon still answers nothing after the retries is not run
+ * while the daemon is down in a way it can come back from — a socket that refuses, a 5xx, and for a non-read
+ * call no answer (a read call runs, and the daemon watch ends it at its deadline) — so that docker runs once, on
+ * the last attempt, and its own error is printed once; a socket path or host that does not exist is not waited for. A non-read call whose daemon still answers nothing after the retries is not run
  * at all (exit 124), since docker would wait on it forever. After a failure, the call counts as a daemon
  * failure only if the ping fails too: a container's exit code, a usage error or "No such container" leave the
  * daemon answering. A read call whose daemon failed while it ran is run again; any other call may have had its
@@ -45,14 +45,14 @@ export function daemonCheckStep({ stderr, ping = pingDaemon, sleep = delay }: Da
 			for (;;) {
 				for (;;) {
 					const before: PingResult = await ping(endpoint, timeoutMs);
-					if (before.ok || !canComeBack(before)) break;
+					// A read call on a daemon that answers nothing runs at once: the daemon watch ends it at its deadline.
+					if (before.ok || !canComeBack(before) || (before.reason === 'timeout' && call.lane === 'read')) break;
 					if (attempt < retries) {
 						await backoff(attempt++, before.detail);
 						continue;
 					}
-					// Nothing listens: docker runs and says so itself. A daemon that answers nothing would hang it for good
-					// (a read call is ended by the daemon watch instead).
-					if (before.reason !== 'timeout' || call.lane === 'read') break;
+					// Nothing listens: docker runs and says so itself. A daemon that answers nothing would hang it for good.
+					if (before.reason !== 'timeout') break;
 					call.reportStall?.(before.detail);
 					stderr.write(
 						`safe-docker: the Docker daemon is not answering (${before.detail}); \`docker ${call.argv.slice(0, 3).join(' ')}${call.argv.length > 3 ? ' …' : ''}\` was not run; exit ${DAEMON_STALLED_EXIT_CODE}\n`,
