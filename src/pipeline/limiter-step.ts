@@ -56,7 +56,7 @@ export function limiterStep({ stateDir, version, stderr, showAfterMs = 1000, acq
 						hold: call.hold,
 						label: label(call),
 						command: call.parsed.command ?? null,
-						endpoint: dockerEndpoint(call.env),
+						endpoint: dockerEndpoint(call.env, undefined, call.parsed.globals),
 					},
 					queued => {
 						info = queued;
