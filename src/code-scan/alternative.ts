@@ -1,5 +1,6 @@
 import type { ParsedCall } from '../docker-grammar/parse.js';
-import { type ForceUse, forceEdits } from '../guard/detect-force.js';
+import { type ForceUse, forceEdits, safeAlternative } from '../guard/detect-force.js';
+import { displayCommand } from '../system/display-command.js';
 import type { ShellCall } from './shell-walk.js';
 
 /** docker's global options that change which daemon a call reaches, as the variables `safe-docker guard remove` honours. */
@@ -21,11 +22,26 @@ export function alternativeFor(call: ShellCall, parsed: ParsedCall, use: ForceUs
 	const raw = (index: number) => call.raw[index];
 	const kept = (text: string | undefined) => (text === undefined ? [] : [{ text, written: true }]);
 	const fresh = (...texts: string[]) => texts.map(text => ({ text, written: false }));
+	const docker = ['docker', 'docker-compose', 'safe-docker'].includes(call.program);
+	// -H/--context/--config as the variables safe-docker's own commands honour, so they reach the same daemon.
+	const daemon = () => {
+		const settings = parsed.globals.flatMap(flag => {
+			const variable = DAEMON_OPTIONS[flag.name];
+			const value = raw(flag.valueIndex);
+			return variable && typeof flag.value === 'string' && value !== undefined ? [{ text: `${variable}=${value}`, written: true }] : [];
+		});
+		return settings.length > 0 ? [...fresh('env'), ...settings] : [];
+	};
+	if (use.rule.alternative === 'cleanup' && docker) {
+		// The guard's own alternative: a dry run of `safe-docker cleanup` with the prune's options translated.
+		const [, ...words] = safeAlternative(parsed, use);
+		return { words: [...daemon(), ...fresh('safe-docker', ...words)] };
+	}
 	if (use.rule.alternative === 'remove') {
 		const targets = positionalIndices(parsed).map(raw);
 		const volumes = parsed.flags.findLast(flag => flag.name === 'volumes')?.value === true;
 		const fed = /\b(xargs|find)\b/.test(call.before);
-		if (!['docker', 'docker-compose', 'safe-docker'].includes(call.program)) {
+		if (!docker) {
 			// podman, nerdctl: their own graceful stop first, since safe-docker drives docker.
 			if (targets.length === 0 && !fed) return { advice: `${call.program} stop <container…>, then ${call.program} rm <container…>` };
 			const list = targets.flatMap(kept);
@@ -42,17 +58,8 @@ export function alternativeFor(call: ShellCall, parsed: ParsedCall, use: ForceUs
 			};
 		}
 		if (targets.length === 0 && !fed) return { advice: 'safe-docker guard remove <container…> (this call names no container)' };
-		const daemon = parsed.globals.flatMap(flag => {
-			const variable = DAEMON_OPTIONS[flag.name];
-			const value = raw(flag.valueIndex);
-			return variable && typeof flag.value === 'string' && value !== undefined ? [{ text: `${variable}=${value}`, written: true }] : [];
-		});
 		return {
-			words: [
-				...(daemon.length > 0 ? [...fresh('env'), ...daemon] : []),
-				...fresh('safe-docker', 'guard', 'remove', ...(volumes ? ['--volumes'] : [])),
-				...targets.flatMap(kept),
-			],
+			words: [...daemon(), ...fresh('safe-docker', 'guard', 'remove', ...(volumes ? ['--volumes'] : [])), ...targets.flatMap(kept)],
 		};
 	}
 	const edits = forceEdits(parsed);
@@ -67,7 +74,10 @@ export function alternativeFor(call: ShellCall, parsed: ParsedCall, use: ForceUs
 /** An alternative as a shell command line in place of the call: wrappers and redirections around it kept. */
 export function shellAlternative(call: ShellCall, alternative: Alternative): string {
 	if (!alternative.words) return alternative.advice ?? '';
-	return oneLine([call.before.trimEnd(), ...alternative.words.map(word => word.text), call.after].filter(Boolean).join(' '));
+	const words = alternative.words.map(word =>
+		word.written || /^[\w@%+=:,./-]+$/.test(word.text) ? word.text : displayCommand([word.text]),
+	);
+	return oneLine([call.before.trimEnd(), ...words, call.after].filter(Boolean).join(' '));
 }
 
 /** Argv indices of a parsed call's positionals (the words that are neither command words nor options). */

@@ -26,9 +26,9 @@ describe('code', () => {
 		].join('\n');
 		expect(found('code', text)).toEqual([
 			"1:11 force/container rm (-f) => 'safe-docker guard remove web'",
-			'2:21 force/system prune (-af) => "docker system prune -a"',
+			'2:21 force/system prune (-af) => "safe-docker cleanup --dry-run --images"',
 			'3:9 force/container rm (-f) => `safe-docker guard remove ${c}`',
-			"4:8 force/volume prune (-f) => 'docker volume prune'",
+			"4:8 force/volume prune (-f) => 'safe-docker cleanup --dry-run --volumes'",
 			"5:8 force/container rm (-f) => 'safe-docker', 'guard', 'remove', name",
 		]);
 	});

@@ -36,7 +36,7 @@ describe('Markdown and AsciiDoc', () => {
 			'```',
 		].join('\n');
 		expect(found('markdown', text)).toEqual([
-			'4:3 force/system prune (-af) => docker system prune -a',
+			'4:3 force/system prune (-af) => safe-docker cleanup --dry-run --images',
 			'8:1 force/container rm (-f) => safe-docker guard remove real',
 		]);
 	});

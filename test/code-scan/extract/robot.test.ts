@@ -31,7 +31,7 @@ describe('Robot Framework, Jenkinsfile, PowerShell, bats', () => {
 			'1:5 force/container rm (-f) => safe-docker guard remove a',
 			'2:5 force/container rm (-f) => safe-docker guard remove ${env.B}',
 			'3:13 force/image rm (-f) => docker rmi c',
-			'5:3 force/system prune (-af) => docker system prune -a',
+			'5:3 force/system prune (-af) => safe-docker cleanup --dry-run --images',
 		]);
 	});
 
@@ -39,7 +39,7 @@ describe('Robot Framework, Jenkinsfile, PowerShell, bats', () => {
 		const text = ['<# docker rm -f in-a-comment #>', 'docker rm -f $name `', '  $other', '& docker volume prune -f'].join('\n');
 		expect(found('powershell', text)).toEqual([
 			'2:1 force/container rm (-f) => safe-docker guard remove $name $other',
-			'4:3 force/volume prune (-f) => docker volume prune',
+			'4:3 force/volume prune (-f) => safe-docker cleanup --dry-run --volumes',
 		]);
 	});
 
