@@ -28,6 +28,10 @@ export interface LatencySample {
 	readonly at: number;
 	/** The most calls of the lane in flight at once while it ran, itself included. */
 	readonly inflight: number;
+	/** Calls of the lane in flight on average while it ran, itself included; `inflight` if not known. */
+	readonly load?: number;
+	/** Still running at `at` (a foreground run past its lease): `durationMs` is only a lower bound. */
+	readonly censored?: boolean;
 	readonly detail?: string;
 }
 
@@ -65,6 +69,11 @@ const CHANGED = 0.7;
 const DOUBLING_PAYS = 1.25;
 /** At its best limit, the controller tries again a neighbour not tried in this many windows. */
 const FRESH = 8;
+/**
+ * A lane idle this long starts its next burst in slow start from where it was (TCP restarts its window after
+ * an idle period, RFC 5681 §4.1): the daemon may have changed, and what each limit delivered is stale.
+ */
+const IDLE_RESTART_MS = 10_000;
 /** Windows at the minimum, latency still high, before the baseline is doubted (envoy#10647 uses five). */
 const STUCK_WINDOWS = 3;
 
@@ -110,7 +119,8 @@ export class AdaptiveLimit {
 	private from = 0;
 	private stuck = 0;
 	private readonly unmeasurable = new Set<LatencyClass>();
-	private window: { ratio: number; inflight: number; name: LatencyClass; durationMs: number }[] = [];
+	private window: { ratio: number; inflight: number; load: number; name: LatencyClass; durationMs: number; censored: boolean }[] = [];
+	private lastSampleAt = Number.NEGATIVE_INFINITY;
 
 	constructor(
 		private readonly settings: AdaptiveSettings,
@@ -150,6 +160,11 @@ export class AdaptiveLimit {
 			return;
 		}
 		const name = sample.commandClass;
+		if (sample.at - sample.durationMs - this.lastSampleAt > IDLE_RESTART_MS && this.measuring === null) {
+			this.slowStart = true;
+			this.throughput.clear();
+		}
+		this.lastSampleAt = Math.max(this.lastSampleAt, sample.at);
 		// A call docker refused (usage, "No such container") may not have reached the daemon at all.
 		const counts = sample.kind === 'ok' && name !== undefined;
 		if (counts) this.latency.add(name, sample.durationMs, sample.inflight <= 1);
@@ -164,8 +179,20 @@ export class AdaptiveLimit {
 			return;
 		}
 		if (sample.at - sample.durationMs < this.epochStart || sample.inflight > this.current) return;
-		this.window.push({ ratio: sample.durationMs / baseline, inflight: sample.inflight, name, durationMs: sample.durationMs });
+		this.window.push({
+			ratio: sample.durationMs / baseline,
+			inflight: sample.inflight,
+			load: sample.load ?? sample.inflight,
+			name,
+			durationMs: sample.durationMs,
+			censored: sample.censored === true,
+		});
 		if (this.window.length >= Math.max(this.settings.window, this.current)) this.adjust(sample.at);
+	}
+
+	/** A class's latency alone, once measured. */
+	baseline(name: LatencyClass): number | undefined {
+		return this.latency.baseline(name);
 	}
 
 	congestion(signal: CongestionSignal, at: number): void {
@@ -201,8 +228,10 @@ export class AdaptiveLimit {
 			}
 		}
 		const limit = this.current;
+		const censored = window.some(entry => entry.censored);
 		const ratio = trimmedMean(window.map(entry => entry.ratio));
-		const delivered = window.reduce((sum, entry) => sum + entry.inflight, 0) / window.length / ratio;
+		// Little's law: calls in flight over latency (in baselines) is the throughput, in baseline calls at once.
+		const delivered = window.reduce((sum, entry) => sum + entry.load, 0) / window.length / ratio;
 		const queued = limit * (1 - (1 + NOISE) / ratio);
 		const said = `latency ${ratio.toFixed(2)}× baseline, ${delivered.toFixed(1)} calls' worth at once`;
 		const { tolerance, minimum, ceiling } = this.settings;
@@ -215,7 +244,19 @@ export class AdaptiveLimit {
 			const busiest = names.sort((a, b) => count(window, b) - count(window, a))[0]!;
 			return this.startMeasuring(busiest, at, ESTABLISHED_AFTER, 'stuck at the minimum with a healthy daemon: ');
 		}
-		const before = this.throughput.add(limit, delivered);
+		if (censored) {
+			// Calls still running when counted: latency is at least this, throughput at most — no guide to more.
+			this.slowStart = false;
+			if (queued <= 1.5 * tolerance) return;
+			const lower = Math.max(Math.ceil(limit / 2), Math.min(limit - 1, Math.round((limit * (1 + NOISE)) / ratio + tolerance)));
+			return this.change(lower, `${said} at least: calls outlive their lease`, at, true);
+		}
+		// An app-limited lane (fewer calls than the limit) says nothing about more; one filling up (calls
+		// arriving one by one) says little about what the limit delivers.
+		const reached = Math.max(...window.map(entry => entry.inflight)) >= limit;
+		if (!reached) return;
+		const full = window.reduce((sum, entry) => sum + entry.load, 0) / window.length >= limit - 0.5;
+		const before = full ? this.throughput.add(limit, delivered) : undefined;
 		if (before !== undefined && delivered < CHANGED * before) {
 			// What other limits delivered before is no guide now.
 			this.throughput.clear();
@@ -223,9 +264,7 @@ export class AdaptiveLimit {
 			const target = Math.max(Math.ceil(limit / 2), Math.round((limit * delivered) / before));
 			return this.change(Math.min(limit - 1, target), `${said}, was ${before.toFixed(1)}: the daemon got slower`, at, true);
 		}
-		const reached = Math.max(...window.map(entry => entry.inflight)) >= limit;
-		// An app-limited lane (fewer calls than the limit) says nothing about more.
-		if (!reached) return;
+		if (!full && this.slowStart) return;
 		if (limit >= ceiling) return this.settle(limit, ratio, queued, said, at);
 		if (queued < tolerance / 2) {
 			if (!this.slowStart && ++this.roomy < 2) return;
@@ -233,9 +272,10 @@ export class AdaptiveLimit {
 		}
 		if (this.slowStart) {
 			const previous = this.throughput.throughputAt(this.from);
-			if (this.from >= limit || previous === undefined || delivered >= DOUBLING_PAYS * previous) {
-				return this.change(limit * 2, `${said} (slow start)`, at);
-			}
+			// More than double from double the calls is no gain but a bad measurement before (a burst of clients
+			// starting at once slows the first window): stop doubling on it.
+			const pays = previous === undefined || (delivered >= DOUBLING_PAYS * previous && delivered <= 2 * previous);
+			if (this.from >= limit || pays) return this.change(limit * 2, `${said} (slow start)`, at);
 			this.slowStart = false;
 		}
 		this.settle(limit, ratio, queued, said, at);

@@ -1,10 +1,15 @@
 import { chmodSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Config } from '../config/defaults.js';
+import { maxConcurrentOf } from '../config/lane-profile.js';
+import type { Endpoint } from '../docker/endpoint.js';
 import { pingDaemon } from '../docker/ping.js';
-import type { Lane } from '../docker-grammar/lanes.js';
+import { LANES, type Lane } from '../docker-grammar/lanes.js';
+import { AdaptiveLane } from './adaptive-lane.js';
+import type { CongestionSignal } from './adaptive-limit.js';
+import { DaemonWatch } from './daemon-watch.js';
 import { EndpointBreakers } from './endpoint-breakers.js';
-import { fixedPolicy, LaneScheduler, type Ticket } from './lane-scheduler.js';
+import { fixedPolicy, type LanePolicy, LaneScheduler, type Ticket } from './lane-scheduler.js';
 import { type BrokerMessage, type ClientMessage, encode, lineReader, type StatsSnapshot } from './protocol.js';
 import { StatsStore } from './stats-store.js';
 
@@ -31,9 +36,11 @@ export interface BrokerOptions {
 	readonly ping?: typeof pingDaemon;
 }
 
-const LANES: readonly Lane[] = ['mutate', 'read', 'attached'];
 /** Statistics are written this long after a change, so that a burst of calls is one write. */
 const PERSIST_DELAY_MS = 200;
+/** While adaptive calls run, the daemon is pinged this often; a ping slower than STALL_MS is a congestion signal. */
+const WATCH_EVERY_MS = 2000;
+const STALL_MS = 1000;
 
 /**
  * The per-user broker's server: the socket, the protocol and the lifecycle. Slots come from the lane scheduler,
@@ -46,11 +53,45 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 	const ping = options.ping ?? pingDaemon;
 	const stats = new StatsStore(options.stateDir, log);
 	const breakers = new EndpointBreakers(options.breaker, stats.breakers);
-	const policies = Object.fromEntries(LANES.map(lane => [lane, fixedPolicy(options.lanes[lane])])) as Record<
-		Lane,
-		ReturnType<typeof fixedPolicy>
-	>;
+	// The mutate lane in adaptive mode learns its limit (restored from what the last broker learned); the rest are fixed.
+	const adaptive =
+		options.lanes.mutate.mode === 'adaptive'
+			? new AdaptiveLane(
+					options.lanes.mutate,
+					maxConcurrentOf(options.lanes, 'mutate'),
+					() => scheduler.running('mutate'),
+					options.lanes.attached.leaseMs,
+					stats.adaptive['mutate'],
+					(before, after, reason) => log(`mutate limit ${before} → ${after}: ${reason}`),
+				)
+			: undefined;
+	const policies = Object.fromEntries(
+		LANES.map(lane => [
+			lane,
+			lane === 'mutate' && adaptive
+				? adaptive
+				: fixedPolicy({ maxConcurrent: maxConcurrentOf(options.lanes, lane), minTimeMs: options.lanes[lane].minTimeMs }),
+		]),
+	) as Record<Lane, LanePolicy>;
 	const scheduler = new LaneScheduler(policies, { holdUntil: Date.now() + (options.reannounceGraceMs ?? 300) });
+	const modeOf = (lane: Lane) => (lane === 'mutate' && adaptive ? 'adaptive' : 'fixed');
+	/** The daemon the latest adaptive call talks to: the one the watch pings while calls run. */
+	let watched: Endpoint | undefined;
+	const congestion = (signal: CongestionSignal) => {
+		if (!adaptive) return;
+		adaptive.congestion(signal);
+		persist();
+	};
+	const watch =
+		adaptive &&
+		new DaemonWatch({
+			endpoint: () => (scheduler.running('mutate').length > 0 ? watched : undefined),
+			ping,
+			timeoutMs: options.probeTimeoutMs,
+			stallMs: STALL_MS,
+			everyMs: WATCH_EVERY_MS,
+			onSignal: congestion,
+		});
 	const sockets = new Set<Socket>();
 	let accepting = true;
 	let idleTimer: NodeJS.Timeout | undefined;
@@ -59,15 +100,28 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 	const persist = () => {
 		persistTimer ??= setTimeout(() => {
 			persistTimer = undefined;
-			stats.save(breakers.snapshots());
+			save();
 		}, PERSIST_DELAY_MS);
+	};
+	const save = () => {
+		if (adaptive) stats.setAdaptive({ mutate: adaptive.snapshot() });
+		stats.save(breakers.snapshots());
 	};
 
 	const snapshot = (): StatsSnapshot => ({
 		...stats.summary(breakers.snapshots()),
+		...(adaptive ? { adaptive: { ...stats.adaptive, mutate: adaptive.snapshot() } } : {}),
 		brokerPid: process.pid,
 		lanes: Object.fromEntries(
-			LANES.map(lane => [lane, { running: scheduler.running(lane).length, queued: scheduler.waiting(lane).length }]),
+			LANES.map(lane => [
+				lane,
+				{
+					running: scheduler.running(lane).length,
+					queued: scheduler.waiting(lane).length,
+					limit: policies[lane].limit(),
+					mode: modeOf(lane),
+				},
+			]),
 		) as StatsSnapshot['lanes'],
 	});
 
@@ -103,8 +157,9 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 		releaseSocket();
 		if (persistTimer) clearTimeout(persistTimer);
 		if (idleTimer) clearTimeout(idleTimer);
+		watch?.stop();
 		scheduler.close();
-		stats.save(breakers.snapshots());
+		save();
 		for (const socket of sockets) socket.destroy();
 		done();
 	}
@@ -124,6 +179,7 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 			if (!socket.destroyed) socket.write(encode(message));
 		};
 		let ticket: Ticket | undefined;
+		let request: Extract<ClientMessage, { type: 'acquire' }> | undefined;
 		let endpointUrl: string | undefined;
 		let asked = false;
 
@@ -135,12 +191,27 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 				lane,
 				running: scheduler.running(lane).map(other => other.label),
 				ahead: scheduler.waiting(lane).map(other => other.label),
+				limit: policies[lane].limit(),
+				mode: modeOf(lane),
 			});
+			request = message;
 			ticket = scheduler.request(lane, label, {
 				reannounce: message.reannounce === true,
 				...(message.hold === 'lease' ? { leaseMs: options.lanes.attached.leaseMs } : {}),
-				onGrant: waitedMs => {
+				onGrant: (waitedMs, granted) => {
 					if (options.trace) log(`granted ${lane} ${label}`);
+					if (lane === 'mutate' && adaptive) {
+						adaptive.granted(granted);
+						watched = message.endpoint;
+						watch?.poke();
+						if (message.hold === 'lease') {
+							// Still holding the ticket at the lease's end: the call has not finished (a release clears it).
+							const timer = setTimeout(() => {
+								if (ticket) adaptive.leaseEnded(ticket, message);
+							}, options.lanes.attached.leaseMs);
+							socket.once('close', () => clearTimeout(timer));
+						}
+					}
 					send({ type: 'granted', waitedMs });
 				},
 			});
@@ -158,6 +229,8 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 			// The one half-open probe across all processes: our own ping, then the call goes on or fails fast.
 			void ping(message.endpoint, options.probeTimeoutMs).then(result => {
 				breaker.record(result.ok ? 'ok' : 'daemon', result.ok ? undefined : result.detail);
+				if (!result.ok && result.reason !== 'unknown') congestion({ kind: 'ping-failed', detail: result.detail });
+				else if (result.ok && result.latencyMs > STALL_MS) congestion({ kind: 'ping-slow', pingMs: result.latencyMs });
 				persist();
 				log(`probe of ${url}: ${result.ok ? 'ok, breaker closed' : `${result.detail}, breaker open`}`);
 				// Work done for a client ends with its connection: a client gone during the ping gets no slot.
@@ -171,10 +244,13 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 			if (outcome) {
 				stats.record(outcome);
 				if (endpointUrl) breakers.of(endpointUrl).record(outcome.kind, outcome.detail);
+				if (ticket && request?.lane === 'mutate' && adaptive && !request.reannounce) adaptive.finished(ticket, request, outcome);
 				persist();
 			}
 			ticket?.release();
 			ticket = undefined;
+			// The limit may have grown while no slot was freed (a call whose lease had already ended).
+			if (adaptive) scheduler.pump('mutate');
 		};
 
 		socket.on(

@@ -4,6 +4,8 @@ import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { maxConcurrentOf } from '../config/lane-profile.js';
+import { LANES } from '../docker-grammar/lanes.js';
 import { BrokerUnavailable } from '../errors.js';
 import { loadProperLockfile } from '../system/proper-lockfile.js';
 import type { BrokerOptions } from './broker-server.js';
@@ -145,7 +147,7 @@ async function startAndConnect(settings: BrokerSettings): Promise<BrokerConnecti
 					probeTimeoutMs: settings.probeTimeoutMs,
 					idleTimeoutMs: settings.idleTimeoutMs,
 					reannounceGraceMs: brokerDied
-						? 1000 + Math.max(...Object.values(settings.lanes).map(lane => lane.maxConcurrent * lane.minTimeMs))
+						? 1000 + Math.max(...LANES.map(lane => maxConcurrentOf(settings.lanes, lane) * settings.lanes[lane].minTimeMs))
 						: 0,
 				}),
 			},

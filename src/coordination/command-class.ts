@@ -4,7 +4,8 @@ import type { Hold } from '../docker-grammar/lanes.js';
  * What kind of daemon work a call is, for the adaptive limit: each class is measured against its own
  * baseline, since a `tag` (a few ms of metadata) and a `run` (a container's whole life cycle) can't share one.
  */
-export type LatencyClass = 'create' | 'run' | 'remove' | 'exec' | 'network' | 'volume' | 'image' | 'compose';
+export const LATENCY_CLASSES = ['create', 'run', 'remove', 'exec', 'network', 'volume', 'image', 'compose'] as const;
+export type LatencyClass = (typeof LATENCY_CLASSES)[number];
 
 /**
  * Only calls whose duration is daemon work. Left out on purpose: builds, pulls, pushes, imports, loads,

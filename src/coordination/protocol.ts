@@ -22,7 +22,15 @@ export type BrokerMessage =
 	| { readonly type: 'welcome'; readonly version: string; readonly pid: number }
 	/** The broker is of another version: it stops taking new clients; start a new one. */
 	| { readonly type: 'mismatch'; readonly version: string }
-	| { readonly type: 'queued'; readonly lane: Lane; readonly running: readonly string[]; readonly ahead: readonly string[] }
+	| {
+			readonly type: 'queued';
+			readonly lane: Lane;
+			readonly running: readonly string[];
+			readonly ahead: readonly string[];
+			/** The lane's limit now, and whether it is learned (`adaptive`) or configured. */
+			readonly limit: number;
+			readonly mode: LaneMode;
+	  }
 	| { readonly type: 'granted'; readonly waitedMs: number }
 	/** The endpoint's breaker is open: fail fast. */
 	| { readonly type: 'open'; readonly endpoint: string; readonly breaker: BreakerSnapshot }
@@ -56,8 +64,12 @@ export interface ReportedOutcome {
 /** What the broker reports: the shared counters, and who holds and waits for slots now. */
 export interface StatsSnapshot extends CountersSummary {
 	readonly brokerPid: number;
-	readonly lanes: Readonly<Record<Lane, { readonly running: number; readonly queued: number }>>;
+	readonly lanes: Readonly<
+		Record<Lane, { readonly running: number; readonly queued: number; readonly limit: number; readonly mode: LaneMode }>
+	>;
 }
+
+type LaneMode = 'fixed' | 'adaptive';
 
 /** Splits a byte stream into JSON messages. */
 export function lineReader<T>(onMessage: (message: T) => void): (chunk: Buffer) => void {

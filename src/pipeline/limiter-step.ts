@@ -1,3 +1,4 @@
+import { maxConcurrentOf } from '../config/lane-profile.js';
 import { acquireSlot, type QueuedInfo, type Slot } from '../coordination/slot.js';
 import { dockerEndpoint } from '../docker/endpoint.js';
 import { BrokerUnavailable } from '../errors.js';
@@ -31,7 +32,7 @@ export function limiterStep({ stateDir, version, stderr, showAfterMs = 1000, acq
 				if (!info) return;
 				const running = info.running.length === 0 ? '' : ` (${info.running.slice(0, 3).join(', ')}${info.running.length > 3 ? ', …' : ''})`;
 				line.show(
-					`safe-docker: waiting for a ${info.lane} slot: ${info.running.length} running${running}, ${info.ahead.length} queued ahead`,
+					`safe-docker: waiting for a ${info.lane} slot: limit ${info.limit} (${info.mode}), ${info.running.length} running${running}, ${info.ahead.length} queued ahead`,
 				);
 			};
 			const timer = setTimeout(show, showAfterMs);
@@ -69,7 +70,7 @@ export function limiterStep({ stateDir, version, stderr, showAfterMs = 1000, acq
 			// One `compose up` is one slot holding many API calls: bound compose's own fan-out by the same limit.
 			const env =
 				call.parsed.command?.startsWith('compose ') && call.env['COMPOSE_PARALLEL_LIMIT'] === undefined
-					? { ...call.env, COMPOSE_PARALLEL_LIMIT: String(call.config.lanes.mutate.maxConcurrent) }
+					? { ...call.env, COMPOSE_PARALLEL_LIMIT: String(maxConcurrentOf(call.config.lanes, 'mutate')) }
 					: call.env;
 			try {
 				outcome = await next({ ...call, env });
