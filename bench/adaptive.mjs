@@ -3,10 +3,10 @@
 //   through safe-docker (each probe in its own loop);
 // - 20 sequential `docker tag` and 20 sequential `docker run --rm <img> true`.
 // Each mode keeps one state directory for all its scenarios, as a user's broker would: the sequential loops run
-// first, so adaptive starts its storm with the baselines they measured.
+// first (interleaved call by call across modes), so adaptive starts its storm with the baselines they measured.
 // Writes bench/results/adaptive.json and adaptive.md.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -69,14 +69,18 @@ async function storm(name) {
 	return { name, makespanMs, failed: results.filter(result => result.code !== 0).length, rawProbe, safeProbe };
 }
 
-async function loop(name, args) {
-	const { command, prefix, env } = via[name];
-	const started = performance.now();
+/** LOOP sequential calls per mode, interleaved call by call (raw, fixed, adaptive, raw…) so machine noise hits all alike. */
+async function loops(args) {
+	const total = { raw: 0, fixed: 0, adaptive: 0 };
 	for (let i = 0; i < LOOP; i++) {
-		const result = await timed(command, [...prefix, ...args(i)], env);
-		if (result.code !== 0) throw new Error(`${name}: ${args(i).join(' ')} failed`);
+		for (const name of Object.keys(total)) {
+			const { command, prefix, env } = via[name];
+			const result = await timed(command, [...prefix, ...args(name, i)], env);
+			if (result.code !== 0) throw new Error(`${name}: ${args(name, i).join(' ')} failed`);
+			total[name] += result.ms;
+		}
 	}
-	return Math.round(performance.now() - started);
+	return Object.fromEntries(Object.entries(total).map(([name, ms]) => [name, Math.round(ms)]));
 }
 
 const idle = [];
@@ -95,10 +99,10 @@ for (let i = 0; i < 10; i++) {
 }
 const overheadMs = median(through) - median(raw);
 
-const tags = name => i => ['tag', IMAGE, `safe-docker-bench/${name}:${i}`];
-const sequential = {};
-for (const name of ['raw', 'fixed', 'adaptive']) {
-	sequential[name] = { tagMs: await loop(name, tags(name)), runMs: await loop(name, () => runArgs) };
+const tagMs = await loops((name, i) => ['tag', IMAGE, `safe-docker-bench/${name}:${i}`]);
+const runMs = await loops(() => runArgs);
+const sequential = Object.fromEntries(Object.keys(tagMs).map(name => [name, { tagMs: tagMs[name], runMs: runMs[name] }]));
+for (const name of Object.keys(tagMs)) {
 	spawnSync('docker', ['rmi', ...Array.from({ length: LOOP }, (_, i) => `safe-docker-bench/${name}:${i}`)], { stdio: 'ignore' });
 }
 
@@ -109,6 +113,11 @@ for (const name of ['raw', 'fixed', 'adaptive']) {
 }
 const learned = spawnSync(process.execPath, [bin, 'guard', 'stats', '--json'], { env: modes.adaptive, encoding: 'utf8' });
 const adaptiveState = JSON.parse(learned.stdout || '{}').adaptive?.mutate ?? null;
+// How the adaptive limit moved, from its broker's log.
+const adaptiveTrace = readFileSync(join(modes.adaptive.SAFE_DOCKER_HOME, 'broker.log'), 'utf8')
+	.split('\n')
+	.filter(line => line.includes('mutate limit'))
+	.map(line => line.replace(/^\S+ broker \d+: mutate limit /, ''));
 for (const env of Object.values(modes)) spawnSync(process.execPath, [bin, 'guard', 'broker', 'stop'], { env, stdio: 'ignore' });
 for (const dir of stateDirs) rmSync(dir, { recursive: true, force: true });
 
@@ -138,6 +147,7 @@ const results = {
 	sequential,
 	storms,
 	adaptiveState,
+	adaptiveTrace,
 	floors,
 	goals,
 	beatsFixed,
@@ -160,7 +170,9 @@ const markdown = [
 	row('fixed'),
 	row('adaptive'),
 	'',
-	`Adaptive after the storm: limit ${adaptiveState?.limit ?? '?'} — ${adaptiveState?.reason ?? '?'}.`,
+	`Adaptive after the storm: limit ${adaptiveState?.limit ?? '?'} — ${adaptiveState?.reason ?? '?'}. How it moved (all runs):`,
+	'',
+	...adaptiveTrace.map(line => `- ${line}`),
 	'',
 	`Floors: storm makespan ≤ 1.3 × raw: ${yes(floors.stormMakespan)}; raw ps p95 ≤ 3 × idle: ${yes(floors.stormRawProbe)}; tag loop ≤ raw + 1.2 × overhead per call: ${yes(floors.tagLoop)}.`,
 	`Goals: makespan ≤ raw: ${yes(goals.stormMakespan)}; raw ps p95 ≤ 2 × idle: ${yes(goals.stormRawProbe)}.`,

@@ -79,6 +79,9 @@ export class StateDirError extends SafeDockerError {
 	}
 }
 
+/** Exit code of a call ended or not started because the daemon stopped answering, as timeout(1) exits. */
+export const DAEMON_STALLED_EXIT_CODE = 124;
+
 /** Exit code of a refused call: EX_NOPERM (sysexits.h), distinct from docker's own 125/126/127. */
 export const REJECTED_EXIT_CODE = 77;
 
@@ -130,6 +133,21 @@ export class BreakerOpen extends SafeDockerError {
 			`the Docker daemon at ${endpoint} is failing (${breaker.lastFailure ?? 'daemon failures'}) since ${time(breaker.openedAt)}; calls fail fast until the next probe at ${time(breaker.nextProbeAt)}; details: safe-docker guard health`,
 		);
 		this.name = 'BreakerOpen';
+	}
+}
+
+/** The directory of the environment locks cannot be used (a file in its place, no permission). */
+export class LockDirectoryUnusable extends SafeDockerError {
+	readonly code = 'LOCK_DIRECTORY_UNUSABLE';
+	readonly exitCode = 73; // EX_CANTCREAT (sysexits.h)
+
+	constructor(
+		readonly path: string,
+		readonly problem: string,
+		options?: { cause?: unknown },
+	) {
+		super(`lock directory ${path}: ${problem}; set lock.directory to a directory you can write`, options);
+		this.name = 'LockDirectoryUnusable';
 	}
 }
 
@@ -200,13 +218,48 @@ export class DockerCallFailed extends SafeDockerError {
 	}
 }
 
-/** The per-user broker that holds the cross-process limits cannot be reached or started. */
+/** The audit log cannot be written (a directory or a FIFO in its place, a full disk): a forced call does not run unaudited. */
+export class AuditUnwritable extends SafeDockerError {
+	readonly code = 'AUDIT_UNWRITABLE';
+	readonly exitCode = 73; // EX_CANTCREAT (sysexits.h)
+
+	constructor(
+		readonly file: string,
+		readonly problem: string,
+		options?: { cause?: unknown },
+	) {
+		super(`cannot write the audit log ${file} (${problem}); a forced call runs only once it is audited`, options);
+		this.name = 'AuditUnwritable';
+	}
+}
+
+/** The audit log cannot be read (a FIFO or a directory in its place, no permission). */
+export class AuditUnreadable extends SafeDockerError {
+	readonly code = 'AUDIT_UNREADABLE';
+	readonly exitCode = 74; // EX_IOERR (sysexits.h)
+
+	constructor(
+		readonly file: string,
+		readonly problem: string,
+		options?: { cause?: unknown },
+	) {
+		super(`cannot read the audit log ${file} (${problem})`, options);
+		this.name = 'AuditUnreadable';
+	}
+}
+
+/**
+ * The per-user broker that holds the cross-process limits cannot be had: it cannot be started (`unstartable`), it
+ * closed the connection (`closed`: it died, and the next call starts another), or it stopped answering (`silent`:
+ * a stopped or wedged process, which is not replaced while it holds its socket).
+ */
 export class BrokerUnavailable extends SafeDockerError {
 	readonly code = 'BROKER_UNAVAILABLE';
 	readonly exitCode = 69; // EX_UNAVAILABLE (sysexits.h)
 
 	constructor(
 		readonly detail: string,
+		readonly reason: 'unstartable' | 'closed' | 'silent' = 'unstartable',
 		options?: { cause?: unknown },
 	) {
 		super(detail, options);

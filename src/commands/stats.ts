@@ -1,7 +1,7 @@
 import { readAudit } from '../audit/audit-log.js';
 import { maxConcurrentOf } from '../config/lane-profile.js';
 import type { AdaptiveSnapshot } from '../coordination/adaptive-limit.js';
-import { tellBroker } from '../coordination/client.js';
+import { tellBroker } from '../coordination/broker-status.js';
 import type { StatsSnapshot } from '../coordination/protocol.js';
 import { StatsStore } from '../coordination/stats-store.js';
 import type { CommandContext } from './context.js';
@@ -9,6 +9,8 @@ import type { CommandContext } from './context.js';
 /** What `guard stats` reports: the broker's counters (live, or as last saved) and the guard's refusals from the audit log. */
 interface StatsReport extends StatsSnapshot {
 	readonly rejections: number;
+	/** Calls that ran without cross-process limits because no broker could be had (broker.onUnavailable = run). */
+	readonly unlimitedCalls: number;
 }
 
 /** `safe-docker guard stats [--json | --prometheus] [--reset]`: the shared statistics, live from the broker or as last saved. */
@@ -23,12 +25,13 @@ export async function statsCommand(
 		store.save();
 	}
 	const live = await context.broker();
-	const saved = new StatsStore(dir).summary();
+	const saved = new StatsStore(dir);
+	const summary = saved.summary();
 	const { config } = await context.loaded();
 	// With no broker, the limits are what the configuration says, or what the adaptive lane last learned.
 	const idle = (lane: 'mutate' | 'read' | 'attached') => {
 		const adaptive = lane === 'mutate' && config.lanes.mutate.mode === 'adaptive';
-		const learned = adaptive ? saved.adaptive['mutate'] : undefined;
+		const learned = adaptive ? summary.adaptive['mutate'] : undefined;
 		return {
 			running: 0,
 			queued: 0,
@@ -37,13 +40,17 @@ export async function statsCommand(
 		};
 	};
 	const stats: StatsSnapshot = live?.stats ?? {
-		...saved,
+		...summary,
+		// Nothing counted yet: what the audit log holds counts from its start.
+		...(saved.saved ? {} : { since: new Date(0).toISOString() }),
 		brokerPid: 0,
 		lanes: { mutate: idle('mutate'), read: idle('read'), attached: idle('attached') },
 	};
+	const audited = readAudit(dir).filter(entry => entry.time >= stats.since);
 	const report: StatsReport = {
 		...stats,
-		rejections: readAudit(dir).filter(entry => entry.decision === 'rejected' && entry.time >= stats.since).length,
+		rejections: audited.filter(entry => entry.decision === 'rejected').length,
+		unlimitedCalls: audited.filter(entry => entry.decision === 'unlimited').length,
 	};
 	if (options.prometheus) context.stdout.write(prometheus(report));
 	else if (options.json) context.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
@@ -66,6 +73,7 @@ function table(stats: StatsReport, live: boolean): string {
 		`failed         ${stats.failures.failed} (docker or the container said no), ${stats.failures.daemon} daemon failures`,
 		`had to wait    ${stats.waitedCalls}; wait p50 ${stats.waitMs.p50} ms, p95 ${stats.waitMs.p95} ms, max ${stats.waitMs.max} ms`,
 		`rejected       ${stats.rejections} by the force guard`,
+		`unlimited      ${stats.unlimitedCalls} ran without cross-process limits (no broker to be had)`,
 		...Object.entries(stats.breakers).map(
 			([url, breaker]) =>
 				`breaker        ${url}: ${breaker.state}${breaker.state === 'closed' ? '' : ` since ${time(breaker.openedAt)}, next probe ${time(breaker.nextProbeAt)}`} (${breaker.consecutiveFailures} failures in a row, ${breaker.transitions} transitions)`,
@@ -161,6 +169,9 @@ function prometheus(stats: StatsReport): string {
 			),
 		),
 		metric('safe_docker_guard_rejections_total', 'counter', 'Calls the force guard refused.', [['', stats.rejections]]),
+		metric('safe_docker_unlimited_calls_total', 'counter', 'Calls that ran without cross-process limits: no broker could be had.', [
+			['', stats.unlimitedCalls],
+		]),
 		metric(
 			'safe_docker_breaker_open',
 			'gauge',

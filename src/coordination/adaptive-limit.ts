@@ -35,10 +35,11 @@ export interface LatencySample {
 	readonly detail?: string;
 }
 
-/** Our own `/_ping` failed, or answered slower than the stall bound. */
-export type CongestionSignal =
-	| { readonly kind: 'ping-failed'; readonly detail: string }
-	| { readonly kind: 'ping-slow'; readonly pingMs: number };
+/** Our own `/_ping` failed, or a call's daemon watch found the daemon silent past the stall bound (`daemon.stallMs`). */
+export interface CongestionSignal {
+	readonly kind: 'ping-failed' | 'stalled';
+	readonly detail: string;
+}
 
 export interface AdaptiveSnapshot {
 	readonly limit: number;
@@ -196,10 +197,7 @@ export class AdaptiveLimit {
 	}
 
 	congestion(signal: CongestionSignal, at: number): void {
-		this.cut(
-			signal.kind === 'ping-failed' ? `daemon ping failed: ${signal.detail}` : `daemon ping took ${Math.round(signal.pingMs)} ms`,
-			at,
-		);
+		this.cut(signal.kind === 'ping-failed' ? `daemon ping failed: ${signal.detail}` : `daemon stalled: ${signal.detail}`, at);
 	}
 
 	snapshot(): AdaptiveSnapshot {

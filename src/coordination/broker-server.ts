@@ -2,12 +2,10 @@ import { chmodSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Config } from '../config/defaults.js';
 import { maxConcurrentOf } from '../config/lane-profile.js';
-import type { Endpoint } from '../docker/endpoint.js';
 import { pingDaemon } from '../docker/ping.js';
 import { LANES, type Lane } from '../docker-grammar/lanes.js';
 import { AdaptiveLane } from './adaptive-lane.js';
 import type { CongestionSignal } from './adaptive-limit.js';
-import { DaemonWatch } from './daemon-watch.js';
 import { EndpointBreakers } from './endpoint-breakers.js';
 import { fixedPolicy, type LanePolicy, LaneScheduler, type Ticket } from './lane-scheduler.js';
 import { type BrokerMessage, type ClientMessage, encode, lineReader, type StatsSnapshot } from './protocol.js';
@@ -36,11 +34,10 @@ export interface BrokerOptions {
 	readonly ping?: typeof pingDaemon;
 }
 
+/** A waiting client hears from the broker this often (its place in the queue), so that it can tell a stopped broker. */
+const HEARTBEAT_MS = 1000;
 /** Statistics are written this long after a change, so that a burst of calls is one write. */
 const PERSIST_DELAY_MS = 200;
-/** While adaptive calls run, the daemon is pinged this often; a ping slower than STALL_MS is a congestion signal. */
-const WATCH_EVERY_MS = 2000;
-const STALL_MS = 1000;
 
 /**
  * The per-user broker's server: the socket, the protocol and the lifecycle. Slots come from the lane scheduler,
@@ -75,24 +72,17 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 	) as Record<Lane, LanePolicy>;
 	const scheduler = new LaneScheduler(policies, { holdUntil: Date.now() + (options.reannounceGraceMs ?? 300) });
 	const modeOf = (lane: Lane) => (lane === 'mutate' && adaptive ? 'adaptive' : 'fixed');
-	/** The daemon the latest adaptive call talks to: the one the watch pings while calls run. */
-	let watched: Endpoint | undefined;
 	const congestion = (signal: CongestionSignal) => {
 		if (!adaptive) return;
 		adaptive.congestion(signal);
 		persist();
 	};
-	const watch =
-		adaptive &&
-		new DaemonWatch({
-			endpoint: () => (scheduler.running('mutate').length > 0 ? watched : undefined),
-			ping,
-			timeoutMs: options.probeTimeoutMs,
-			stallMs: STALL_MS,
-			everyMs: WATCH_EVERY_MS,
-			onSignal: congestion,
-		});
 	const sockets = new Set<Socket>();
+	/** Calls waiting for a slot, by the endpoint they call: when its breaker opens they fail at once instead of queueing on. */
+	const waiters = new Map<{ readonly url: string }, () => void>();
+	const failWaiters = (url: string) => {
+		for (const [waiter, fail] of [...waiters]) if (waiter.url === url) fail();
+	};
 	let accepting = true;
 	let idleTimer: NodeJS.Timeout | undefined;
 	let persistTimer: NodeJS.Timeout | undefined;
@@ -157,7 +147,6 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 		releaseSocket();
 		if (persistTimer) clearTimeout(persistTimer);
 		if (idleTimer) clearTimeout(idleTimer);
-		watch?.stop();
 		scheduler.close();
 		save();
 		for (const socket of sockets) socket.destroy();
@@ -182,28 +171,39 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 		let request: Extract<ClientMessage, { type: 'acquire' }> | undefined;
 		let endpointUrl: string | undefined;
 		let asked = false;
+		let heartbeat: NodeJS.Timeout | undefined;
+		const waiter = { url: '' };
+		const stopWaiting = () => {
+			clearInterval(heartbeat);
+			waiters.delete(waiter);
+		};
 
 		const queue = (message: Extract<ClientMessage, { type: 'acquire' }>) => {
 			const { lane, label } = message;
 			if (options.trace) log(`queued ${lane} ${label}${message.reannounce ? ' (re-announced)' : ''}`);
-			send({
-				type: 'queued',
-				lane,
-				running: scheduler.running(lane).map(other => other.label),
-				ahead: scheduler.waiting(lane).map(other => other.label),
-				limit: policies[lane].limit(),
-				mode: modeOf(lane),
-			});
+			const place = () => {
+				const ahead = scheduler.waiting(lane).filter(other => other !== ticket);
+				send({
+					type: 'queued',
+					lane,
+					limit: policies[lane].limit(),
+					mode: modeOf(lane),
+					running: scheduler.running(lane).map(other => other.label),
+					ahead: ahead.map(other => other.label),
+				});
+			};
+			place();
+			let granted = false;
 			request = message;
 			ticket = scheduler.request(lane, label, {
 				reannounce: message.reannounce === true,
 				...(message.hold === 'lease' ? { leaseMs: options.lanes.attached.leaseMs } : {}),
-				onGrant: (waitedMs, granted) => {
+				onGrant: (waitedMs, grantedTicket) => {
+					granted = true;
+					stopWaiting();
 					if (options.trace) log(`granted ${lane} ${label}`);
 					if (lane === 'mutate' && adaptive) {
-						adaptive.granted(granted);
-						watched = message.endpoint;
-						watch?.poke();
+						adaptive.granted(grantedTicket);
 						if (message.hold === 'lease') {
 							// Still holding the ticket at the lease's end: the call has not finished (a release clears it).
 							const timer = setTimeout(() => {
@@ -215,10 +215,21 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 					send({ type: 'granted', waitedMs });
 				},
 			});
+			if (granted) return;
+			heartbeat = setInterval(place, HEARTBEAT_MS);
+			waiter.url = message.endpoint.url;
+			waiters.set(waiter, () => {
+				stopWaiting();
+				ticket?.release();
+				ticket = undefined;
+				const breaker = breakers.of(waiter.url);
+				if (options.trace) log(`failed fast ${lane} ${label}: breaker open`);
+				send({ type: 'open', endpoint: waiter.url, breaker: breaker.snapshot() });
+			});
 		};
 
 		const acquire = (message: Extract<ClientMessage, { type: 'acquire' }>) => {
-			if (asked) return;
+			if (asked || stopping) return;
 			asked = true;
 			const url = message.endpoint.url;
 			endpointUrl = url;
@@ -230,7 +241,6 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 			void ping(message.endpoint, options.probeTimeoutMs).then(result => {
 				breaker.record(result.ok ? 'ok' : 'daemon', result.ok ? undefined : result.detail);
 				if (!result.ok && result.reason !== 'unknown') congestion({ kind: 'ping-failed', detail: result.detail });
-				else if (result.ok && result.latencyMs > STALL_MS) congestion({ kind: 'ping-slow', pingMs: result.latencyMs });
 				persist();
 				log(`probe of ${url}: ${result.ok ? 'ok, breaker closed' : `${result.detail}, breaker open`}`);
 				// Work done for a client ends with its connection: a client gone during the ping gets no slot.
@@ -241,11 +251,22 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 		};
 
 		const release = (outcome?: Extract<ClientMessage, { type: 'release' }>['outcome']) => {
+			stopWaiting();
+			// Counted before the slot goes to the next call: a breaker this outcome opens fails the waiting calls instead.
 			if (outcome) {
 				stats.record(outcome);
-				if (endpointUrl) breakers.of(endpointUrl).record(outcome.kind, outcome.detail);
+				if (endpointUrl) {
+					const breaker = breakers.of(endpointUrl);
+					const wasOpen = breaker.snapshot().state === 'open';
+					breaker.record(outcome.kind, outcome.detail);
+					if (!wasOpen && breaker.snapshot().state === 'open') {
+						log(`breaker of ${endpointUrl} opened: ${outcome.detail ?? 'daemon failures'}`);
+						failWaiters(endpointUrl);
+					}
+				}
 				if (ticket && request?.lane === 'mutate' && adaptive && !request.reannounce) adaptive.finished(ticket, request, outcome);
-				persist();
+				// Saved before the client hears `ok` and exits: a broker killed a moment later loses no call it counted.
+				save();
 			}
 			ticket?.release();
 			ticket = undefined;
@@ -270,6 +291,14 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 					case 'release':
 						release(message.outcome);
 						return send({ type: 'ok' });
+					case 'stall':
+						if (endpointUrl === undefined) return;
+						// A stalled daemon is congestion as well: the adaptive limit halves.
+						congestion({ kind: 'stalled', detail: message.detail });
+						breakers.of(endpointUrl).trip(message.detail);
+						log(`breaker of ${endpointUrl} opened: ${message.detail}`);
+						failWaiters(endpointUrl);
+						return persist();
 					case 'stats':
 						return send({ type: 'stats', stats: snapshot() });
 					case 'reset':

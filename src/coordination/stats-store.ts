@@ -6,8 +6,8 @@ import { isAdaptiveSnapshot } from './adaptive-snapshot.js';
 import type { BreakerSnapshot, OutcomeKind } from './breaker.js';
 
 const STATS_FILE = 'stats.json';
-/** The most recent waits kept, for percentiles. */
-const MAX_WAITS = 10_000;
+/** The most recent waits kept, for percentiles (the file is written after every call: keep it small). */
+const MAX_WAITS = 2000;
 /** A call that waited at least this long counts as having had to wait. */
 const WAITED_MS = 50;
 
@@ -52,6 +52,8 @@ const empty = (now: number): Counters => ({
  */
 export class StatsStore {
 	private counters: Counters;
+	/** Whether counts were read from the file (or start afresh now). */
+	readonly saved: boolean;
 
 	constructor(
 		stateDir: string,
@@ -59,7 +61,9 @@ export class StatsStore {
 		private readonly now: () => number = Date.now,
 	) {
 		this.file = join(stateDir, STATS_FILE);
-		this.counters = this.load();
+		const loaded = this.load();
+		this.saved = loaded !== undefined;
+		this.counters = loaded ?? empty(this.now());
 	}
 
 	private readonly file: string;
@@ -120,21 +124,22 @@ export class StatsStore {
 		}
 	}
 
-	private load(): Counters {
+	/** The saved counters, each field checked; undefined when there are none to be read. */
+	private load(): Counters | undefined {
 		let text: string;
 		try {
 			text = readFileSync(this.file, 'utf8');
 		} catch (error) {
 			if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
 				this.log(`cannot read ${this.file}: ${(error as Error).message}; counting afresh`);
-			return empty(this.now());
+			return undefined;
 		}
 		let saved: unknown;
 		try {
 			saved = JSON.parse(text);
 		} catch {
 			this.log(`${this.file} is not valid JSON; counting afresh`);
-			return empty(this.now());
+			return undefined;
 		}
 		return validCounters(saved, empty(this.now()), field => this.log(`${this.file}: ${field} is not valid; reset to its default`));
 	}

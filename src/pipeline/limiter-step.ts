@@ -1,3 +1,4 @@
+import { redactArgv } from '../audit/redact.js';
 import { maxConcurrentOf } from '../config/lane-profile.js';
 import { acquireSlot, type QueuedInfo, type Slot } from '../coordination/slot.js';
 import { dockerEndpoint } from '../docker/endpoint.js';
@@ -28,11 +29,14 @@ export function limiterStep({ stateDir, version, stderr, showAfterMs = 1000, acq
 		async handle(call: Call, next: Next): Promise<Outcome> {
 			const line = statusLine(stderr, call.env);
 			let info: QueuedInfo | undefined;
+			// The count and the reason first, so that a line cut to an 80-column terminal keeps them; then who runs.
 			const show = () => {
 				if (!info) return;
-				const running = info.running.length === 0 ? '' : ` (${info.running.slice(0, 3).join(', ')}${info.running.length > 3 ? ', …' : ''})`;
+				const running = info.running.length === 0 ? '' : `: ${info.running.slice(0, 3).join(', ')}${info.running.length > 3 ? ', …' : ''}`;
 				line.show(
-					`safe-docker: waiting for a ${info.lane} slot: limit ${info.limit} (${info.mode}), ${info.running.length} running${running}, ${info.ahead.length} queued ahead`,
+					info.mode === 'adaptive'
+						? `safe-docker: waiting, ${info.ahead.length} ahead; ${info.running.length} ${info.lane} slots busy, limit ${info.limit} (adaptive)${running}`
+						: `safe-docker: waiting, ${info.ahead.length} ahead; ${info.running.length} of ${info.limit} ${info.lane} slots busy${running}`,
 				);
 			};
 			const timer = setTimeout(show, showAfterMs);
@@ -50,7 +54,7 @@ export function limiterStep({ stateDir, version, stderr, showAfterMs = 1000, acq
 					{
 						lane: call.lane,
 						hold: call.hold,
-						label: label(call.argv),
+						label: label(call),
 						command: call.parsed.command ?? null,
 						endpoint: dockerEndpoint(call.env),
 					},
@@ -60,7 +64,11 @@ export function limiterStep({ stateDir, version, stderr, showAfterMs = 1000, acq
 				);
 			} catch (error) {
 				if (!(error instanceof BrokerUnavailable)) throw error;
-				stderr.write(`safe-docker: ${error.message}; running without cross-process limits\n`);
+				if (call.config.broker.onUnavailable === 'fail') {
+					throw new BrokerUnavailable(`${error.detail} (broker.onUnavailable = fail)`, error.reason, { cause: error });
+				}
+				stderr.write(`safe-docker: ${error.message}; running without cross-process limits (broker.onUnavailable = run)\n`);
+				await recordUnlimited(call, stateDir, error.detail).catch(() => undefined);
 				return next(call);
 			} finally {
 				clearTimeout(timer);
@@ -73,7 +81,7 @@ export function limiterStep({ stateDir, version, stderr, showAfterMs = 1000, acq
 					? { ...call.env, COMPOSE_PARALLEL_LIMIT: String(maxConcurrentOf(call.config.lanes, 'mutate')) }
 					: call.env;
 			try {
-				outcome = await next({ ...call, env });
+				outcome = await next({ ...call, env, reportStall: detail => slot.stall(detail) });
 				return { ...outcome, waitedMs: slot.waitedMs };
 			} finally {
 				await slot.release({
@@ -88,8 +96,27 @@ export function limiterStep({ stateDir, version, stderr, showAfterMs = 1000, acq
 	};
 }
 
-/** What other waiters see of this call: `docker build -t app .`, shortened. */
-function label(argv: readonly string[]): string {
-	const text = ['docker', ...argv].join(' ');
-	return text.length > 60 ? `${text.slice(0, 59)}…` : text;
+/** What other waiters — other users' CI jobs among them — see of this call: its argv with secrets masked, shortened. */
+function label(call: Call): string {
+	const text = ['docker', ...redactArgv(call.parsed)].join(' ');
+	return text.length > 40 ? `${text.slice(0, 39)}…` : text;
+}
+
+/** A call that runs without limits is counted: an audit entry, which `guard stats` counts as well. */
+async function recordUnlimited(call: Call, stateDir: () => string, why: string): Promise<void> {
+	const { appendAudit } = await import('../audit/audit-log.js');
+	appendAudit(
+		stateDir(),
+		{
+			cwd: process.cwd(),
+			argv: redactArgv(call.parsed),
+			command: call.parsed.command ?? null,
+			flag: null,
+			decision: 'unlimited',
+			policy: 'broker.onUnavailable = run',
+			exitCode: null,
+			reason: why,
+		},
+		call.config.audit.maxBytes,
+	);
 }
