@@ -5,12 +5,13 @@
 // Each mode keeps one state directory for all its scenarios, as a user's broker would: the sequential loops run
 // first (interleaved call by call across modes), so adaptive starts its storm with the baselines they measured.
 // Writes bench/results/adaptive.json and adaptive.md.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { percentile, timed } from './timing.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = join(root, 'bin', 'safe-docker.js');
@@ -22,16 +23,7 @@ if (spawnSync('docker', ['image', 'inspect', IMAGE], { stdio: 'ignore' }).status
 	process.exit(1);
 }
 
-const percentile = (values, q) => {
-	const sorted = [...values].sort((a, b) => a - b);
-	return sorted.length === 0 ? 0 : Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]);
-};
 const median = values => percentile(values, 0.5);
-const timed = (command, args, env) =>
-	new Promise(resolve => {
-		const start = performance.now();
-		spawn(command, args, { env, stdio: 'ignore' }).on('exit', code => resolve({ ms: performance.now() - start, code }));
-	});
 
 const stateDirs = [];
 const modeEnv = mode => {

@@ -1,6 +1,6 @@
 import { readAudit } from '../audit/audit-log.js';
 import { maxConcurrentOf } from '../config/lane-profile.js';
-import type { AdaptiveSnapshot } from '../coordination/adaptive-limit.js';
+import type { AdaptiveSnapshot } from '../coordination/adaptive-types.js';
 import { tellBroker } from '../coordination/broker-status.js';
 import type { StatsSnapshot } from '../coordination/protocol.js';
 import { StatsStore } from '../coordination/stats-store.js';
@@ -102,6 +102,14 @@ function prometheus(stats: StatsReport): string {
 	const lanes = Object.entries(stats.lanes);
 	const breakers = Object.entries(stats.breakers);
 	const adaptive = Object.entries(stats.adaptive).filter(([lane]) => stats.lanes[lane as keyof StatsReport['lanes']]?.mode === 'adaptive');
+	/** One sample per adaptive lane and latency class that has this latency, in seconds. */
+	const perClass = (field: 'baselineMs' | 'recentMs') =>
+		adaptive.flatMap(([lane, snapshot]) =>
+			Object.entries(snapshot.classes).flatMap(([name, latency]): Array<[string, number]> => {
+				const ms = latency[field];
+				return ms === null ? [] : [[`{lane="${lane}",class="${name}"}`, ms / 1000]];
+			}),
+		);
 	return `${[
 		metric('safe_docker_calls_total', 'counter', 'Docker calls that finished through safe-docker.', [['', stats.totalCalls]]),
 		metric(
@@ -141,23 +149,13 @@ function prometheus(stats: StatsReport): string {
 			'safe_docker_adaptive_baseline_seconds',
 			'gauge',
 			'Latency of a call running alone, per adaptive lane and latency class.',
-			adaptive.flatMap(([lane, snapshot]) =>
-				Object.entries(snapshot.classes).flatMap(
-					([name, { baselineMs }]): Array<[string, number]> =>
-						baselineMs === null ? [] : [[`{lane="${lane}",class="${name}"}`, baselineMs / 1000]],
-				),
-			),
+			perClass('baselineMs'),
 		),
 		metric(
 			'safe_docker_adaptive_recent_latency_seconds',
 			'gauge',
 			'Median latency of the last calls, per adaptive lane and latency class.',
-			adaptive.flatMap(([lane, snapshot]) =>
-				Object.entries(snapshot.classes).flatMap(
-					([name, { recentMs }]): Array<[string, number]> =>
-						recentMs === null ? [] : [[`{lane="${lane}",class="${name}"}`, recentMs / 1000]],
-				),
-			),
+			perClass('recentMs'),
 		),
 		metric(
 			'safe_docker_adaptive_limit_changed_timestamp_seconds',

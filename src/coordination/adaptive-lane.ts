@@ -1,6 +1,7 @@
 import type { Config } from '../config/defaults.js';
 import type { Hold } from '../docker-grammar/lanes.js';
-import { AdaptiveLimit, type AdaptiveSnapshot, type CongestionSignal, type LatencySample } from './adaptive-limit.js';
+import { AdaptiveLimit } from './adaptive-limit.js';
+import type { AdaptiveSnapshot, CongestionSignal, LatencySample } from './adaptive-types.js';
 import { latencyClassOf } from './command-class.js';
 import type { LanePolicy, Ticket } from './lane-scheduler.js';
 import type { ReportedOutcome } from './protocol.js';

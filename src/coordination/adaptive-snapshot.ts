@@ -1,4 +1,4 @@
-import type { AdaptiveSnapshot } from './adaptive-limit.js';
+import type { AdaptiveSnapshot } from './adaptive-types.js';
 import type { ClassLatencySnapshot } from './class-latency.js';
 import { LATENCY_CLASSES } from './command-class.js';
 

@@ -5,7 +5,7 @@ import { maxConcurrentOf } from '../config/lane-profile.js';
 import { pingDaemon } from '../docker/ping.js';
 import { LANES, type Lane } from '../docker-grammar/lanes.js';
 import { AdaptiveLane } from './adaptive-lane.js';
-import type { CongestionSignal } from './adaptive-limit.js';
+import type { CongestionSignal } from './adaptive-types.js';
 import { EndpointBreakers } from './endpoint-breakers.js';
 import { fixedPolicy, type LanePolicy, LaneScheduler, type Ticket } from './lane-scheduler.js';
 import { type BrokerMessage, type ClientMessage, encode, lineReader, type StatsSnapshot } from './protocol.js';

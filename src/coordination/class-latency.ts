@@ -1,4 +1,5 @@
 import type { LatencyClass } from './command-class.js';
+import { upperMedian } from './robust-stats.js';
 
 /** What the adaptive limit keeps of one latency class; plain data, so it persists as JSON. */
 export interface ClassLatencySnapshot {
@@ -77,10 +78,4 @@ export class ClassLatency {
 function keep(ring: number[], value: number): void {
 	ring.push(Math.round(value));
 	if (ring.length > KEPT) ring.shift();
-}
-
-/** The median, or of an even count the higher of the middle two: with two values, the slower one. */
-export function upperMedian(values: readonly number[]): number {
-	const sorted = [...values].sort((a, b) => a - b);
-	return sorted[Math.floor(sorted.length / 2)]!;
 }

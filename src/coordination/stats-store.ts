@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AdaptiveSnapshot } from './adaptive-limit.js';
 import { isAdaptiveSnapshot } from './adaptive-snapshot.js';
+import type { AdaptiveSnapshot } from './adaptive-types.js';
 import type { BreakerSnapshot, OutcomeKind } from './breaker.js';
 
 const STATS_FILE = 'stats.json';

@@ -1,6 +1,7 @@
 // The adaptive limit against a simulated daemon, in simulated time: each test runs in milliseconds.
 import { describe, expect, it } from 'vitest';
-import { AdaptiveLimit, type AdaptiveSettings, type LatencySample } from '../../src/coordination/adaptive-limit.js';
+import { AdaptiveLimit } from '../../src/coordination/adaptive-limit.js';
+import type { AdaptiveSettings, LatencySample } from '../../src/coordination/adaptive-types.js';
 import { lognormal, type Simulation, simulate } from '../fixtures/simulated-daemon.js';
 
 const SETTINGS: AdaptiveSettings = { ceiling: 32, maxSpacingMs: 500, minimum: 1, initialLimit: 3, window: 6, tolerance: 1 };
