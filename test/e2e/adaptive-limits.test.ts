@@ -62,7 +62,8 @@ describe('adaptive limits through the broker', () => {
 		// Unlimited, the daemon would see 36 at once; the seed's fixed 3 / 500 ms would take 36 × 500 ms.
 		expect(inflight[Math.floor(inflight.length / 2)], `in flight at each start: ${inflight.join(',')}`).toBeLessThanOrEqual(CAPACITY + 2);
 		expect(inflight.at(-1)).toBeLessThanOrEqual(16);
-		expect(makespan, `makespan ${makespan} ms, ideal ${ideal} ms`).toBeLessThan(2 * ideal);
+		// Near N / C × latency; the bound leaves room for a machine busy with other tests (one at a time takes 3 ×).
+		expect(makespan, `makespan ${makespan} ms, ideal ${ideal} ms`).toBeLessThan(2.5 * ideal);
 
 		const stats = JSON.parse((await runCli(['guard', 'stats', '--json'], { env })).stdout);
 		expect(stats.lanes.mutate.mode).toBe('adaptive');
