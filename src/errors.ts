@@ -1,4 +1,5 @@
 import { explainForce } from './guard/explain.js';
+import { describeHolder, type HolderSummary } from './lock/describe-holder.js';
 
 /**
  * Every failure safe-docker reports itself is one of these records: a stable `code`, typed fields, and an
@@ -164,22 +165,6 @@ export class LockTimeout extends SafeDockerError {
 		super(`timed out after ${(waitedMs / 1000).toFixed(1)} s waiting for the lock of environment '${env}': ${describeHolder(holder)}`);
 		this.name = 'LockTimeout';
 	}
-}
-
-/** What a lock message says about its holder. */
-export interface HolderSummary {
-	readonly pid: number;
-	readonly host: string;
-	readonly user: string;
-	readonly command: string;
-	readonly reason: string | null;
-	readonly acquiredAt: string;
-}
-
-export function describeHolder(holder: HolderSummary | undefined, now = Date.now()): string {
-	if (holder === undefined) return 'held (holder unknown: it is being taken right now, or its holder left no record)';
-	const age = Math.max(0, Math.round((now - Date.parse(holder.acquiredAt)) / 1000));
-	return `held by ${holder.user}@${holder.host} pid ${holder.pid} since ${holder.acquiredAt} (${age} s) running ${JSON.stringify(holder.command)}${holder.reason ? ` because ${JSON.stringify(holder.reason)}` : ''}`;
 }
 
 /** A decision that needs a health measurement that could not be made (fail closed). */

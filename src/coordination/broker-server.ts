@@ -1,11 +1,11 @@
-import { chmodSync, rmSync, statSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import type { Config } from '../config/defaults.js';
 import { maxConcurrentOf } from '../config/lane-profile.js';
 import { pingDaemon } from '../docker/ping.js';
 import { LANES, type Lane } from '../docker-grammar/lanes.js';
 import { AdaptiveLane } from './adaptive-lane.js';
 import type { CongestionSignal } from './adaptive-types.js';
+import { type BrokerSocket, listenPrivately } from './broker-socket.js';
 import { EndpointBreakers } from './endpoint-breakers.js';
 import { fixedPolicy, type LanePolicy, LaneScheduler, type Ticket } from './lane-scheduler.js';
 import { type BrokerMessage, type ClientMessage, encode, lineReader, type StatsSnapshot } from './protocol.js';
@@ -121,19 +121,7 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 		if (sockets.size === 0 && !scheduler.busy()) idleTimer = setTimeout(() => void shutdown('idle'), options.idleTimeoutMs);
 	};
 
-	let server: Server;
-	/** The inode of the socket file this broker listens on: it removes that file only while it is still its own. */
-	let socketInode: number | undefined;
-	const releaseSocket = () => {
-		if (socketInode === undefined || process.platform === 'win32') return;
-		try {
-			// A broker that failed to listen, or retired, must never remove the socket of the broker after it.
-			if (statSync(options.socketPath).ino === socketInode) rmSync(options.socketPath, { force: true });
-		} catch {
-			// already gone
-		}
-		socketInode = undefined;
-	};
+	let listening: BrokerSocket;
 	let done: () => void;
 	const finished = new Promise<void>(resolve => (done = resolve));
 	let stopping = false;
@@ -143,8 +131,7 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 		stopping = true;
 		log(`stopping: ${why}`);
 		accepting = false;
-		server.close();
-		releaseSocket();
+		listening.close();
 		if (persistTimer) clearTimeout(persistTimer);
 		if (idleTimer) clearTimeout(idleTimer);
 		scheduler.close();
@@ -155,8 +142,7 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 
 	function retire(why: string): void {
 		accepting = false;
-		server.close();
-		releaseSocket();
+		listening.close();
 		log(`retiring: ${why}`);
 		if (sockets.size === 0) shutdown(why);
 	}
@@ -182,14 +168,15 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 			const { lane, label } = message;
 			if (options.trace) log(`queued ${lane} ${label}${message.reannounce ? ' (re-announced)' : ''}`);
 			const place = () => {
-				const ahead = scheduler.waiting(lane).filter(other => other !== ticket);
+				const waiting = scheduler.waiting(lane);
+				const position = ticket === undefined ? -1 : waiting.indexOf(ticket);
 				send({
 					type: 'queued',
 					lane,
 					limit: policies[lane].limit(),
 					mode: modeOf(lane),
 					running: scheduler.running(lane).map(other => other.label),
-					ahead: ahead.map(other => other.label),
+					ahead: position === -1 ? waiting.length : position,
 				});
 			};
 			place();
@@ -320,20 +307,15 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 		socket.on('error', () => undefined);
 	};
 
-	server = createServer(handle);
-	server.on('error', error => {
-		log(`server error: ${error.message}`);
-		shutdown(error.message);
-	});
-	const previousMask = process.umask(0o177);
-	server.listen(options.socketPath, () => {
-		process.umask(previousMask);
-		if (process.platform !== 'win32') {
-			chmodSync(options.socketPath, 0o600);
-			socketInode = statSync(options.socketPath).ino;
-		}
-		log(`listening on ${options.socketPath} (pid ${process.pid}, version ${options.version})`);
-		touch();
+	listening = listenPrivately(options.socketPath, handle, {
+		listening: () => {
+			log(`listening on ${options.socketPath} (pid ${process.pid}, version ${options.version})`);
+			touch();
+		},
+		failed: error => {
+			log(`server error: ${error.message}`);
+			shutdown(error.message);
+		},
 	});
 	return finished;
 }

@@ -65,7 +65,7 @@ export async function startBroker<Connection>(
 					probeTimeoutMs: settings.probeTimeoutMs,
 					idleTimeoutMs: settings.idleTimeoutMs,
 					reannounceGraceMs: brokerDied
-						? 1000 + Math.max(...LANES.map(lane => maxConcurrentOf(settings.lanes, lane) * settings.lanes[lane].minTimeMs))
+						? 2000 + Math.max(...LANES.map(lane => maxConcurrentOf(settings.lanes, lane) * settings.lanes[lane].minTimeMs))
 						: 0,
 				}),
 			},

@@ -31,8 +31,10 @@ export type BrokerMessage =
 			/** The lane's limit now, and whether it is learned (`adaptive`) or configured. */
 			readonly limit: number;
 			readonly mode: LaneMode;
+			/** What the calls holding the lane's slots are (at most the limit, give or take a re-announced one). */
 			readonly running: readonly string[];
-			readonly ahead: readonly string[];
+			/** How many wait ahead: a count, since every waiter hears it every second. */
+			readonly ahead: number;
 	  }
 	| { readonly type: 'granted'; readonly waitedMs: number }
 	/** The endpoint's breaker is open: fail fast. */

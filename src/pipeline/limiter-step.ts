@@ -35,11 +35,15 @@ export function limiterStep({ stateDir, version, stderr, showAfterMs = 1000, acq
 				const running = info.running.length === 0 ? '' : `: ${info.running.slice(0, 3).join(', ')}${info.running.length > 3 ? ', …' : ''}`;
 				line.show(
 					info.mode === 'adaptive'
-						? `safe-docker: waiting, ${info.ahead.length} ahead; ${info.running.length} ${info.lane} slots busy, limit ${info.limit} (adaptive)${running}`
-						: `safe-docker: waiting, ${info.ahead.length} ahead; ${info.running.length} of ${info.limit} ${info.lane} slots busy${running}`,
+						? `safe-docker: waiting, ${info.ahead} ahead; ${info.running.length} ${info.lane} slots busy, limit ${info.limit} (adaptive)${running}`
+						: `safe-docker: waiting, ${info.ahead} ahead; ${info.running.length} of ${info.limit} ${info.lane} slots busy${running}`,
 				);
 			};
-			const timer = setTimeout(show, showAfterMs);
+			let shown = false;
+			const timer = setTimeout(() => {
+				shown = true;
+				show();
+			}, showAfterMs);
 			let slot: Slot;
 			try {
 				slot = await acquire(
@@ -60,6 +64,8 @@ export function limiterStep({ stateDir, version, stderr, showAfterMs = 1000, acq
 					},
 					queued => {
 						info = queued;
+						// Every second while it waits: a terminal's line follows the queue (a CI log keeps its one line).
+						if (shown) show();
 					},
 				);
 			} catch (error) {

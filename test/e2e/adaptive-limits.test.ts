@@ -62,8 +62,10 @@ describe('adaptive limits through the broker', () => {
 		// Unlimited, the daemon would see 36 at once; the seed's fixed 3 / 500 ms would take 36 × 500 ms.
 		expect(inflight[Math.floor(inflight.length / 2)], `in flight at each start: ${inflight.join(',')}`).toBeLessThanOrEqual(CAPACITY + 2);
 		expect(inflight.at(-1)).toBeLessThanOrEqual(16);
-		// Near N / C × latency; the bound leaves room for a machine busy with other tests (one at a time takes 3 ×).
-		expect(makespan, `makespan ${makespan} ms, ideal ${ideal} ms`).toBeLessThan(2.5 * ideal);
+		// Near N / C × latency: the daemon kept about C calls busy the whole time (measured as busy time over
+		// makespan, which a machine loaded by other tests stretches alike; one at a time would give 1).
+		const busy = stormCalls.reduce((sum, call) => sum + call.end - call.start, 0);
+		expect(busy / makespan, `makespan ${makespan} ms (ideal ${ideal} ms), ${busy} ms busy`).toBeGreaterThanOrEqual(CAPACITY - 1);
 
 		const stats = JSON.parse((await runCli(['guard', 'stats', '--json'], { env })).stdout);
 		expect(stats.lanes.mutate.mode).toBe('adaptive');
@@ -71,7 +73,7 @@ describe('adaptive limits through the broker', () => {
 		expect(stats.adaptive.mutate.classes.create.baselineMs).toBeLessThan(2 * BASE_MS);
 		const text = (await runCli(['guard', 'stats'], { env })).stdout;
 		expect(text).toMatch(/mutate {4}limit \d+ \(adaptive\)/);
-		expect(text).toMatch(/create {3}baseline \d+ ms, recent \d+ ms/);
+		expect(text, text).toMatch(/create {3}baseline \d+ ms, recent \d+ ms/);
 		const prometheus = (await runCli(['guard', 'stats', '--prometheus'], { env })).stdout;
 		expect(prometheus).toMatch(/^safe_docker_lane_limit\{lane="mutate",mode="adaptive"\} \d+$/m);
 		expect(prometheus).toMatch(/^safe_docker_adaptive_baseline_seconds\{lane="mutate",class="create"\} 0\.\d+$/m);

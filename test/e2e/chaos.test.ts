@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, expect, it } from 'vitest';
-import { BIN } from '../fixtures/cli.js';
+import { BIN, runCli } from '../fixtures/cli.js';
 import { brokerPid, isRunning, maxConcurrency, runs, setup } from '../fixtures/limits.js';
 
 const CALLS = 150;
@@ -122,4 +122,9 @@ it(`${CALLS} calls, ≤ ${POOL} clients at once, random SIGKILLs of clients, pro
 		if (!unlimited.includes(client)) expect(client.stderr, client.name).not.toMatch(/without cross-process limits/);
 	}
 	expect(isRunning(brokerPid(home)), report).toBe(true);
+	// Every call that held a slot is counted, across a broker killed and one stopped: each is saved before its client
+	// exits, and an outcome a dying broker never read goes to the next one. (A client killed just after its release counts too.)
+	const stats = JSON.parse((await runCli(['guard', 'stats', '--json'], { env })).stdout);
+	expect(stats.totalCalls, report).toBeGreaterThanOrEqual(limited.size);
+	expect(stats.totalCalls, report).toBeLessThanOrEqual(limited.size + clients.length - survivors.length);
 }, 240_000);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ROOT, runCli, tempDir } from '../fixtures/cli.js';
 import { fakeDaemon } from '../fixtures/fake-daemon.js';
-import { brokerPid, children, launch, maxConcurrency, runs, setup } from '../fixtures/limits.js';
+import { brokerPid, children, isRunning, launch, maxConcurrency, runs, setup } from '../fixtures/limits.js';
 
 const UNLIMITED = /running without cross-process limits/;
 
@@ -129,7 +129,52 @@ describe('a broker that cannot be had', () => {
 	});
 });
 
+describe('a call waiting through broker deaths', () => {
+	it('survives five broker deaths while it waits, and still runs only after the slot is free', async () => {
+		const { home, log, env } = setup({ SAFE_DOCKER_LANES_MUTATE_MAX_CONCURRENT: '1', SAFE_DOCKER_LANES_MUTATE_MIN_TIME_MS: '0' });
+		const holder = launch(['run', '-d', 'holder'], { ...env, FAKE_DOCKER_SLEEP: '6' });
+		while (runs(log).length === 0) await new Promise(resolve => setTimeout(resolve, 50));
+		const waiter = spawn(process.execPath, [join(ROOT, 'bin', 'safe-docker.js'), 'run', '-d', 'waiter'], {
+			env,
+			stdio: ['ignore', 'ignore', 'pipe'],
+		});
+		children.push(waiter);
+		let stderr = '';
+		waiter.stderr.on('data', chunk => {
+			stderr += chunk;
+		});
+		const waited = new Promise(resolve => waiter.on('exit', resolve));
+		// Each death once its successor listens (started by the waiter, or by the holder re-announcing its slot).
+		for (let death = 0, last = 0; death < 5; death++) {
+			let pid = brokerPid(home);
+			while (pid === last || !isRunning(pid)) {
+				await new Promise(resolve => setTimeout(resolve, 50));
+				pid = brokerPid(home);
+			}
+			await new Promise(resolve => setTimeout(resolve, 300));
+			process.kill(pid, 'SIGKILL');
+			last = pid;
+		}
+		expect(await holder.exited).toBe(0);
+		expect(await waited).toBe(0);
+		expect(stderr).not.toMatch(UNLIMITED);
+		const [first, second] = runs(log);
+		expect(second!.args).toBe('run -d waiter');
+		expect(second!.start).toBeGreaterThanOrEqual(first!.end);
+	}, 30_000);
+});
+
 describe('planted and damaged state', () => {
+	it('a FIFO as the config file: one line naming it, never a hang', async () => {
+		const { log, env } = setup();
+		const project = tempDir();
+		execFileSync('mkfifo', [join(project, 'guard.config.json')]);
+		const result = await runCli(['run', '-d', 'x'], { env, cwd: project, timeout: 10_000 });
+		expect(result.exitCode).toBe(78);
+		expect(result.stderr).toMatch(/guard\.config\.json: is not a regular file/);
+		expect(runs(log)).toHaveLength(0);
+	});
+
 	it('a state directory too deep for a socket path keeps its limits (a short socket elsewhere, private)', async () => {
 		const deep = join(tempDir(), 'd'.repeat(60), 'e'.repeat(60));
 		const { log, env } = setup({

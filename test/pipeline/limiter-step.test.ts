@@ -185,7 +185,7 @@ describe('limiterStep', () => {
 					limit: 4,
 					mode,
 					running: ['docker build .', 'docker pull a', 'docker pull b', 'docker rm c'],
-					ahead: ['docker run x'],
+					ahead: 1,
 				});
 				await new Promise(resolve => setTimeout(resolve, ms));
 			});
