@@ -19,7 +19,7 @@ export async function runGuard(argv: readonly string[], io: CommandIO): Promise<
 	let exitCode = 0;
 	const program = new Command('safe-docker guard')
 		.description("safe-docker's own commands. Any other `safe-docker <args>` runs docker with those args.")
-		.version(VERSION, '-V, --version', "print safe-docker's version")
+		.version(VERSION, '-V, --version', "print safe-docker's version (`safe-docker --version` is docker's)")
 		.configureOutput({
 			writeOut: text => context.stdout.write(text),
 			writeErr: text => context.stderr.write(text),
@@ -56,7 +56,9 @@ export async function runGuard(argv: readonly string[], io: CommandIO): Promise<
 
 	program
 		.command('remove')
-		.description('remove containers safely: graceful stop (SIGTERM, then SIGKILL after --time), verify, rm without force')
+		.description(
+			'remove containers safely: graceful stop (SIGTERM, then SIGKILL after --time; exit code 137 is reported as killed), verify, rm without force; a live line shows the stop on a terminal',
+		)
 		.argument('<container...>', 'container names or IDs')
 		.option('-t, --time <seconds>', 'seconds to wait for a graceful stop (default: remove.stopTimeoutSeconds, 10)', parseSeconds)
 		.option('-v, --volumes', "also remove the containers' anonymous volumes")

@@ -31,7 +31,8 @@ export function limiterStep({ stateDir, version, stderr, showAfterMs = 1000, acq
 			let info: QueuedInfo | undefined;
 			// The count and the reason first, so that a line cut to an 80-column terminal keeps them; then who runs.
 			const show = () => {
-				if (!info) return;
+				// Said only of a real wait, behind other calls: a slow broker start on a busy machine is not one.
+				if (!info || (info.ahead === 0 && info.running.length < info.limit)) return;
 				const running = info.running.length === 0 ? '' : `: ${info.running.slice(0, 3).join(', ')}${info.running.length > 3 ? ', …' : ''}`;
 				line.show(
 					info.mode === 'adaptive'
@@ -60,7 +61,7 @@ export function limiterStep({ stateDir, version, stderr, showAfterMs = 1000, acq
 						hold: call.hold,
 						label: label(call),
 						command: call.parsed.command ?? null,
-						endpoint: dockerEndpoint(call.env),
+						endpoint: dockerEndpoint(call.env, undefined, call.parsed.globals),
 					},
 					queued => {
 						info = queued;

@@ -216,4 +216,17 @@ describe('limiterStep', () => {
 		await done;
 		expect(quick.stderr.text).toBe('');
 	});
+
+	it('says nothing when nothing is ahead and a slot is free: a slow broker start is not a wait for a slot', async () => {
+		vi.useFakeTimers();
+		const slowBroker = fakeAcquire(async onQueued => {
+			onQueued({ type: 'queued', lane: 'read', limit: 8, running: ['docker ps'], ahead: 0 });
+			await new Promise(resolve => setTimeout(resolve, 3000));
+		});
+		const { step, stderr } = setup(slowBroker.acquire, 100);
+		const handled = step.handle(makeCall(['ps']), fakeNext().next);
+		await vi.advanceTimersByTimeAsync(3000);
+		await handled;
+		expect(stderr.text).toBe('');
+	});
 });
