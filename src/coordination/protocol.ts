@@ -30,7 +30,8 @@ export type BrokerMessage =
 			readonly lane: Lane;
 			/** The lane's limit now, and whether it is learned (`adaptive`) or configured. */
 			readonly limit: number;
-			readonly mode: LaneMode;
+			/** Absent: fixed. */
+			readonly mode?: LaneMode;
 			/** What the calls holding the lane's slots are (at most the limit, give or take a re-announced one). */
 			readonly running: readonly string[];
 			/** How many wait ahead: a count, since every waiter hears it every second. */
