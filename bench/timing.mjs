@@ -1,7 +1,20 @@
-// Shared by the start-up benchmarks: one timed run of a command, and the statistics of many.
-import { spawnSync } from 'node:child_process';
+// Helpers shared by the benchmarks that spawn real processes.
+import { spawn, spawnSync } from 'node:child_process';
 
-/** Milliseconds one run of `command args` takes, with `input` on stdin when given. */
+/** The q-quantile of `values`, rounded to a millisecond (0 when empty). */
+export const percentile = (values, q) => {
+	const sorted = [...values].sort((a, b) => a - b);
+	return sorted.length === 0 ? 0 : Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]);
+};
+
+/** Runs a command to its end: its wall time in ms and exit code. */
+export const timed = (command, args, env) =>
+	new Promise(resolve => {
+		const start = performance.now();
+		spawn(command, args, { env, stdio: 'ignore' }).on('exit', code => resolve({ ms: performance.now() - start, code }));
+	});
+
+/** Milliseconds one synchronous run of `command args` takes, with `input` on stdin when given. */
 export function timeOnce([command, args, input], env) {
 	const start = process.hrtime.bigint();
 	const result = spawnSync(command, args, { env, input, stdio: [input === undefined ? 'ignore' : 'pipe', 'ignore', 'ignore'] });

@@ -46,8 +46,8 @@ describe('the packed package', () => {
 			reject: false,
 		});
 		expect(result.exitCode).toBe(0);
-		expect(JSON.parse(result.stdout).config.lanes.mutate.maxConcurrent).toBe(3);
+		expect(JSON.parse(result.stdout).config.lanes.mutate).toMatchObject({ mode: 'fixed', minTimeMs: 500 });
 		const schema = JSON.parse(readFileSync(join(prefix, 'node_modules', 'safe-docker', 'guard.config.schema.json'), 'utf8'));
-		expect(schema.properties.lanes.properties.mutate.properties.maxConcurrent.default).toBe(3);
+		expect(schema.properties.lanes.properties.mutate.properties.mode.enum).toEqual(['fixed', 'adaptive']);
 	});
 });

@@ -160,7 +160,9 @@ export async function runGuard(argv: readonly string[], io: CommandIO): Promise<
 
 	program
 		.command('stats')
-		.description('the shared statistics: calls, failures by kind, waits (p50/p95/max), running and queued per lane, guard rejections')
+		.description(
+			'the shared statistics: calls, failures by kind, waits (p50/p95/max), running, queued and the limit per lane (an adaptive lane: its baseline and recent latency per class, and why its limit last changed), guard rejections',
+		)
 		.option('--json', 'print them as JSON')
 		.option('--prometheus', 'print them in the Prometheus text format (for a node_exporter textfile collector)')
 		.option('--reset', 'start counting afresh')

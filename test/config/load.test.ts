@@ -2,6 +2,7 @@ import { chmodSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULTS } from '../../src/config/defaults.js';
+import { maxConcurrentOf } from '../../src/config/lane-profile.js';
 import { loadConfig } from '../../src/config/load.js';
 import { ConfigError } from '../../src/errors.js';
 import { isolatedEnv, runCli, tempDir } from '../fixtures/cli.js';
@@ -31,7 +32,9 @@ describe('loadConfig', () => {
 		const env = isolatedEnv({ SAFE_DOCKER_BROKER_IDLE_TIMEOUT_MS: undefined });
 		const { config, origins, files } = await loadConfig({ cwd: tempDir(), env, home: env['HOME'] });
 		expect(config).toEqual(DEFAULTS);
-		expect(config.lanes.mutate).toEqual({ maxConcurrent: 3, minTimeMs: 500 });
+		// The seed profile: 3 at once, 500 ms apart.
+		expect(config.lanes.mutate).toMatchObject({ mode: 'fixed', maxConcurrent: null, minTimeMs: 500 });
+		expect(maxConcurrentOf(config.lanes, 'mutate')).toBe(3);
 		expect(files).toEqual([]);
 		expect(new Set(origins.values())).toEqual(new Set(['default']));
 	});
@@ -40,7 +43,7 @@ describe('loadConfig', () => {
 		const { root, sub } = project({ 'guard.config.json': '{"lanes":{"mutate":{"maxConcurrent":5}}}' });
 		const env = isolatedEnv();
 		const { config, origins } = await loadConfig({ cwd: sub, env, home: env['HOME'] });
-		expect(config.lanes.mutate).toEqual({ maxConcurrent: 5, minTimeMs: 500 });
+		expect(config.lanes.mutate).toMatchObject({ maxConcurrent: 5, minTimeMs: 500 });
 		expect(origins.get('lanes.mutate.maxConcurrent')).toBe(join(root, 'guard.config.json'));
 		expect(origins.get('lanes.mutate.minTimeMs')).toBe('default');
 	});
@@ -137,7 +140,8 @@ describe('bad configuration: one line naming the source, the key, the value and 
 			'a value out of range',
 			{ 'guard.config.json': '{"lanes":{"mutate":{"maxConcurrent":0}}}' },
 			{},
-			root => `${join(root, 'guard.config.json')}: lanes.mutate.maxConcurrent: 0 is not allowed: expected an integer from 1 to 1000`,
+			root =>
+				`${join(root, 'guard.config.json')}: lanes.mutate.maxConcurrent: 0 is not allowed: expected an integer from 1 to 1000, or null`,
 		],
 		[
 			'a string where a number belongs',
@@ -241,7 +245,7 @@ describe('bad configuration: one line naming the source, the key, the value and 
 			expect(result.exitCode).toBe(78);
 			expect(result.stdout).toBe('');
 			expect(result.stderr).toMatch(
-				/^safe-docker: \S+guard\.config\.json: lanes\.mutate\.maxConcurrent: "3" is not allowed: expected an integer from 1 to 1000\n$/,
+				/^safe-docker: \S+guard\.config\.json: lanes\.mutate\.maxConcurrent: "3" is not allowed: expected an integer from 1 to 1000, or null\n$/,
 			);
 		}
 		expect(() => statSync(log)).toThrow(/ENOENT/);

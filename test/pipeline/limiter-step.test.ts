@@ -177,12 +177,13 @@ describe('limiterStep', () => {
 
 	it('shows the waiting line only once the wait passes showAfterMs', async () => {
 		vi.useFakeTimers();
-		const grantAfter = (ms: number) =>
+		const grantAfter = (ms: number, mode: 'fixed' | 'adaptive' = 'fixed') =>
 			fakeAcquire(async onQueued => {
 				onQueued({
 					type: 'queued',
 					lane: 'mutate',
 					limit: 4,
+					mode,
 					running: ['docker build .', 'docker pull a', 'docker pull b', 'docker rm c'],
 					ahead: 1,
 				});
@@ -198,6 +199,16 @@ describe('limiterStep', () => {
 		);
 		await vi.advanceTimersByTimeAsync(400);
 		await handled;
+
+		// An adaptive lane says so, with the limit it learned.
+		const adaptive = setup(grantAfter(500, 'adaptive').acquire, 100);
+		const learning = adaptive.step.handle(makeCall(['run', 'busybox']), fakeNext().next);
+		await vi.advanceTimersByTimeAsync(100);
+		expect(adaptive.stderr.text).toBe(
+			'safe-docker: waiting, 1 ahead; 4 mutate slots busy, limit 4 (adaptive): docker build ., docker pull a, docker pull b, …\n',
+		);
+		await vi.advanceTimersByTimeAsync(400);
+		await learning;
 
 		const quick = setup(grantAfter(99).acquire, 100);
 		const done = quick.step.handle(makeCall(['run', 'busybox']), fakeNext().next);
