@@ -37,11 +37,13 @@ export async function hookCommand(
 	}
 	const input = await readInput(stdin);
 	let force = DEFAULTS.force;
-	try {
-		force = (await context.loaded()).config.force;
-	} catch {
-		// A config that cannot be read must not open the gate: judge with the defaults (reject).
-	}
+	// Most commands an agent runs name no container engine: judged with the defaults, without reading config files.
+	if ('tooLarge' in input || /docker|podman|nerdctl/.test(input.text))
+		try {
+			force = (await context.loaded()).config.force;
+		} catch {
+			// A config that cannot be read must not open the gate: judge with the defaults (reject).
+		}
 	const answer = runHook(contract, input, force, context.env);
 	context.stdout.write(answer.stdout);
 	return answer.exitCode;
