@@ -200,6 +200,33 @@ export class DockerCallFailed extends SafeDockerError {
 	}
 }
 
+/** A volume backup or restore that did not happen; whatever it had half-written is gone. */
+export class VolumeBackupFailed extends SafeDockerError {
+	readonly code = 'VOLUME_BACKUP_FAILED';
+	readonly exitCode = 1;
+
+	constructor(
+		readonly operation: 'backup' | 'restore',
+		readonly volume: string,
+		readonly problem: string,
+		options?: { cause?: unknown },
+	) {
+		super(`${operation} of volume ${volume} failed: ${problem}`, options);
+		this.name = 'VolumeBackupFailed';
+	}
+}
+
+/** One of our own commands stopped by Ctrl-C (SIGINT) or SIGTERM after cleaning up. */
+export class Interrupted extends SafeDockerError {
+	readonly code = 'INTERRUPTED';
+	readonly exitCode = 130; // 128 + SIGINT, as a shell reports it
+
+	constructor(readonly what: string) {
+		super(`${what} interrupted; nothing half-done was kept`);
+		this.name = 'Interrupted';
+	}
+}
+
 /** The one line a user reads for a failure; unknown errors keep their message but never a stack trace. */
 export function formatError(error: unknown): string {
 	if (error instanceof GuardRejection) return error.lines().join('\n');

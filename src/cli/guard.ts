@@ -9,6 +9,7 @@ import { type LockCommandOptions, lockCommand, lockStatusCommand, unlockCommand 
 import { removeCommand } from '../commands/remove.js';
 import { scanCommand } from '../commands/scan-code.js';
 import { statsCommand } from '../commands/stats.js';
+import { type BackupCommandOptions, backupCommand, restoreCommand } from '../commands/volume-backup.js';
 import { exitCodeOf, formatError, HealthUnmeasured, UsageError } from '../errors.js';
 import { VERSION } from '../version.js';
 
@@ -132,6 +133,34 @@ export async function runGuard(argv: readonly string[], context: GuardContext): 
 		.option('--json', 'print the plan and the results as JSON')
 		.action(async (options: CleanupOptions) => {
 			exitCode = await cleanupCommand(options, context, diskPercent);
+		});
+
+	program
+		.command('backup')
+		.description(
+			'back up volumes before anything removes them: one archive (tar) plus a manifest (name, driver, labels, size, sha256, engine, time) per volume, verified after writing, never overwriting; needs only the docker binary (no image from a registry, no tools in a container). Exit 0 all backed up, 1 any failed, 130 interrupted',
+		)
+		.argument('[volumes...]', 'volume names')
+		.option(
+			'--compose',
+			"also the named volumes the compose file here declares (not external ones): -f/COMPOSE_FILE/compose.yaml, the project's prefix",
+		)
+		.option('--to <dir>', 'where the archives go (default: <state dir>/backups)')
+		.option('--json', 'print the manifests, with the archive paths, as JSON')
+		.action(async (volumes: string[], options: BackupCommandOptions) => {
+			exitCode = await backupCommand(volumes, options, context);
+		});
+
+	program
+		.command('restore')
+		.description(
+			"restore a volume from an archive of `guard backup`: the archive is checked against its manifest first; the volume (the backup's name, or --as) must be missing — it is created with the backup's driver and labels — or empty. Exit 0 restored, 1 refused or failed, 130 interrupted",
+		)
+		.argument('<archive>', 'the .tar written by guard backup (its .json manifest beside it), or the manifest')
+		.option('--as <name>', 'restore into this volume instead')
+		.option('--json', 'print the result as JSON')
+		.action(async (archive: string, options: { as?: string; json?: boolean }) => {
+			exitCode = await restoreCommand(archive, options, context);
 		});
 
 	program
