@@ -54,14 +54,13 @@ await build({
 	banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
 });
 
-// The JSON Schema editors use for guard.config.json, generated from the same key list the validator uses.
-const schemaModule = await build({
-	entryPoints: ['src/config/json-schema.ts'],
-	bundle: true,
-	write: false,
-	format: 'esm',
-	platform: 'node',
-	logLevel: 'warning',
-});
-const { jsonSchema } = await import(`data:text/javascript;base64,${Buffer.from(schemaModule.outputFiles[0].text).toString('base64')}`);
-writeFileSync(new URL('../guard.config.schema.json', import.meta.url), `${JSON.stringify(jsonSchema(), null, '\t')}\n`);
+// Files derived from the key declarations (src/config/keys.ts): the JSON Schema editors use for
+// guard.config.json, and guard.config.example.json.
+for (const [entry, name, file] of [
+	['src/config/json-schema.ts', 'jsonSchema', 'guard.config.schema.json'],
+	['src/config/example.ts', 'exampleConfig', 'guard.config.example.json'],
+]) {
+	const bundled = await build({ entryPoints: [entry], bundle: true, write: false, format: 'esm', platform: 'node', logLevel: 'warning' });
+	const module = await import(`data:text/javascript;base64,${Buffer.from(bundled.outputFiles[0].text).toString('base64')}`);
+	writeFileSync(new URL(`../${file}`, import.meta.url), `${JSON.stringify(module[name](), null, '\t')}\n`);
+}

@@ -1,3 +1,5 @@
+import { explainForce } from './guard/explain.js';
+
 /**
  * Every failure safe-docker reports itself is one of these records: a stable `code`, typed fields, and an
  * optional `cause`. `formatError` turns any of them into the one line a user reads; `--json` prints the fields.
@@ -103,9 +105,7 @@ export class GuardRejection extends SafeDockerError {
 	/** The three lines a user reads: what was refused, the risk, what to run instead. */
 	lines(): string[] {
 		return [
-			`safe-docker: ${this.message}`,
-			`  risk: ${this.risk}`,
-			`  instead: ${this.alternative}`,
+			...explainForce(`safe-docker: ${this.message}`, this.risk, this.alternative),
 			`  (to force it once anyway, audited: SAFE_DOCKER_ALLOW_FORCE="<reason>" ${this.call})`,
 		];
 	}
@@ -197,6 +197,20 @@ export class DockerCallFailed extends SafeDockerError {
 	) {
 		super(`docker ${args.slice(0, 2).join(' ')} failed: ${detail}`);
 		this.name = 'DockerCallFailed';
+	}
+}
+
+/** The per-user broker that holds the cross-process limits cannot be reached or started. */
+export class BrokerUnavailable extends SafeDockerError {
+	readonly code = 'BROKER_UNAVAILABLE';
+	readonly exitCode = 69; // EX_UNAVAILABLE (sysexits.h)
+
+	constructor(
+		readonly detail: string,
+		options?: { cause?: unknown },
+	) {
+		super(detail, options);
+		this.name = 'BrokerUnavailable';
 	}
 }
 

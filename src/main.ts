@@ -1,6 +1,6 @@
 import { realpathSync } from 'node:fs';
 import { loadConfig } from './config/load.js';
-import { stateDir } from './config/paths.js';
+import { ensureStateDir, stateDir } from './config/paths.js';
 import { locateDocker } from './docker/locate.js';
 import { holdOf, laneOf } from './docker-grammar/lanes.js';
 import { parseDockerArgv } from './docker-grammar/parse.js';
@@ -10,8 +10,9 @@ import { guardStep } from './pipeline/guard-step.js';
 import { runPipeline } from './pipeline/index.js';
 import { limiterStep } from './pipeline/limiter-step.js';
 import { lockStep } from './pipeline/lock-step.js';
-import { runDocker } from './pipeline/run-docker.js';
 import type { Step } from './pipeline/types.js';
+import { once } from './system/once.js';
+import { runWithTerminal } from './system/run-with-terminal.js';
 import { VERSION } from './version.js';
 
 export { exitWhenFlushed } from './system/exit.js';
@@ -29,10 +30,12 @@ export interface MainOptions {
 const PARENT_MARKER = 'SAFE_DOCKER_PARENT_PID';
 
 /**
- * The proxy's steps, in order. The guard first: a refused call never waits for a lock or a slot. Then the
- * environment lock, then the limiter (a queued call must not hold a slot while it waits for a lock; the
- * broker also fails fast there when the breaker is open), then the daemon check (what the breaker counts,
- * and retries, inside the slot), then docker.
+ * The proxy's steps, in order:
+ * 1. the guard — a refused call never waits for a lock or a slot;
+ * 2. the environment lock — taken before the slot, so that a call queued for a slot never holds a lock others wait behind;
+ * 3. the limiter — a slot from the broker, which also answers at once when the endpoint's breaker is open;
+ * 4. the daemon check — inside the slot: tells daemon failures (what the breaker counts) from others, and retries;
+ * then docker itself.
  */
 function steps(options: {
 	env: NodeJS.ProcessEnv;
@@ -40,10 +43,12 @@ function steps(options: {
 	stdout: MainOptions['stdout'] & {};
 	stderr: MainOptions['stderr'] & {};
 }): Step[] {
+	// Created and checked once, and only by a step that needs it (an audit entry, a lock, the broker's socket).
+	const state = once(() => ensureStateDir(stateDir(options.env)));
 	return [
-		guardStep({ stateDir: stateDir(options.env), cwd: options.cwd, stdout: options.stdout, stderr: options.stderr }),
-		lockStep({ stderr: options.stderr }),
-		limiterStep({ stateDir: stateDir(options.env), version: VERSION, stderr: options.stderr }),
+		guardStep({ stateDir: state, cwd: options.cwd, stdout: options.stdout, stderr: options.stderr }),
+		lockStep({ stateDir: state, stderr: options.stderr }),
+		limiterStep({ stateDir: state, version: VERSION, stderr: options.stderr }),
 		daemonCheckStep({ stderr: options.stderr }),
 	];
 }
@@ -75,7 +80,7 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
 
 		if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
 			stdout.write(`safe-docker version ${VERSION}\n`);
-			return (await runDocker(docker, argv, { env: dockerEnv, cwd })).exitCode;
+			return (await runWithTerminal(docker, argv, { env: dockerEnv, cwd })).exitCode;
 		}
 
 		const parsed = parseDockerArgv(argv);

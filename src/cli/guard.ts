@@ -4,6 +4,7 @@ import { brokerCommand } from '../commands/broker.js';
 import { checkCommand } from '../commands/check.js';
 import { type CleanupOptions, cleanupCommand, type DiskPercent } from '../commands/cleanup.js';
 import { configCommand } from '../commands/config.js';
+import { type CommandIO, commandContext } from '../commands/context.js';
 import { type HealthOptions, healthCommand, healthReport } from '../commands/health-report.js';
 import { type LockCommandOptions, lockCommand, lockStatusCommand, unlockCommand } from '../commands/lock.js';
 import { removeCommand } from '../commands/remove.js';
@@ -13,18 +14,9 @@ import { type BackupCommandOptions, backupCommand, restoreCommand } from '../com
 import { exitCodeOf, formatError, HealthUnmeasured, UsageError } from '../errors.js';
 import { VERSION } from '../version.js';
 
-export interface GuardContext {
-	readonly env: NodeJS.ProcessEnv;
-	readonly cwd: string;
-	/** Path of the running safe-docker entry point. */
-	readonly self: string;
-	readonly stdout: Pick<NodeJS.WriteStream, 'write'>;
-	/** A terminal (`isTTY`) gets live status lines; anything else one plain line. */
-	readonly stderr: Pick<NodeJS.WriteStream, 'write'> & { readonly isTTY?: boolean };
-}
-
 /** `safe-docker guard …`: safe-docker's own commands. Resolves to the exit code. */
-export async function runGuard(argv: readonly string[], context: GuardContext): Promise<number> {
+export async function runGuard(argv: readonly string[], io: CommandIO): Promise<number> {
+	const context = commandContext(io);
 	let exitCode = 0;
 	const program = new Command('safe-docker guard')
 		.description("safe-docker's own commands. Any other `safe-docker <args>` runs docker with those args.")
@@ -195,7 +187,7 @@ export async function runGuard(argv: readonly string[], context: GuardContext): 
 		.action(async (action: string) => {
 			if (action !== 'status' && action !== 'stop')
 				throw new UsageError(`unknown broker action ${JSON.stringify(action)}: use status or stop`);
-			exitCode = await brokerCommand(action, context);
+			exitCode = await brokerCommand(action as 'status' | 'stop', context);
 		});
 
 	program

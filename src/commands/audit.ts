@@ -1,19 +1,18 @@
 import { readAudit } from '../audit/audit-log.js';
-import { parseSince } from '../cli/duration.js';
-import type { GuardContext } from '../cli/guard.js';
-import { stateDir } from '../config/paths.js';
 import { UsageError } from '../errors.js';
 import { displayCommand } from '../system/display-command.js';
+import { parseSince } from '../system/duration.js';
+import type { CommandContext } from './context.js';
 
 /** `safe-docker guard audit [--json] [--since DUR|DATE] [--limit N]`: recent guard decisions, oldest first. */
 export async function auditCommand(
 	{ json = false, since, limit = 50 }: { json?: boolean; since?: string; limit?: number },
-	{ env, stdout }: GuardContext,
+	{ stdout, stateDir }: CommandContext,
 ): Promise<number> {
 	const from = since === undefined ? undefined : parseSince(since);
 	if (since !== undefined && from === undefined)
 		throw new UsageError(`--since ${JSON.stringify(since)} is not a duration (30m, 24h, 7d) or a date (2026-11-22, ISO 8601)`);
-	const entries = readAudit(stateDir(env))
+	const entries = readAudit(stateDir())
 		.filter(entry => from === undefined || Date.parse(entry.time) >= from)
 		.slice(-limit);
 	if (json) {

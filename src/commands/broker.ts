@@ -1,26 +1,23 @@
-import type { GuardContext } from '../cli/guard.js';
-import { stateDir } from '../config/paths.js';
-import { connectExisting } from '../coordination/client.js';
+import { tellBroker } from '../coordination/client.js';
 import { brokerSocketPath } from '../coordination/paths.js';
+import type { CommandContext } from './context.js';
 
 /** `safe-docker guard broker status|stop`. */
-export async function brokerCommand(action: string, context: GuardContext): Promise<number> {
-	const dir = stateDir(context.env);
-	const live = await connectExisting(dir);
+export async function brokerCommand(action: 'status' | 'stop', context: CommandContext): Promise<number> {
+	const dir = context.stateDir();
+	if (action === 'stop') {
+		const pid = await tellBroker(dir, 'stop');
+		context.stdout.write(
+			pid === undefined ? `no broker running for ${dir} (the next docker call starts one)\n` : `stopped the broker (pid ${pid})\n`,
+		);
+		return 0;
+	}
+	const live = await context.broker();
 	if (!live) {
 		context.stdout.write(`no broker running for ${dir} (the next docker call starts one)\n`);
 		return 0;
 	}
-	if (action === 'stop') {
-		live.connection.send({ type: 'stop' });
-		await live.connection.next('ok').catch(() => undefined);
-		context.stdout.write(`stopped the broker (pid ${live.pid})\n`);
-		return 0;
-	}
-	live.connection.send({ type: 'stats' });
-	const { stats } = await live.connection.next('stats');
-	live.connection.close();
-	const lanes = Object.entries(stats.lanes)
+	const lanes = Object.entries(live.stats.lanes)
 		.map(([lane, { running, queued }]) => `${lane} ${running} running/${queued} queued`)
 		.join(', ');
 	context.stdout.write(`broker pid ${live.pid}, version ${live.version}, socket ${brokerSocketPath(dir)}; ${lanes}\n`);

@@ -1,10 +1,10 @@
-import type { GuardContext } from '../cli/guard.js';
-import { loadConfig } from '../config/load.js';
 import { holdOf, laneOf } from '../docker-grammar/lanes.js';
 import { parseDockerArgv } from '../docker-grammar/parse.js';
 import { REJECTED_EXIT_CODE } from '../errors.js';
+import { explainForce } from '../guard/explain.js';
 import { judge } from '../guard/judge.js';
 import { displayCommand } from '../system/display-command.js';
+import type { CommandContext } from './context.js';
 
 /**
  * `safe-docker guard check [--json] -- <docker argv…>`: the guard's verdict without running anything.
@@ -13,9 +13,9 @@ import { displayCommand } from '../system/display-command.js';
 export async function checkCommand(
 	argv: readonly string[],
 	{ json = false }: { json?: boolean },
-	{ env, cwd, stdout }: GuardContext,
+	{ env, stdout, loaded }: CommandContext,
 ): Promise<number> {
-	const { config } = await loadConfig({ cwd, env });
+	const { config } = await loaded();
 	const call = parseDockerArgv(argv);
 	const verdict = judge(call, config.force, env);
 	const shown = displayCommand(['docker', ...argv]);
@@ -55,13 +55,11 @@ export async function checkCommand(
 				: verdict.decision === 'warn'
 					? 'run with a warning'
 					: `run (${verdict.decision})`;
-	stdout.write(
-		[
-			`${what}: ${shown} uses ${use.token} (--force) on ${use.command}`,
-			`  risk: ${use.rule.risk}`,
-			`  instead: ${displayCommand([...verdict.alternative])}`,
-			'',
-		].join('\n'),
+	const lines = explainForce(
+		`${what}: ${shown} uses ${use.token} (--force) on ${use.command}`,
+		use.rule.risk,
+		displayCommand([...verdict.alternative]),
 	);
+	stdout.write(`${lines.join('\n')}\n`);
 	return exitCode;
 }

@@ -1,15 +1,13 @@
-import { realpathSync } from 'node:fs';
 import { executePlan, type ItemResult } from '../cleanup/execute.js';
 import { buildPlan, type Plan } from '../cleanup/plan.js';
-import { parseDuration } from '../cli/duration.js';
-import type { GuardContext } from '../cli/guard.js';
-import { loadConfig } from '../config/load.js';
-import { type DockerClient, dockerClient } from '../docker/client.js';
+import type { DockerClient } from '../docker/client.js';
 import { diskUsage, listContainers, listImages, listNetworks, listVolumes } from '../docker/listings.js';
-import { locateDocker } from '../docker/locate.js';
 import { formatBytes } from '../docker/sizes.js';
 import { UsageError } from '../errors.js';
+import { ENV_NAME } from '../lock/paths.js';
 import { environmentLock } from '../lock/status.js';
+import { parseDuration } from '../system/duration.js';
+import type { CommandContext } from './context.js';
 
 export interface CleanupOptions {
 	readonly dryRun?: boolean;
@@ -25,14 +23,14 @@ export interface CleanupOptions {
 }
 
 /** Docker's disk use as a percentage of its budget, for --if-above (the health measurement). */
-export type DiskPercent = (docker: DockerClient, context: GuardContext) => Promise<number>;
+export type DiskPercent = (docker: DockerClient, context: CommandContext) => Promise<number>;
 
 /**
  * `safe-docker guard cleanup`: plan from the engine's listings, then remove what is safe, without force.
  * Exit 0 when everything planned was done (or nothing was needed), 1 when an item could not be removed.
  */
-export async function cleanupCommand(options: CleanupOptions, context: GuardContext, diskPercent?: DiskPercent): Promise<number> {
-	const { config, origins } = await loadConfig({ cwd: context.cwd, env: context.env });
+export async function cleanupCommand(options: CleanupOptions, context: CommandContext, diskPercent?: DiskPercent): Promise<number> {
+	const { config } = await context.loaded();
 	const olderThanMs = options.olderThan === undefined ? config.cleanup.olderThanMs : parseDuration(options.olderThan);
 	if (olderThanMs === undefined) throw new UsageError(`--older-than ${JSON.stringify(options.olderThan)} is not a duration (12h, 7d, 30m)`);
 	const volumes =
@@ -45,15 +43,7 @@ export async function cleanupCommand(options: CleanupOptions, context: GuardCont
 					: undefined;
 	if (volumes === undefined)
 		throw new UsageError(`--volumes=${String(options.volumes)} is not allowed: use --volumes (anonymous) or --volumes=named`);
-	const docker = dockerClient(
-		locateDocker({
-			configured: config.docker.path,
-			configuredFrom: origins.get('docker.path'),
-			self: realpathSync(context.self),
-			env: context.env,
-		}),
-		context.env,
-	);
+	const docker = await context.docker();
 
 	if (options.ifAbove !== undefined) {
 		if (!diskPercent) throw new UsageError('--if-above needs the disk measurement of guard health');
@@ -87,7 +77,7 @@ export async function cleanupCommand(options: CleanupOptions, context: GuardCont
 			keepLabels: config.cleanup.keepLabels,
 			environmentLabel: config.cleanup.environmentLabel,
 			...(options.label === undefined ? {} : { label: options.label }),
-			isLocked: env => /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(env) && environmentLock(config, env, context.env).state === 'held',
+			isLocked: env => ENV_NAME.test(env) && environmentLock(config, env, context.stateDir).state === 'held',
 		},
 	);
 

@@ -1,20 +1,15 @@
-import { realpathSync } from 'node:fs';
-import type { GuardContext } from '../cli/guard.js';
 import { KEYS } from '../config/keys.js';
-import { loadConfig } from '../config/load.js';
-import { ensureStateDir, stateDir } from '../config/paths.js';
-import { locateDocker } from '../docker/locate.js';
 import { formatError } from '../errors.js';
+import type { CommandContext } from './context.js';
 
 /** `safe-docker guard config [--json]`: the effective configuration, where each value came from, and the paths in use. */
-export async function configCommand({ json = false }: { json?: boolean }, { env, cwd, self, stdout }: GuardContext): Promise<number> {
-	const { config, origins, files } = await loadConfig({ cwd, env });
-	const state = { path: ensureStateDir(stateDir(env)), source: env['SAFE_DOCKER_HOME'] ? 'env SAFE_DOCKER_HOME' : 'default' };
+export async function configCommand({ json = false }: { json?: boolean }, context: CommandContext): Promise<number> {
+	const { env, stdout } = context;
+	const { config, origins, files } = await context.loaded();
+	const state = { path: context.stateDir(), source: env['SAFE_DOCKER_HOME'] ? 'env SAFE_DOCKER_HOME' : 'default' };
 	let docker: { path: string } | { error: string };
 	try {
-		docker = {
-			path: locateDocker({ configured: config.docker.path, configuredFrom: origins.get('docker.path'), self: realpathSync(self), env }),
-		};
+		docker = { path: await context.dockerPath() };
 	} catch (error) {
 		docker = { error: formatError(error) };
 	}

@@ -1,15 +1,10 @@
-import { realpathSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { GuardContext } from '../cli/guard.js';
-import { loadConfig } from '../config/load.js';
-import { stateDir } from '../config/paths.js';
-import { connectExisting } from '../coordination/client.js';
-import { type DockerClient, dockerClient } from '../docker/client.js';
+import type { DockerClient } from '../docker/client.js';
 import { dockerEndpoint } from '../docker/endpoint.js';
-import { locateDocker } from '../docker/locate.js';
 import { pingDaemon } from '../docker/ping.js';
 import { type HealthReport, measureHealth } from '../health/measure.js';
 import { renderLine, renderReport } from '../health/render.js';
+import type { CommandContext } from './context.js';
 
 export interface HealthOptions {
 	readonly json?: boolean;
@@ -22,7 +17,7 @@ export interface HealthOptions {
  * resources, graded. Exit 0 SAFE/WARNING, 2 UNKNOWN (a measurement failed), 3 CRITICAL, 4 EMERGENCY,
  * 5 daemon unreachable; with --watch, 0 when interrupted.
  */
-export async function healthCommand(options: HealthOptions, context: GuardContext): Promise<number> {
+export async function healthCommand(options: HealthOptions, context: CommandContext): Promise<number> {
 	if (options.watch === undefined) {
 		const report = await healthReport(context);
 		context.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : renderReport(report, isTerminal(context)));
@@ -54,38 +49,23 @@ export async function healthCommand(options: HealthOptions, context: GuardContex
 }
 
 /** One measurement of the daemon's health, with the same config, docker and endpoint the proxy would use. */
-export async function healthReport(context: GuardContext, docker?: DockerClient): Promise<HealthReport> {
-	const { config, origins } = await loadConfig({ cwd: context.cwd, env: context.env });
-	const client =
-		docker ??
-		dockerClient(
-			locateDocker({
-				configured: config.docker.path,
-				configuredFrom: origins.get('docker.path'),
-				self: realpathSync(context.self),
-				env: context.env,
-			}),
-			context.env,
-			10_000,
-		);
+export async function healthReport(context: CommandContext, docker?: DockerClient): Promise<HealthReport> {
+	const { config } = await context.loaded();
 	const endpoint = dockerEndpoint(context.env);
 	return measureHealth({
 		config,
 		endpoint,
-		docker: client,
+		docker: docker ?? (await context.docker(10_000)),
 		ping: pingDaemon,
 		breaker: async () => {
-			const live = await connectExisting(stateDir(context.env));
+			const live = await context.broker();
 			if (!live) return null;
-			live.connection.send({ type: 'stats' });
-			const { stats } = await live.connection.next('stats');
-			live.connection.close();
-			const breaker = stats.breakers[endpoint.url];
+			const breaker = live.stats.breakers[endpoint.url];
 			return { state: breaker?.state ?? 'closed', nextProbeAt: breaker?.nextProbeAt ?? null };
 		},
 	});
 }
 
-function isTerminal(context: GuardContext): boolean {
+function isTerminal(context: CommandContext): boolean {
 	return (context.stdout as { isTTY?: boolean }).isTTY === true;
 }

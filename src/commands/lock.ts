@@ -1,16 +1,14 @@
 import { rmSync } from 'node:fs';
 import { appendAudit } from '../audit/audit-log.js';
-import { parseDuration } from '../cli/duration.js';
-import type { GuardContext } from '../cli/guard.js';
-import { loadConfig } from '../config/load.js';
-import { ensureStateDir, stateDir } from '../config/paths.js';
 import { CommandNotFound, describeHolder, LockTimeout, UsageError } from '../errors.js';
 import { lockDirectory } from '../lock/directory.js';
 import { checkEnvName, lockFiles } from '../lock/paths.js';
 import { type LockState, listLocks, lockState } from '../lock/status.js';
 import { type LockEvent, withLock } from '../lock/with-lock.js';
-import { runDocker } from '../pipeline/run-docker.js';
 import { displayCommand } from '../system/display-command.js';
+import { parseDuration } from '../system/duration.js';
+import { runWithTerminal } from '../system/run-with-terminal.js';
+import type { CommandContext } from './context.js';
 
 export interface LockCommandOptions {
 	readonly timeout?: string;
@@ -29,7 +27,7 @@ export async function lockCommand(
 	env: string,
 	command: readonly string[],
 	options: LockCommandOptions,
-	context: GuardContext,
+	context: CommandContext,
 ): Promise<number> {
 	checkEnvName(env);
 	if (command.length === 0)
@@ -37,11 +35,11 @@ export async function lockCommand(
 	const timeoutMs = options.timeout === undefined ? undefined : parseDuration(options.timeout);
 	if (options.timeout !== undefined && timeoutMs === undefined)
 		throw new UsageError(`--timeout ${JSON.stringify(options.timeout)} is not a duration (90s, 10m, 1h)`);
-	const { config } = await loadConfig({ cwd: context.cwd, env: context.env });
+	const { config } = await context.loaded();
 	const report = options.json ? (event: LockEvent) => void context.stderr.write(`${JSON.stringify(event)}\n`) : undefined;
 	const locked = withLock(
 		{
-			dir: lockDirectory(config, context.env),
+			dir: lockDirectory(config, context.stateDir),
 			env,
 			command: displayCommand([...command]),
 			reason: options.reason ?? null,
@@ -52,7 +50,7 @@ export async function lockCommand(
 			...(report ? { report } : {}),
 		},
 		async (held, childEnv) => {
-			const exit = await runDocker(command[0]!, command.slice(1), {
+			const exit = await runWithTerminal(command[0]!, command.slice(1), {
 				env: { ...context.env, ...childEnv },
 				cwd: context.cwd,
 				onSpawn: pid => held?.setChild(pid),
@@ -73,10 +71,10 @@ export async function lockCommand(
 export async function lockStatusCommand(
 	env: string | undefined,
 	{ json = false }: { json?: boolean },
-	context: GuardContext,
+	context: CommandContext,
 ): Promise<number> {
-	const { config } = await loadConfig({ cwd: context.cwd, env: context.env });
-	const dir = lockDirectory(config, context.env);
+	const { config } = await context.loaded();
+	const dir = lockDirectory(config, context.stateDir);
 	const states = env === undefined ? listLocks(dir, config.lock.staleMs) : [lockState(dir, checkEnvName(env), config.lock.staleMs)];
 	if (json) {
 		context.stdout.write(`${JSON.stringify(states, null, 2)}\n`);
@@ -92,9 +90,9 @@ function describeState(state: LockState): string {
 }
 
 /** `safe-docker guard unlock <env> --force [--reason TEXT]`: releases a stuck lock, says what it released, audited. */
-export async function unlockCommand(env: string, options: { force?: boolean; reason?: string }, context: GuardContext): Promise<number> {
-	const { config } = await loadConfig({ cwd: context.cwd, env: context.env });
-	const dir = lockDirectory(config, context.env);
+export async function unlockCommand(env: string, options: { force?: boolean; reason?: string }, context: CommandContext): Promise<number> {
+	const { config } = await context.loaded();
+	const dir = lockDirectory(config, context.stateDir);
 	const state = lockState(dir, checkEnvName(env), config.lock.staleMs);
 	if (state.state === 'free') {
 		context.stdout.write(`the lock of '${env}' is not held; nothing to release\n`);
@@ -104,7 +102,7 @@ export async function unlockCommand(env: string, options: { force?: boolean; rea
 		throw new UsageError(`refusing to release the lock of '${env}' without --force: it is ${describeHolder(state.holder)}`);
 	const files = lockFiles(dir, env);
 	appendAudit(
-		ensureStateDir(stateDir(context.env)),
+		context.stateDir(),
 		{
 			cwd: context.cwd,
 			argv: ['guard', 'unlock', env, '--force', ...(options.reason ? ['--reason', options.reason] : [])],

@@ -1,5 +1,5 @@
-import type { GuardContext } from '../cli/guard.js';
 import { scanPaths } from '../code-scan/scan.js';
+import type { CommandIO } from './context.js';
 
 /**
  * `safe-docker guard scan [paths…] [--json]`: forced docker calls in code, before they run. Exit 1 when
@@ -8,7 +8,7 @@ import { scanPaths } from '../code-scan/scan.js';
 export async function scanCommand(
 	paths: readonly string[],
 	{ json = false }: { json?: boolean },
-	{ cwd, stdout, stderr }: GuardContext,
+	{ cwd, stdout, stderr }: CommandIO,
 ): Promise<number> {
 	const { findings, problems, files } = scanPaths(paths, cwd);
 	for (const problem of problems) stderr.write(`safe-docker: cannot read ${problem.path}: ${problem.reason}\n`);

@@ -1,20 +1,15 @@
-import { realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type BackupResult, backupVolume } from '../backup/backup-volume.js';
 import { type VolumeDocker, volumeDocker } from '../backup/helper-container.js';
 import { restoreVolume } from '../backup/restore-volume.js';
-import type { GuardContext } from '../cli/guard.js';
-import { statusLine } from '../cli/status-line.js';
-import { loadConfig } from '../config/load.js';
-import { ensureStateDir, stateDir } from '../config/paths.js';
-import { dockerClient } from '../docker/client.js';
-import { locateDocker } from '../docker/locate.js';
 import { formatBytes } from '../docker/sizes.js';
 import { composeVolumes } from '../docker-grammar/compose-volumes.js';
 import { parseDockerArgv } from '../docker-grammar/parse.js';
 import { DockerCallFailed, formatError, Interrupted, UsageError } from '../errors.js';
 import { firstLine } from '../system/first-line.js';
+import { statusLine } from '../system/status-line.js';
 import { VERSION } from '../version.js';
+import type { CommandContext } from './context.js';
 
 export interface BackupCommandOptions {
 	/** Also every volume the compose file(s) of this directory declare (not external). */
@@ -28,7 +23,7 @@ export interface BackupCommandOptions {
  * per volume (default `<state dir>/backups`). One line per volume; exit 0 when all were backed up, 1 when
  * any failed, 130 on Ctrl-C (after cleaning up).
  */
-export async function backupCommand(names: readonly string[], options: BackupCommandOptions, context: GuardContext): Promise<number> {
+export async function backupCommand(names: readonly string[], options: BackupCommandOptions, context: CommandContext): Promise<number> {
 	const { env, cwd, stdout, stderr } = context;
 	const fromCompose = options.compose ? composeVolumes(parseDockerArgv(['compose', 'down', '-v']), { env, cwd }) : [];
 	if (fromCompose === undefined)
@@ -36,7 +31,7 @@ export async function backupCommand(names: readonly string[], options: BackupCom
 	const volumes = [...new Set([...names, ...fromCompose])];
 	if (volumes.length === 0) throw new UsageError('name the volumes to back up, or use --compose');
 	const docker = await dockerFor(context);
-	const dir = options.to === undefined ? join(ensureStateDir(stateDir(env)), 'backups') : resolve(cwd, options.to);
+	const dir = options.to === undefined ? join(context.stateDir(), 'backups') : resolve(cwd, options.to);
 	const engine = await engineOf(docker);
 	return interruptible(async signal => {
 		const results: BackupResult[] = [];
@@ -83,7 +78,7 @@ export async function backupCommand(names: readonly string[], options: BackupCom
  * `safe-docker guard restore ARCHIVE [--as NAME] [--json]`: the archive back into a missing or empty
  * volume (its own name, or NAME). Exit 0 restored, 1 refused or failed, 130 on Ctrl-C.
  */
-export async function restoreCommand(archive: string, options: { as?: string; json?: boolean }, context: GuardContext): Promise<number> {
+export async function restoreCommand(archive: string, options: { as?: string; json?: boolean }, context: CommandContext): Promise<number> {
 	const docker = await dockerFor(context);
 	return interruptible(async signal => {
 		const result = await restoreVolume(
@@ -117,10 +112,8 @@ async function interruptible(body: (signal: AbortSignal) => Promise<number>): Pr
 	}
 }
 
-async function dockerFor({ env, cwd, self }: GuardContext): Promise<VolumeDocker> {
-	const { config, origins } = await loadConfig({ cwd, env });
-	const path = locateDocker({ configured: config.docker.path, configuredFrom: origins.get('docker.path'), self: realpathSync(self), env });
-	return volumeDocker(path, env, dockerClient(path, env));
+async function dockerFor(context: CommandContext): Promise<VolumeDocker> {
+	return volumeDocker(await context.dockerPath(), context.env, await context.docker());
 }
 
 async function engineOf(docker: VolumeDocker) {
@@ -136,7 +129,7 @@ async function exists(docker: VolumeDocker, volume: string): Promise<boolean> {
 }
 
 /** A live byte count on a terminal (outside CI); nothing otherwise. */
-function progressLine({ stderr, env }: GuardContext, what: string) {
+function progressLine({ stderr, env }: CommandContext, what: string) {
 	if (stderr.isTTY !== true) return { update: () => undefined, done: () => undefined };
 	const line = statusLine(stderr, env);
 	const started = Date.now();

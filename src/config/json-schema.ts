@@ -1,5 +1,6 @@
-import { DEFAULTS } from './defaults.js';
+import { ENV_NAME } from '../lock/paths.js';
 import { KEYS, type KeySpec } from './keys.js';
+import { LABEL } from './validate.js';
 
 /** The JSON Schema of guard.config.json (shipped as guard.config.schema.json), derived from the key list. */
 export function jsonSchema(): Record<string, unknown> {
@@ -31,8 +32,7 @@ function section(description: string | undefined): Record<string, unknown> {
 }
 
 function leaf(key: KeySpec): Record<string, unknown> {
-	const defaultValue = key.path.split('.').reduce<unknown>((node, part) => (node as Record<string, unknown>)[part], DEFAULTS);
-	const base = { description: key.description, default: defaultValue };
+	const base = { description: key.description, default: key.defaultValue };
 	switch (key.type.kind) {
 		case 'integer':
 			return {
@@ -42,13 +42,13 @@ function leaf(key: KeySpec): Record<string, unknown> {
 				...(key.type.max === undefined ? {} : { maximum: key.type.max }),
 			};
 		case 'label':
-			return { ...base, type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._/-]{0,254}$' };
+			return { ...base, type: 'string', pattern: LABEL.source };
 		case 'label-list':
-			return { ...base, type: 'array', items: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._/-]{0,254}$' } };
+			return { ...base, type: 'array', items: { type: 'string', pattern: LABEL.source } };
 		case 'path':
 			return { ...base, type: ['string', 'null'], minLength: 1 };
 		case 'name':
-			return { ...base, type: ['string', 'null'], pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$' };
+			return { ...base, type: ['string', 'null'], pattern: ENV_NAME.source };
 		case 'enum':
 			return { ...base, type: 'string', enum: key.type.values };
 		case 'command-list':

@@ -1,7 +1,8 @@
 /**
- * The configuration keys: type, allowed values and meaning of every leaf. Validation, environment
- * overrides, `guard config` and the shipped JSON Schema are all derived from this list; defaults come
- * from `defaults.ts`.
+ * Every configuration key, declared once: its type and allowed values, its default and what it means.
+ * Defaults (`defaults.ts`), validation, environment overrides, `guard config`, the shipped JSON Schema and
+ * guard.config.example.json are all derived from this tree. The defaults are the seed system's numbers: what
+ * teams already run with, so changing one is a product decision.
  */
 import { FORCE_RULES } from '../guard/force-rules.js';
 
@@ -15,162 +16,190 @@ export type KeyType =
 	/** A list of docker command paths (from `values`, if given); aliases (`rm`) are accepted and stored canonical (`container rm`). */
 	| { readonly kind: 'command-list'; readonly values?: readonly string[] };
 
-export interface KeySpec {
-	/** Dotted path, e.g. `lanes.mutate.maxConcurrent`. */
-	readonly path: string;
-	readonly type: KeyType;
-	readonly description: string;
-	/** Extra environment variable names besides the derived `SAFE_DOCKER_<PATH>`. */
-	readonly envAliases?: readonly string[];
+/** One key's declaration; `T` is the type of its value in `Config`. */
+export class Key<T> {
+	declare readonly valueType: T;
+	constructor(
+		readonly type: KeyType,
+		readonly defaultValue: T,
+		readonly description: string,
+		/** Extra environment variable names besides the derived `SAFE_DOCKER_<PATH>`. */
+		readonly envAliases: readonly string[] = [],
+	) {}
 }
 
-const count = (min: number, max?: number): KeyType => ({ kind: 'integer', min, ...(max === undefined ? {} : { max }) });
-const ms = count(0, 86_400_000);
-const percent = count(1, 100);
+/** A declared key with its dotted path, e.g. `lanes.mutate.maxConcurrent`. */
+export interface KeySpec {
+	readonly path: string;
+	readonly type: KeyType;
+	readonly defaultValue: unknown;
+	readonly description: string;
+	readonly envAliases: readonly string[];
+}
 
-export const KEYS: readonly KeySpec[] = [
-	{
-		path: 'force.policy',
-		type: { kind: 'enum', values: ['reject', 'rewrite', 'warn'] },
-		description:
+const integer = (min: number, max: number | undefined, value: number, description: string) =>
+	new Key<number>({ kind: 'integer', min, ...(max === undefined ? {} : { max }) }, value, description);
+const ms = (value: number, description: string) => integer(0, 86_400_000, value, description);
+const percent = (value: number, description: string) => integer(1, 100, value, description);
+const oneOf = <const V extends string>(values: readonly V[], value: V, description: string) =>
+	new Key<V>({ kind: 'enum', values }, value, description);
+
+export const CONFIG_KEYS = {
+	force: {
+		policy: oneOf(
+			['reject', 'rewrite', 'warn'],
+			'reject',
 			'Calls with force semantics: reject them (default), rewrite `rm -f` as a graceful stop and remove (others are still rejected), or warn and run them.',
+		),
+		allow: new Key<readonly string[]>(
+			{ kind: 'command-list', values: Object.keys(FORCE_RULES) },
+			[],
+			'Command paths allowed to use force, e.g. ["network rm"] (whose -f only ignores a missing network); every use is still audited.',
+		),
 	},
-	{
-		path: 'force.allow',
-		type: { kind: 'command-list', values: Object.keys(FORCE_RULES) },
-		description: 'Command paths allowed to use force, e.g. ["network rm"]; every use is still audited.',
+	lock: {
+		commands: new Key<readonly string[]>(
+			{ kind: 'command-list' },
+			[],
+			'Command paths that take the environment lock automatically, e.g. ["compose up", "compose down"].',
+		),
+		environment: new Key<string | null>(
+			{ kind: 'name', nullable: true },
+			null,
+			'The environment automatic locks take; null falls back to SAFE_DOCKER_ENV, then the compose project (-p, COMPOSE_PROJECT_NAME).',
+			['SAFE_DOCKER_ENV'],
+		),
+		directory: new Key<string | null>(
+			{ kind: 'path', nullable: true },
+			null,
+			'Directory of the locks; null is <state dir>/locks. A shared directory lets several hosts share locks.',
+		),
+		timeoutMs: ms(600_000, 'How long an automatic lock waits before the call fails; 0 waits for as long as it takes.'),
+		staleMs: integer(
+			3000,
+			3_600_000,
+			10_000,
+			'A lock not refreshed for this long is stale; holders on this host are checked by pid instead.',
+		),
 	},
-	{
-		path: 'lock.commands',
-		type: { kind: 'command-list' },
-		description: 'Command paths that take the environment lock automatically, e.g. ["compose up", "compose down"].',
+	audit: {
+		maxBytes: integer(
+			10_000,
+			1_000_000_000,
+			5_000_000,
+			'Size in bytes at which the audit log is rotated to audit.log.1 (one rotated file is kept).',
+		),
 	},
-	{
-		path: 'lock.environment',
-		type: { kind: 'name', nullable: true },
-		envAliases: ['SAFE_DOCKER_ENV'],
-		description: 'The environment automatic locks take; null falls back to the compose project (-p, COMPOSE_PROJECT_NAME).',
+	docker: {
+		path: new Key<string | null>(
+			{ kind: 'path', nullable: true },
+			null,
+			'Path of the real docker binary; null searches PATH, skipping safe-docker itself.',
+			['SAFE_DOCKER_DOCKER'],
+		),
 	},
-	{
-		path: 'lock.directory',
-		type: { kind: 'path', nullable: true },
-		description: 'Directory of the locks; null is <state dir>/locks. A shared directory lets several hosts share locks.',
+	lanes: {
+		mutate: {
+			maxConcurrent: integer(
+				1,
+				1000,
+				3,
+				'Mutating calls (run, create, rm, build, pull, prune, compose up/down…) running at once, across all processes.',
+			),
+			minTimeMs: ms(500, 'Minimum milliseconds between the starts of two mutating calls.'),
+		},
+		read: {
+			maxConcurrent: integer(
+				1,
+				1000,
+				8,
+				'Read-only calls (ps, images, inspect, version, logs without -f…) running at once; looser, so `docker ps` never waits behind builds.',
+			),
+			minTimeMs: ms(0, 'Minimum milliseconds between the starts of two read-only calls.'),
+		},
+		attached: {
+			maxConcurrent: integer(1, 1000, 3, 'Long-lived attached calls (logs -f, events, attach, exec -it…) starting at once.'),
+			minTimeMs: ms(0, 'Minimum milliseconds between the starts of two attached calls.'),
+			leaseMs: ms(
+				2000,
+				'How long a call attached to a stream (logs -f, a foreground run…) holds its slot after it starts; it then runs on without one.',
+			),
+		},
 	},
-	{
-		path: 'lock.timeoutMs',
-		type: ms,
-		description: 'How long an automatic lock waits before the call fails; 0 waits for as long as it takes.',
+	broker: {
+		idleTimeoutMs: integer(1000, 86_400_000, 300_000, 'The per-user broker that holds the limits exits after this long with no calls.'),
 	},
-	{
-		path: 'lock.staleMs',
-		type: count(3000, 3_600_000),
-		description: 'A lock not refreshed for this long is stale; holders on this host are checked by pid instead.',
+	retry: {
+		retries: integer(0, 10, 3, 'Retries of a transient daemon error, only where a retry cannot double an effect.'),
+		initialDelayMs: ms(1000, 'Delay before the first retry; it doubles with each retry (1 s → 2 s → 4 s).'),
 	},
-	{
-		path: 'audit.maxBytes',
-		type: count(10_000, 1_000_000_000),
-		description: 'Size in bytes at which the audit log is rotated (one rotated file is kept).',
+	breaker: {
+		failureThreshold: integer(
+			1,
+			1000,
+			5,
+			'Consecutive daemon failures (unreachable, timed out, 5xx) that open the breaker. Stricter profile: 3.',
+		),
+		recoveryTimeoutMs: ms(30_000, 'Milliseconds the breaker stays open before one probe call is let through. Stricter profile: 900000.'),
 	},
-	{
-		path: 'docker.path',
-		type: { kind: 'path', nullable: true },
-		envAliases: ['SAFE_DOCKER_DOCKER'],
-		description: 'Path of the real docker binary; null searches PATH, skipping safe-docker itself.',
-	},
-	{
-		path: 'lanes.mutate.maxConcurrent',
-		type: count(1, 1000),
-		description: 'Mutating calls (run -d, create, rm, build, pull, prune, compose up -d/down…) running at once, across all processes.',
-	},
-	{ path: 'lanes.mutate.minTimeMs', type: ms, description: 'Minimum milliseconds between the starts of two mutating calls.' },
-	{
-		path: 'lanes.read.maxConcurrent',
-		type: count(1, 1000),
-		description: 'Read-only calls (ps, images, inspect, version, logs without -f…) running at once.',
-	},
-	{ path: 'lanes.read.minTimeMs', type: ms, description: 'Minimum milliseconds between the starts of two read-only calls.' },
-	{
-		path: 'lanes.attached.maxConcurrent',
-		type: count(1, 1000),
-		description: 'Long-lived attached calls (logs -f, events, attach, foreground run, exec -it…) starting at once.',
-	},
-	{ path: 'lanes.attached.minTimeMs', type: ms, description: 'Minimum milliseconds between the starts of two attached calls.' },
-	{
-		path: 'lanes.attached.leaseMs',
-		type: ms,
-		description:
-			'How long a call attached to a stream (logs -f, a foreground run…) holds its slot after it starts; it then runs on without one.',
-	},
-	{
-		path: 'broker.idleTimeoutMs',
-		type: count(1000, 86_400_000),
-		description: 'The per-user broker that holds the limits exits after this long with no calls.',
-	},
-	{
-		path: 'retry.retries',
-		type: count(0, 10),
-		description: 'Retries of a transient daemon error, only where a retry cannot double an effect.',
-	},
-	{ path: 'retry.initialDelayMs', type: ms, description: 'Delay before the first retry; it doubles with each retry (1 s → 2 s → 4 s).' },
-	{
-		path: 'breaker.failureThreshold',
-		type: count(1, 1000),
-		description: 'Consecutive daemon failures (unreachable, timed out, 5xx) that open the breaker. Stricter profile: 3.',
-	},
-	{
-		path: 'breaker.recoveryTimeoutMs',
-		type: ms,
-		description: 'Milliseconds the breaker stays open before one probe call is let through. Stricter profile: 900000.',
-	},
-	{ path: 'health.warningPercent', type: percent, description: 'Usage percentage from which a resource is at WARNING.' },
-	{ path: 'health.criticalPercent', type: percent, description: 'Usage percentage from which a resource is at CRITICAL.' },
-	{ path: 'health.emergencyPercent', type: percent, description: 'Usage percentage from which a resource is at EMERGENCY.' },
-	{
-		path: 'health.diskBudgetBytes',
-		type: { kind: 'integer', min: 1_000_000, max: 1e15, nullable: true },
-		description:
+	health: {
+		warningPercent: percent(50, 'Usage percentage from which a resource is at WARNING.'),
+		criticalPercent: percent(75, 'Usage percentage from which a resource is at CRITICAL.'),
+		emergencyPercent: percent(90, 'Usage percentage from which a resource is at EMERGENCY.'),
+		diskBudgetBytes: new Key<number | null>(
+			{ kind: 'integer', min: 1_000_000, max: 1e15, nullable: true },
+			null,
 			"Budget for docker's disk use (images, containers, volumes, build cache); null: the size of the engine's data-root file system when the engine is local.",
+		),
+		maxContainers: integer(1, 1_000_000, 200, 'Container count (running or not) that counts as 100 %.'),
+		maxNetworks: integer(1, 100_000, 30, 'Network count that counts as 100 % (default address pools run out near 30 bridge networks).'),
+		maxVolumes: integer(1, 1_000_000, 500, 'Volume count that counts as 100 %.'),
+		pingTimeoutMs: integer(100, 60_000, 3000, 'Deadline of the daemon ping; slower counts as unreachable.'),
 	},
-	{ path: 'health.maxContainers', type: count(1, 1_000_000), description: 'Container count (running or not) that counts as 100 %.' },
-	{
-		path: 'health.maxNetworks',
-		type: count(1, 100_000),
-		description: 'Network count that counts as 100 % (default address pools run out near 30 bridge networks).',
-	},
-	{ path: 'health.maxVolumes', type: count(1, 1_000_000), description: 'Volume count that counts as 100 %.' },
-	{ path: 'health.pingTimeoutMs', type: count(100, 60_000), description: 'Deadline of the daemon ping; slower counts as unreachable.' },
-	{
-		path: 'cleanup.olderThanMs',
-		type: count(0, 1e12),
-		description: 'Stopped containers older than this are removed (--older-than overrides).',
-	},
-	{
-		path: 'cleanup.buildCacheBudgetBytes',
-		type: count(0, 1e15),
-		description: 'Build cache above this size is pruned, least recently used first.',
-	},
-	{
-		path: 'cleanup.imageBudgetBytes',
-		type: count(0, 1e15),
-		description: 'With --images: unused images are removed, least recently used first, until images fit in this budget.',
-	},
-	{
-		path: 'cleanup.keepLabels',
-		type: { kind: 'label-list' },
-		description: 'Labels that protect a container, image, network or volume from cleanup when set to "true".',
-	},
-	{
-		path: 'cleanup.environmentLabel',
-		type: { kind: 'label' },
-		description:
+	cleanup: {
+		olderThanMs: integer(0, 1e12, 86_400_000, 'Stopped containers older than this are removed (--older-than overrides).'),
+		buildCacheBudgetBytes: integer(0, 1e15, 10_000_000_000, 'Build cache above this size is pruned, least recently used first.'),
+		imageBudgetBytes: integer(
+			0,
+			1e15,
+			20_000_000_000,
+			'With --images: unused images are removed, least recently used first, until images fit in this budget.',
+		),
+		keepLabels: new Key<readonly string[]>(
+			{ kind: 'label-list' },
+			['safe-docker.keep'],
+			'Labels that protect a container, image, network or volume from cleanup when set to "true".',
+		),
+		environmentLabel: new Key<string>(
+			{ kind: 'label' },
+			'safe-docker.env',
 			"Label naming the environment a resource belongs to (besides compose's project label); resources of a locked environment are spared.",
+		),
 	},
-	{
-		path: 'remove.stopTimeoutSeconds',
-		type: count(0, 3600),
-		description: 'Seconds a container gets to stop gracefully (SIGTERM) before docker kills it.',
+	remove: {
+		stopTimeoutSeconds: integer(0, 3600, 10, 'Seconds a container gets to stop gracefully (SIGTERM) before docker kills it.'),
 	},
-];
+};
+
+/** A section of keys: keys and nested sections by name. */
+export interface KeyTree {
+	readonly [name: string]: Key<unknown> | KeyTree;
+}
+
+/** The configuration type a key tree describes. */
+export type ConfigOf<T> = { readonly [K in keyof T]: T[K] extends Key<infer V> ? V : ConfigOf<T[K]> };
+
+/** Every key of `tree` with its dotted path, in declaration order. */
+function flattenKeys(tree: KeyTree, prefix = ''): KeySpec[] {
+	return Object.entries(tree).flatMap(([name, node]) => {
+		const path = prefix === '' ? name : `${prefix}.${name}`;
+		return node instanceof Key
+			? [{ path, type: node.type, defaultValue: node.defaultValue, description: node.description, envAliases: node.envAliases }]
+			: flattenKeys(node, path);
+	});
+}
+
+export const KEYS: readonly KeySpec[] = flattenKeys(CONFIG_KEYS);
 
 /** `lanes.mutate.maxConcurrent` → `SAFE_DOCKER_LANES_MUTATE_MAX_CONCURRENT`. */
 export function envNameOf(path: string): string {

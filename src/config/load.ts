@@ -151,7 +151,7 @@ function readEnv(env: Env): Setting[] {
 	const settings: Setting[] = [];
 	const known = new Set(OTHER_VARIABLES);
 	for (const key of KEYS) {
-		for (const name of [envNameOf(key.path), ...(key.envAliases ?? [])]) {
+		for (const name of [envNameOf(key.path), ...key.envAliases]) {
 			known.add(name);
 			const text = env[name];
 			if (text !== undefined) settings.push({ key, value: parseEnvValue(key, text, name) });
@@ -167,7 +167,7 @@ function readEnv(env: Env): Setting[] {
 
 function envSourceOf(path: string, env: Env): string {
 	const key = KEYS.find(candidate => candidate.path === path)!;
-	return [envNameOf(key.path), ...(key.envAliases ?? [])].filter(name => env[name] !== undefined).at(-1)!;
+	return [envNameOf(key.path), ...key.envAliases].filter(name => env[name] !== undefined).at(-1)!;
 }
 
 function checkLevels(config: Config, origins: ReadonlyMap<string, string>): void {

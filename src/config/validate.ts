@@ -1,8 +1,10 @@
 import { canonicalCommand } from '../docker-grammar/parse.js';
 import { ConfigError } from '../errors.js';
+import { ENV_NAME } from '../lock/paths.js';
 import { describeAllowed, KEYS, type KeySpec } from './keys.js';
 
-const LABEL = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,254}$/;
+/** A docker label name. */
+export const LABEL = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,254}$/;
 const byPath = new Map(KEYS.map(key => [key.path, key]));
 /** Section path ('' for the root) → the key names allowed in it. */
 const sections = new Map<string, Set<string>>();
@@ -75,7 +77,7 @@ function checkValue(key: KeySpec, value: unknown, source: string): unknown {
 			return value;
 		case 'name':
 			if (value === null) return value;
-			if (typeof value !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(value)) throw bad();
+			if (typeof value !== 'string' || !ENV_NAME.test(value)) throw bad();
 			return value;
 		case 'enum':
 			if (typeof value !== 'string' || !type.values.includes(value)) throw bad();

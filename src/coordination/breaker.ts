@@ -1,3 +1,6 @@
+/** How a call ended, as the breaker and the statistics count it: `daemon` failures alone open the breaker. */
+export type OutcomeKind = 'ok' | 'failed' | 'daemon';
+
 /** Breaker states, shared by every call to one daemon endpoint. */
 export type BreakerState = 'closed' | 'open' | 'half-open';
 
@@ -46,7 +49,7 @@ export class Breaker {
 	}
 
 	/** Record a finished call. */
-	record(kind: 'ok' | 'failed' | 'daemon', detail?: string): void {
+	record(kind: OutcomeKind, detail?: string): void {
 		if (kind !== 'daemon') {
 			this.consecutive = 0;
 			if (this.state !== 'closed') this.move('closed');

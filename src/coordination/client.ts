@@ -4,19 +4,11 @@ import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { BrokerUnavailable } from '../errors.js';
 import { loadProperLockfile } from '../system/proper-lockfile.js';
-import type { BrokerOptions } from './broker.js';
+import type { BrokerOptions } from './broker-server.js';
 import { brokerSocketPath } from './paths.js';
-import { type BrokerMessage, type ClientMessage, encode, lineReader } from './protocol.js';
-
-/** The broker cannot be reached or started. */
-export class BrokerUnavailable extends Error {
-	readonly code = 'BROKER_UNAVAILABLE';
-	constructor(message: string, options?: { cause?: unknown }) {
-		super(message, options);
-		this.name = 'BrokerUnavailable';
-	}
-}
+import { type BrokerMessage, type ClientMessage, encode, lineReader, type StatsSnapshot } from './protocol.js';
 
 /** What a client passes to a broker it starts (the first client's settings hold until the broker restarts). */
 export type BrokerSettings = Pick<BrokerOptions, 'stateDir' | 'version' | 'lanes' | 'breaker' | 'probeTimeoutMs' | 'idleTimeoutMs'> & {
@@ -49,15 +41,71 @@ export async function connectBroker(settings: BrokerSettings, then?: ClientMessa
 	throw new BrokerUnavailable('the broker kept answering with another version');
 }
 
+/** How long a running broker may take to answer a status query, reset or stop before it counts as unavailable. */
+const REPLY_TIMEOUT_MS = 3000;
+
 /** The running broker, if one answers; never starts one. */
-export async function connectExisting(
-	stateDir: string,
-): Promise<{ connection: BrokerConnection; pid: number; version: string } | undefined> {
+async function connectExisting(stateDir: string): Promise<{ connection: BrokerConnection; pid: number; version: string } | undefined> {
 	const connection = await tryConnect(brokerSocketPath(stateDir));
 	if (!connection) return undefined;
 	connection.send({ type: 'hello', version: null });
-	const reply = await connection.next('welcome').catch(() => undefined);
-	return reply && { connection, pid: reply.pid, version: reply.version };
+	try {
+		const reply = await within(connection.next('welcome'), connection);
+		return { connection, pid: reply.pid, version: reply.version };
+	} catch (error) {
+		connection.close();
+		if (error instanceof BrokerUnavailable && error.detail.startsWith('the broker did not answer')) throw error;
+		return undefined; // it closed the connection: it was stopping
+	}
+}
+
+/** What `guard stats`, `guard broker status` and `guard health` read of a running broker. */
+export interface BrokerStatus {
+	readonly pid: number;
+	readonly version: string;
+	readonly stats: StatsSnapshot;
+}
+
+/** The running broker's status and statistics, or undefined when none runs. */
+export async function brokerStatus(stateDir: string): Promise<BrokerStatus | undefined> {
+	const live = await connectExisting(stateDir);
+	if (!live) return undefined;
+	try {
+		live.connection.send({ type: 'stats' });
+		const { stats } = await within(live.connection.next('stats'), live.connection);
+		return { pid: live.pid, version: live.version, stats };
+	} finally {
+		live.connection.close();
+	}
+}
+
+/** Asks the running broker to reset its statistics or to stop; resolves to its pid, or undefined when none runs. */
+export async function tellBroker(stateDir: string, type: 'reset' | 'stop'): Promise<number | undefined> {
+	const live = await connectExisting(stateDir);
+	if (!live) return undefined;
+	try {
+		const acknowledged = live.connection.next('ok');
+		live.connection.send({ type });
+		// A broker told to stop may close the connection before its `ok` arrives: it stopped all the same.
+		await within(acknowledged, live.connection).catch(error => {
+			if (type !== 'stop' || !(error instanceof BrokerUnavailable) || error.detail.startsWith('the broker did not answer')) throw error;
+		});
+		return live.pid;
+	} finally {
+		live.connection.close();
+	}
+}
+
+/** `reply`, or a BrokerUnavailable once the broker has not answered for REPLY_TIMEOUT_MS (a stopped or wedged broker). */
+function within<T>(reply: Promise<T>, connection: BrokerConnection): Promise<T> {
+	let timer: NodeJS.Timeout | undefined;
+	const deadline = new Promise<never>((_, reject) => {
+		timer = setTimeout(() => {
+			connection.socket.destroy();
+			reject(new BrokerUnavailable(`the broker did not answer within ${REPLY_TIMEOUT_MS / 1000} s`));
+		}, REPLY_TIMEOUT_MS);
+	});
+	return Promise.race([reply, deadline]).finally(() => clearTimeout(timer));
 }
 
 async function startAndConnect(settings: BrokerSettings): Promise<BrokerConnection> {

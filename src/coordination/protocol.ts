@@ -1,6 +1,7 @@
 import type { Endpoint } from '../docker/endpoint.js';
 import type { Hold, Lane } from '../docker-grammar/lanes.js';
-import type { BreakerSnapshot } from './breaker.js';
+import type { BreakerSnapshot, OutcomeKind } from './breaker.js';
+import type { CountersSummary } from './stats-store.js';
 
 /**
  * The broker's wire protocol: one JSON object per line over a Unix socket (a named pipe on Windows).
@@ -35,6 +36,8 @@ export interface SlotRequest {
 	readonly hold: Hold;
 	/** What other waiters see of the call. */
 	readonly label: string;
+	/** The canonical command path (`container run`), or null when docker will not know it either. */
+	readonly command: string | null;
 	/** The daemon the call talks to, for its breaker. */
 	readonly endpoint: Endpoint;
 }
@@ -45,27 +48,15 @@ export interface ReportedOutcome {
 	readonly durationMs: number;
 	readonly waitedMs: number;
 	/** `ok`; `failed` (docker or the container said no); `daemon` (the daemon itself failed, confirmed by a ping). */
-	readonly kind: 'ok' | 'failed' | 'daemon';
+	readonly kind: OutcomeKind;
 	/** What failed, for a daemon failure. */
 	readonly detail?: string;
 }
 
-interface LaneStats {
-	readonly running: number;
-	readonly queued: number;
-}
-
-export interface StatsSnapshot {
-	readonly since: string;
+/** What the broker reports: the shared counters, and who holds and waits for slots now. */
+export interface StatsSnapshot extends CountersSummary {
 	readonly brokerPid: number;
-	readonly totalCalls: number;
-	readonly failures: Readonly<Record<'failed' | 'daemon', number>>;
-	readonly waitedCalls: number;
-	readonly waitMs: { readonly p50: number; readonly p95: number; readonly max: number };
-	readonly lanes: Readonly<Record<Lane, LaneStats>>;
-	readonly rejections: number;
-	/** Breaker per daemon endpoint (URL). */
-	readonly breakers: Readonly<Record<string, BreakerSnapshot>>;
+	readonly lanes: Readonly<Record<Lane, { readonly running: number; readonly queued: number }>>;
 }
 
 /** Splits a byte stream into JSON messages. */

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BreakerOpen } from '../errors.js';
-import { type BrokerConnection, type BrokerSettings, BrokerUnavailable, connectBroker } from './client.js';
+import { BreakerOpen, BrokerUnavailable } from '../errors.js';
+import { type BrokerConnection, type BrokerSettings, connectBroker } from './client.js';
 import type { BrokerMessage, ReportedOutcome, SlotRequest } from './protocol.js';
 
 /** A granted slot, held until released (or until this process dies and its socket closes). */

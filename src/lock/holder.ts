@@ -1,5 +1,6 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { procStatField } from '../system/proc-stat.js';
 import { currentUser } from '../system/user.js';
 
 /** Who holds an environment lock: written beside the lock, readable by everyone who waits for it. */
@@ -73,14 +74,7 @@ export function holderIsGone(holder: Holder): boolean {
 }
 
 export function processStartTime(pid: number): number | null {
-	try {
-		const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-		// Fields after the command name (which may hold spaces); starttime is field 22, the 20th after it.
-		const value = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
-		return Number.isFinite(value) ? value : null;
-	} catch {
-		return null;
-	}
+	return procStatField(pid, 22) ?? null; // starttime
 }
 
 function bootId(): string | null {

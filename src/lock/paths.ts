@@ -2,10 +2,10 @@ import { join } from 'node:path';
 import { UsageError } from '../errors.js';
 
 /** Environment names become file names: keep them to a safe alphabet. */
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+export const ENV_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 export function checkEnvName(env: string): string {
-	if (!NAME.test(env))
+	if (!ENV_NAME.test(env))
 		throw new UsageError(
 			`environment name ${JSON.stringify(env)} is not allowed: use letters, digits, '.', '_' and '-' (up to 128), starting with a letter or digit`,
 		);

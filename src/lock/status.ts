@@ -48,10 +48,6 @@ export function listLocks(dir: string, staleMs: number, now = Date.now()): LockS
 }
 
 /** The API cleanup uses to spare what a locked environment owns: is `env` locked, and by whom? */
-export function environmentLock(
-	config: Config,
-	env: string,
-	processEnv: Readonly<Record<string, string | undefined>> = process.env,
-): LockState {
-	return lockState(lockDirectory(config, processEnv), env, config.lock.staleMs);
+export function environmentLock(config: Config, env: string, stateDir: () => string): LockState {
+	return lockState(lockDirectory(config, stateDir), env, config.lock.staleMs);
 }

@@ -1,5 +1,5 @@
-import { statusLine } from '../cli/status-line.js';
 import { describeHolder, type HolderSummary } from '../errors.js';
+import { statusLine } from '../system/status-line.js';
 import { acquireLock, type HeldLock } from './acquire.js';
 
 /** Environment names held by this process's ancestors, comma-separated: nested calls under a held lock never wait for it. */

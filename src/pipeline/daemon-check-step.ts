@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { dockerEndpoint } from '../docker/endpoint.js';
 import { type PingResult, pingDaemon } from '../docker/ping.js';
-import type { Call, Outcome, Step } from './types.js';
+import type { Call, Next, Outcome, Step } from './types.js';
 
 export interface DaemonCheckOptions {
 	readonly stderr: Pick<NodeJS.WriteStream, 'write'>;
@@ -19,8 +19,7 @@ export interface DaemonCheckOptions {
  */
 export function daemonCheckStep({ stderr, ping = pingDaemon, sleep = delay }: DaemonCheckOptions): Step {
 	return {
-		name: 'breaker',
-		async handle(call: Call, next: (call: Call) => Promise<Outcome>): Promise<Outcome> {
+		async handle(call: Call, next: Next): Promise<Outcome> {
 			const endpoint = dockerEndpoint(call.env);
 			const { retries, initialDelayMs } = call.config.retry;
 			const timeoutMs = call.config.health.pingTimeoutMs;

@@ -1,13 +1,13 @@
 import type { AuditDecision } from '../audit/audit-log.js';
-import { ensureStateDir } from '../config/paths.js';
 import type { DockerClient } from '../docker/client.js';
 import { GuardRejection } from '../errors.js';
+import { explainForce } from '../guard/explain.js';
 import { ESCAPE_HATCH, judge, type Verdict } from '../guard/judge.js';
-import type { Call, Outcome, Step } from './types.js';
+import type { Call, Next, Outcome, Step } from './types.js';
 
 export interface GuardStepOptions {
-	/** The state directory, where the audit log lives. */
-	readonly stateDir: string;
+	/** The state directory (created and checked on first use), where the audit log lives. */
+	readonly stateDir: () => string;
 	readonly cwd: string;
 	readonly stdout: Pick<NodeJS.WriteStream, 'write'>;
 	readonly stderr: Pick<NodeJS.WriteStream, 'write'>;
@@ -22,14 +22,16 @@ type ForceVerdict = Exclude<Verdict, { decision: 'allow' }>;
  * The guard: calls without force semantics pass straight on. Forced ones are rejected (nothing runs),
  * rewritten (`rm -f` → graceful removal), or run with a warning, by policy; every decision but a plain
  * allow is written to the audit log, and a forced call never runs unless its audit entry can be written.
+ * The escape hatch allows one call: it is not passed on to docker, nor to anything docker starts.
  */
 export function guardStep(options: GuardStepOptions): Step {
 	const { stateDir, cwd, stdout, stderr, now = Date.now } = options;
 	return {
-		name: 'guard',
-		async handle(call: Call, next: (call: Call) => Promise<Outcome>): Promise<Outcome> {
+		async handle(call: Call, next: Next): Promise<Outcome> {
 			const verdict = judge(call.parsed, call.config.force, call.env);
-			if (verdict.decision === 'allow') return next(call);
+			const { [ESCAPE_HATCH]: _hatch, ...env } = call.env;
+			const passOn = { ...call, env };
+			if (verdict.decision === 'allow') return next(passOn);
 			// Loaded only for forced calls: none of this is start-up cost for every `docker ps`.
 			const [{ appendAudit }, { redactArgv }, { displayCommand }] = await Promise.all([
 				import('../audit/audit-log.js'),
@@ -39,7 +41,7 @@ export function guardStep(options: GuardStepOptions): Step {
 			const shown = displayCommand(['docker', ...call.argv]);
 			const audit = (decision: AuditDecision, exitCode: number) =>
 				appendAudit(
-					ensureStateDir(stateDir),
+					stateDir(),
 					{
 						cwd,
 						argv: redactArgv(call.parsed),
@@ -70,27 +72,25 @@ export function guardStep(options: GuardStepOptions): Step {
 			}
 
 			// Everything below changes the engine with force semantics: no audit entry, no run.
-			ensureStateDir(stateDir);
+			stateDir();
 			if (verdict.decision === 'rewrite') {
-				const docker = options.docker ?? (await import('../docker/client.js')).dockerClient(call.docker, call.env);
+				const docker = options.docker ?? (await import('../docker/client.js')).dockerClient(call.docker, env);
 				const outcome = await rewriteAsGracefulRemove(call, verdict, shown, docker, now);
 				audit('rewritten', outcome.exitCode);
 				return outcome;
 			}
 			if (verdict.decision === 'warn') {
-				stderr.write(
-					[
-						`safe-docker: warning: \`${shown}\` uses ${verdict.use.token} (--force) on ${verdict.use.command}; running it anyway (force.policy = warn)`,
-						`  risk: ${verdict.use.rule.risk}`,
-						`  instead: ${displayCommand([...verdict.alternative])}`,
-						'',
-					].join('\n'),
+				const lines = explainForce(
+					`safe-docker: warning: \`${shown}\` uses ${verdict.use.token} (--force) on ${verdict.use.command}; running it anyway (force.policy = warn)`,
+					verdict.use.rule.risk,
+					displayCommand([...verdict.alternative]),
 				);
+				stderr.write(`${lines.join('\n')}\n`);
 			}
 			if (verdict.decision === 'escape-hatch') {
 				stderr.write(`safe-docker: force allowed once by ${ESCAPE_HATCH} (reason: ${verdict.reason}); this is audited\n`);
 			}
-			const outcome = await next(call);
+			const outcome = await next(passOn);
 			audit(verdict.decision === 'warn' ? 'warned' : verdict.decision, outcome.exitCode);
 			return outcome;
 		},

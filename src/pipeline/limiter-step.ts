@@ -1,27 +1,30 @@
-import { statusLine } from '../cli/status-line.js';
-import { ensureStateDir } from '../config/paths.js';
-import { BrokerUnavailable } from '../coordination/client.js';
 import { acquireSlot, type QueuedInfo, type Slot } from '../coordination/slot.js';
 import { dockerEndpoint } from '../docker/endpoint.js';
-import type { Call, Outcome, Step } from './types.js';
+import { BrokerUnavailable } from '../errors.js';
+import { statusLine } from '../system/status-line.js';
+import type { Call, Next, Outcome, Step } from './types.js';
 
 export interface LimiterStepOptions {
-	readonly stateDir: string;
+	/** The state directory (created and checked on first use), where the broker's socket lives. */
+	readonly stateDir: () => string;
 	readonly version: string;
 	readonly stderr: Pick<NodeJS.WriteStream, 'write'> & { readonly isTTY?: boolean };
 	/** Show the waiting line after this long. */
 	readonly showAfterMs?: number;
+	// For testing
+	readonly acquire?: typeof acquireSlot;
 }
 
 /**
- * The cross-process limiter: waits for a slot of the call's lane from the per-user broker, holds it while
- * docker runs, and reports the outcome. If no broker can be had, the call runs without cross-process
- * limits, saying so in one line: a docker call must never hang on safe-docker.
+ * The cross-process limiter and the breaker's admission: asks the per-user broker for a slot of the call's
+ * lane — the broker answers "open" at once when the endpoint's breaker is open, so a refused call never queues —
+ * holds it while docker runs, and reports the outcome, which the broker's statistics and breaker count. If no
+ * broker can be had, the call runs without cross-process limits, saying so in one line: a docker call must
+ * never hang on safe-docker.
  */
-export function limiterStep({ stateDir, version, stderr, showAfterMs = 1000 }: LimiterStepOptions): Step {
+export function limiterStep({ stateDir, version, stderr, showAfterMs = 1000, acquire = acquireSlot }: LimiterStepOptions): Step {
 	return {
-		name: 'limiter',
-		async handle(call: Call, next: (call: Call) => Promise<Outcome>): Promise<Outcome> {
+		async handle(call: Call, next: Next): Promise<Outcome> {
 			const line = statusLine(stderr, call.env);
 			let info: QueuedInfo | undefined;
 			const show = () => {
@@ -34,17 +37,25 @@ export function limiterStep({ stateDir, version, stderr, showAfterMs = 1000 }: L
 			const timer = setTimeout(show, showAfterMs);
 			let slot: Slot;
 			try {
-				slot = await acquireSlot(
+				slot = await acquire(
 					{
-						stateDir: ensureStateDir(stateDir),
+						stateDir: stateDir(),
 						version,
 						lanes: call.config.lanes,
 						breaker: call.config.breaker,
 						probeTimeoutMs: call.config.health.pingTimeoutMs,
 						idleTimeoutMs: call.config.broker.idleTimeoutMs,
 					},
-					{ lane: call.lane, hold: call.hold, label: label(call.argv), endpoint: dockerEndpoint(call.env) },
-					queued => (info = queued),
+					{
+						lane: call.lane,
+						hold: call.hold,
+						label: label(call.argv),
+						command: call.parsed.command ?? null,
+						endpoint: dockerEndpoint(call.env),
+					},
+					queued => {
+						info = queued;
+					},
 				);
 			} catch (error) {
 				if (!(error instanceof BrokerUnavailable)) throw error;

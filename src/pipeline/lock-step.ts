@@ -1,7 +1,9 @@
 import { flagValues } from '../docker-grammar/parse.js';
-import type { Call, Outcome, Step } from './types.js';
+import type { Call, Next, Outcome, Step } from './types.js';
 
 export interface LockStepOptions {
+	/** The state directory (created and checked on first use), where the locks live unless `lock.directory` says otherwise. */
+	readonly stateDir: () => string;
 	readonly stderr: Pick<NodeJS.WriteStream, 'write'> & { readonly isTTY?: boolean };
 }
 
@@ -10,10 +12,9 @@ export interface LockStepOptions {
  * the environment's lock while it runs. The environment is `lock.environment` (or SAFE_DOCKER_ENV), else
  * the compose project (`-p`, COMPOSE_PROJECT_NAME); with none of them the call runs unlocked.
  */
-export function lockStep({ stderr }: LockStepOptions): Step {
+export function lockStep({ stateDir, stderr }: LockStepOptions): Step {
 	return {
-		name: 'lock',
-		async handle(call: Call, next: (call: Call) => Promise<Outcome>): Promise<Outcome> {
+		async handle(call: Call, next: Next): Promise<Outcome> {
 			const { command } = call.parsed;
 			if (command === undefined || call.parsed.help || !call.config.lock.commands.includes(command)) return next(call);
 			const env = call.config.lock.environment ?? composeProject(call);
@@ -26,7 +27,7 @@ export function lockStep({ stderr }: LockStepOptions): Step {
 			]);
 			return withLock(
 				{
-					dir: lockDirectory(call.config, call.env),
+					dir: lockDirectory(call.config, stateDir),
 					env,
 					command: displayCommand(['docker', ...call.argv]),
 					reason: null,

@@ -1,4 +1,5 @@
 import type { Config } from '../config/defaults.js';
+import type { OutcomeKind } from '../coordination/breaker.js';
 import type { Hold, Lane } from '../docker-grammar/lanes.js';
 import type { ParsedCall } from '../docker-grammar/parse.js';
 
@@ -27,13 +28,15 @@ export interface Outcome {
 	/** Attempts beyond the first. */
 	readonly retried: number;
 	/** `daemon`: the daemon itself failed (confirmed by a ping); `failed`: docker or the container said no. */
-	readonly kind?: 'ok' | 'failed' | 'daemon';
+	readonly kind?: OutcomeKind;
 	/** What the daemon failure was. */
 	readonly detail?: string;
 }
 
-/** One step of the pipeline: it may answer itself, or hand the call on to `next`. */
+/** The rest of the pipeline, from a step's point of view. */
+export type Next = (call: Call) => Promise<Outcome>;
+
+/** One step of the pipeline: it may answer itself, or hand the call (changed, or not) on to `next`. */
 export interface Step {
-	readonly name: string;
-	handle(call: Call, next: (call: Call) => Promise<Outcome>): Promise<Outcome>;
+	handle(call: Call, next: Next): Promise<Outcome>;
 }

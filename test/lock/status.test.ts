@@ -10,7 +10,7 @@ describe('environmentLock (the API cleanup uses)', () => {
 
 	it('free, held by a live holder, stale when another host stopped refreshing it', () => {
 		const dir = tempDir();
-		expect(environmentLock(config(dir), 'e').state).toBe('free');
+		expect(environmentLock(config(dir), 'e', () => dir).state).toBe('free');
 		mkdirSync(join(dir, 'e.lock'));
 		const holder = {
 			env: 'e',
@@ -24,13 +24,13 @@ describe('environmentLock (the API cleanup uses)', () => {
 			bootId: null,
 		};
 		writeFileSync(join(dir, 'e.holder.json'), JSON.stringify(holder));
-		expect(environmentLock(config(dir), 'e')).toEqual(expect.objectContaining({ state: 'held', holder }));
+		expect(environmentLock(config(dir), 'e', () => dir)).toEqual(expect.objectContaining({ state: 'held', holder }));
 		// Another host's holder is judged by its refreshes: the last one 10 s ago is past a 3 s stale window.
 		const tenSecondsAgo = new Date(Date.now() - 10_000);
 		utimesSync(join(dir, 'e.lock'), tenSecondsAgo, tenSecondsAgo);
 		const strict = { ...config(dir), lock: { ...config(dir).lock, staleMs: 3000 } };
-		expect(environmentLock(strict, 'e')).toEqual(expect.objectContaining({ state: 'stale', holder }));
+		expect(environmentLock(strict, 'e', () => dir)).toEqual(expect.objectContaining({ state: 'stale', holder }));
 		const lenient = { ...config(dir), lock: { ...config(dir).lock, staleMs: 60_000 } };
-		expect(environmentLock(lenient, 'e').state).toBe('held');
+		expect(environmentLock(lenient, 'e', () => dir).state).toBe('held');
 	});
 });

@@ -4,7 +4,7 @@ import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULTS } from '../../src/config/defaults.js';
-import { runBroker } from '../../src/coordination/broker.js';
+import { runBroker } from '../../src/coordination/broker-server.js';
 import { type BrokerMessage, encode, lineReader } from '../../src/coordination/protocol.js';
 import { tempDir } from '../fixtures/cli.js';
 
@@ -55,6 +55,7 @@ function acquire(socketPath: string, label: string): Promise<void> {
 				hold: 'call',
 				label,
 				pid: process.pid,
+				command: 'container run',
 				endpoint: { kind: 'unsupported', url: 'test://daemon' },
 			}),
 		);

@@ -1,23 +1,23 @@
 import { spawn as baseSpawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { DockerNotFound } from '../errors.js';
+import { procStatField } from './proc-stat.js';
 
-/** Signals safe-docker passes on to docker. */
+/** Signals safe-docker passes on to the program it runs. */
 const FORWARDED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'] as const;
 /** Signals a terminal sends to its whole foreground process group (docker included) on a keystroke. */
 const KEYBOARD_SIGNALS = new Set<NodeJS.Signals>(['SIGINT', 'SIGQUIT']);
 
-/** How docker ended. */
-export interface DockerExit {
-	/** What safe-docker exits with: docker's code, or 128+n when docker died by signal n. */
+/** How the program ended. */
+export interface TerminalExit {
+	/** What safe-docker exits with: the program's code, or 128+n when it died by signal n. */
 	readonly exitCode: number;
-	/** The signal that ended docker, if one did. */
+	/** The signal that ended it, if one did. */
 	readonly signal: NodeJS.Signals | null;
 	readonly durationMs: number;
 }
 
-export interface RunDockerOptions {
+export interface RunWithTerminalOptions {
 	readonly env?: NodeJS.ProcessEnv;
 	readonly cwd?: string;
 	/** Called with the child's pid once it runs. */
@@ -32,13 +32,14 @@ export interface RunDockerOptions {
 }
 
 /**
- * Runs the real docker with `args` exactly as given — an argv array, never a shell — with the terminal
- * inherited, so TTYs, colours, progress displays and `docker load < file` behave as with docker itself.
+ * Runs a program (the real docker; under `guard lock`, any command) with `args` exactly as given — an argv
+ * array, never a shell — with the terminal inherited, so TTYs, colours, progress displays and
+ * `docker load < file` behave as without safe-docker.
  * Signals reaching safe-docker are forwarded, except the keyboard's SIGINT/SIGQUIT while we are in the
  * terminal's foreground group: the kernel already delivered those to docker, and a second SIGINT would
  * turn `compose up`'s graceful stop into a forced one.
  */
-export function runDocker(docker: string, args: readonly string[], options: RunDockerOptions = {}): Promise<DockerExit> {
+export function runWithTerminal(program: string, args: readonly string[], options: RunWithTerminalOptions = {}): Promise<TerminalExit> {
 	const {
 		env = process.env,
 		cwd,
@@ -50,7 +51,7 @@ export function runDocker(docker: string, args: readonly string[], options: RunD
 	} = options;
 	const started = now();
 	return new Promise((resolve, reject) => {
-		const child = spawn(docker, args, { stdio: 'inherit', env, ...(cwd === undefined ? {} : { cwd }), windowsHide: false });
+		const child = spawn(program, args, { stdio: 'inherit', env, ...(cwd === undefined ? {} : { cwd }), windowsHide: false });
 		const forward = (signal: NodeJS.Signals) => {
 			if (KEYBOARD_SIGNALS.has(signal) && inForegroundGroup()) return;
 			child.kill(signal);
@@ -63,7 +64,7 @@ export function runDocker(docker: string, args: readonly string[], options: RunD
 		child.once('error', error => {
 			cleanup();
 			const code = (error as NodeJS.ErrnoException).code;
-			if (code === 'ENOENT' || code === 'EACCES') reject(notFound(docker, code, error));
+			if (code === 'ENOENT' || code === 'EACCES') reject(notFound(program, code, error));
 			else reject(error);
 		});
 		child.once('exit', (code, signal) => {
@@ -79,14 +80,8 @@ export function runDocker(docker: string, args: readonly string[], options: RunD
  * 5 and 8 of /proc/self/stat). Elsewhere, an interactive stdin is the best available sign.
  */
 function isInForegroundGroup(): boolean {
-	try {
-		const stat = readFileSync('/proc/self/stat', 'utf8');
-		// The command name (field 2) may contain spaces; fields after it are space-separated.
-		const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-		const pgrp = Number(fields[2]);
-		const tpgid = Number(fields[5]);
-		return tpgid > 0 && tpgid === pgrp;
-	} catch {
-		return Boolean(process.stdin.isTTY);
-	}
+	const pgrp = procStatField('self', 5);
+	const tpgid = procStatField('self', 8);
+	if (pgrp === undefined || tpgid === undefined) return Boolean(process.stdin.isTTY);
+	return tpgid > 0 && tpgid === pgrp;
 }

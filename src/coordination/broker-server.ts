@@ -1,0 +1,234 @@
+import { chmodSync, rmSync, statSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
+import type { Config } from '../config/defaults.js';
+import { pingDaemon } from '../docker/ping.js';
+import type { Lane } from '../docker-grammar/lanes.js';
+import { EndpointBreakers } from './endpoint-breakers.js';
+import { fixedPolicy, LaneScheduler, type Ticket } from './lane-scheduler.js';
+import { type BrokerMessage, type ClientMessage, encode, lineReader, type StatsSnapshot } from './protocol.js';
+import { StatsStore } from './stats-store.js';
+
+export interface BrokerOptions {
+	readonly socketPath: string;
+	readonly stateDir: string;
+	readonly version: string;
+	readonly lanes: Config['lanes'];
+	readonly breaker: Config['breaker'];
+	/** Deadline of the half-open probe's ping. */
+	readonly probeTimeoutMs: number;
+	/** Exit after this long with no client and nothing queued. */
+	readonly idleTimeoutMs: number;
+	/**
+	 * After a start, new calls wait this long so that calls still running under a broker that died can
+	 * re-announce their slots first, and the limits stay true.
+	 * @default 300
+	 */
+	readonly reannounceGraceMs?: number;
+	/** Log every queued and granted call (SAFE_DOCKER_BROKER_TRACE=1), to see the order calls are served in. */
+	readonly trace?: boolean;
+	readonly log?: (line: string) => void;
+	// For testing
+	readonly ping?: typeof pingDaemon;
+}
+
+const LANES: readonly Lane[] = ['mutate', 'read', 'attached'];
+/** Statistics are written this long after a change, so that a burst of calls is one write. */
+const PERSIST_DELAY_MS = 200;
+
+/**
+ * The per-user broker's server: the socket, the protocol and the lifecycle. Slots come from the lane scheduler,
+ * fail-fast from the endpoint breakers, counts from the stats store. A slot is held until its client releases
+ * it or its connection closes. The broker exits after an idle period, when asked, or — retired by a client of
+ * another version — once its last client is gone.
+ */
+export function runBroker(options: BrokerOptions): Promise<void> {
+	const log = options.log ?? (() => undefined);
+	const ping = options.ping ?? pingDaemon;
+	const stats = new StatsStore(options.stateDir, log);
+	const breakers = new EndpointBreakers(options.breaker, stats.breakers);
+	const policies = Object.fromEntries(LANES.map(lane => [lane, fixedPolicy(options.lanes[lane])])) as Record<
+		Lane,
+		ReturnType<typeof fixedPolicy>
+	>;
+	const scheduler = new LaneScheduler(policies, { holdUntil: Date.now() + (options.reannounceGraceMs ?? 300) });
+	const sockets = new Set<Socket>();
+	let accepting = true;
+	let idleTimer: NodeJS.Timeout | undefined;
+	let persistTimer: NodeJS.Timeout | undefined;
+
+	const persist = () => {
+		persistTimer ??= setTimeout(() => {
+			persistTimer = undefined;
+			stats.save(breakers.snapshots());
+		}, PERSIST_DELAY_MS);
+	};
+
+	const snapshot = (): StatsSnapshot => ({
+		...stats.summary(breakers.snapshots()),
+		brokerPid: process.pid,
+		lanes: Object.fromEntries(
+			LANES.map(lane => [lane, { running: scheduler.running(lane).length, queued: scheduler.waiting(lane).length }]),
+		) as StatsSnapshot['lanes'],
+	});
+
+	const touch = () => {
+		if (idleTimer) clearTimeout(idleTimer);
+		idleTimer = undefined;
+		if (sockets.size === 0 && !scheduler.busy()) idleTimer = setTimeout(() => void shutdown('idle'), options.idleTimeoutMs);
+	};
+
+	let server: Server;
+	/** The inode of the socket file this broker listens on: it removes that file only while it is still its own. */
+	let socketInode: number | undefined;
+	const releaseSocket = () => {
+		if (socketInode === undefined || process.platform === 'win32') return;
+		try {
+			// A broker that failed to listen, or retired, must never remove the socket of the broker after it.
+			if (statSync(options.socketPath).ino === socketInode) rmSync(options.socketPath, { force: true });
+		} catch {
+			// already gone
+		}
+		socketInode = undefined;
+	};
+	let done: () => void;
+	const finished = new Promise<void>(resolve => (done = resolve));
+	let stopping = false;
+
+	function shutdown(why: string): void {
+		if (stopping) return;
+		stopping = true;
+		log(`stopping: ${why}`);
+		accepting = false;
+		server.close();
+		releaseSocket();
+		if (persistTimer) clearTimeout(persistTimer);
+		if (idleTimer) clearTimeout(idleTimer);
+		scheduler.close();
+		stats.save(breakers.snapshots());
+		for (const socket of sockets) socket.destroy();
+		done();
+	}
+
+	function retire(why: string): void {
+		accepting = false;
+		server.close();
+		releaseSocket();
+		log(`retiring: ${why}`);
+		if (sockets.size === 0) shutdown(why);
+	}
+
+	const handle = (socket: Socket) => {
+		sockets.add(socket);
+		touch();
+		const send = (message: BrokerMessage) => {
+			if (!socket.destroyed) socket.write(encode(message));
+		};
+		let ticket: Ticket | undefined;
+		let endpointUrl: string | undefined;
+		let asked = false;
+
+		const queue = (message: Extract<ClientMessage, { type: 'acquire' }>) => {
+			const { lane, label } = message;
+			if (options.trace) log(`queued ${lane} ${label}${message.reannounce ? ' (re-announced)' : ''}`);
+			send({
+				type: 'queued',
+				lane,
+				running: scheduler.running(lane).map(other => other.label),
+				ahead: scheduler.waiting(lane).map(other => other.label),
+			});
+			ticket = scheduler.request(lane, label, {
+				reannounce: message.reannounce === true,
+				...(message.hold === 'lease' ? { leaseMs: options.lanes.attached.leaseMs } : {}),
+				onGrant: waitedMs => {
+					if (options.trace) log(`granted ${lane} ${label}`);
+					send({ type: 'granted', waitedMs });
+				},
+			});
+		};
+
+		const acquire = (message: Extract<ClientMessage, { type: 'acquire' }>) => {
+			if (asked) return;
+			asked = true;
+			const url = message.endpoint.url;
+			endpointUrl = url;
+			const breaker = breakers.of(url);
+			const admission = message.reannounce ? 'pass' : breaker.admit();
+			if (admission === 'reject') return send({ type: 'open', endpoint: url, breaker: breaker.snapshot() });
+			if (admission === 'pass') return queue(message);
+			// The one half-open probe across all processes: our own ping, then the call goes on or fails fast.
+			void ping(message.endpoint, options.probeTimeoutMs).then(result => {
+				breaker.record(result.ok ? 'ok' : 'daemon', result.ok ? undefined : result.detail);
+				persist();
+				log(`probe of ${url}: ${result.ok ? 'ok, breaker closed' : `${result.detail}, breaker open`}`);
+				// Work done for a client ends with its connection: a client gone during the ping gets no slot.
+				if (socket.destroyed) return;
+				if (result.ok) queue(message);
+				else send({ type: 'open', endpoint: url, breaker: breaker.snapshot() });
+			});
+		};
+
+		const release = (outcome?: Extract<ClientMessage, { type: 'release' }>['outcome']) => {
+			if (outcome) {
+				stats.record(outcome);
+				if (endpointUrl) breakers.of(endpointUrl).record(outcome.kind, outcome.detail);
+				persist();
+			}
+			ticket?.release();
+			ticket = undefined;
+		};
+
+		socket.on(
+			'data',
+			lineReader<ClientMessage>(message => {
+				switch (message.type) {
+					case 'hello':
+						if (message.version === null || message.version === options.version) {
+							return send({ type: 'welcome', version: options.version, pid: process.pid });
+						}
+						send({ type: 'mismatch', version: options.version });
+						// Retire: a broker of the client's version takes over; ours serves only who it has.
+						if (accepting) retire(`version ${message.version} asked for`);
+						return;
+					case 'acquire':
+						return acquire(message);
+					case 'release':
+						release(message.outcome);
+						return send({ type: 'ok' });
+					case 'stats':
+						return send({ type: 'stats', stats: snapshot() });
+					case 'reset':
+						stats.reset();
+						persist();
+						return send({ type: 'ok' });
+					case 'stop':
+						send({ type: 'ok' });
+						return shutdown('asked to stop');
+				}
+			}),
+		);
+		socket.on('close', () => {
+			release();
+			sockets.delete(socket);
+			touch();
+			if (!accepting && sockets.size === 0) shutdown('drained');
+		});
+		socket.on('error', () => undefined);
+	};
+
+	server = createServer(handle);
+	server.on('error', error => {
+		log(`server error: ${error.message}`);
+		shutdown(error.message);
+	});
+	const previousMask = process.umask(0o177);
+	server.listen(options.socketPath, () => {
+		process.umask(previousMask);
+		if (process.platform !== 'win32') {
+			chmodSync(options.socketPath, 0o600);
+			socketInode = statSync(options.socketPath).ino;
+		}
+		log(`listening on ${options.socketPath} (pid ${process.pid}, version ${options.version})`);
+		touch();
+	});
+	return finished;
+}

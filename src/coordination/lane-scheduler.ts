@@ -1,0 +1,173 @@
+import type { Lane } from '../docker-grammar/lanes.js';
+import { type Clock, systemClock } from '../system/clock.js';
+
+/**
+ * What a lane allows right now. A fixed lane returns its configured numbers; an adaptive controller (or a fleet
+ * permit) answers from its own state, and the scheduler asks again before every grant.
+ */
+export interface LanePolicy {
+	/** Slots that may be held at once. */
+	limit(): number;
+	/** Least milliseconds between two starts, on the wall clock. */
+	spacingMs(): number;
+}
+
+export const fixedPolicy = ({ maxConcurrent, minTimeMs }: { maxConcurrent: number; minTimeMs: number }): LanePolicy => ({
+	limit: () => maxConcurrent,
+	spacingMs: () => minTimeMs,
+});
+
+/** A call's place in a lane: waiting, then holding a slot, until released. */
+export interface Ticket {
+	readonly lane: Lane;
+	readonly label: string;
+	readonly queuedAt: number;
+	/** Frees the slot, or leaves the queue if it was not granted yet; idempotent. */
+	release(): void;
+}
+
+export interface RequestOptions {
+	/** Runs once, when the slot is granted, with the time spent waiting. */
+	readonly onGrant: (waitedMs: number) => void;
+	/** Free the slot this long after the grant (a call attached to a stream keeps running without it). */
+	readonly leaseMs?: number;
+	/** The call already runs (its broker died): count it at once, ahead of the queue and over the limit if need be. */
+	readonly reannounce?: boolean;
+}
+
+interface Entry extends Ticket {
+	readonly options: RequestOptions;
+	cancelLease?: () => void;
+}
+
+interface LaneState {
+	readonly waiting: Entry[];
+	readonly running: Set<Entry>;
+	lastStartAt: number;
+	/** Cancels the timer that will look at this lane again (spacing, or the start-up grace). */
+	cancelWake?: () => void;
+}
+
+/**
+ * First come, first served slots per lane, with a concurrency limit and a start-to-start spacing that hold on the
+ * wall clock. This is the one place that knows who waits and who runs.
+ *
+ * It owns its queue instead of wrapping Bottleneck (which the first broker used): Bottleneck reserves start times
+ * ahead on its own schedule, so a late timer let two starts come closer than minTime and the broker had to keep a
+ * second, wall-clock floor beside it; a queued job cannot be withdrawn when its client disconnects, so the broker
+ * kept its own waiting list as well; re-announced slots must count at once, over the limit; and the adaptive
+ * controller and fleet permits need the limit and spacing asked for at each grant. With all of that outside
+ * Bottleneck, what remained inside it was a FIFO array.
+ */
+export class LaneScheduler {
+	private readonly lanes = new Map<Lane, LaneState>();
+
+	constructor(
+		private readonly policies: Readonly<Record<Lane, LanePolicy>>,
+		private readonly options: {
+			/** No grants before this time (a restarted broker lets survivors re-announce their slots first). */
+			readonly holdUntil?: number;
+			readonly clock?: Clock;
+		} = {},
+	) {}
+
+	/** Queues a call for a slot of `lane`. */
+	request(lane: Lane, label: string, options: RequestOptions): Ticket {
+		const state = this.state(lane);
+		const entry: Entry = {
+			lane,
+			label,
+			queuedAt: this.now(),
+			options,
+			release: () => this.release(entry),
+		};
+		if (options.reannounce) this.start(state, entry, false);
+		else {
+			state.waiting.push(entry);
+			this.pump(lane);
+		}
+		return entry;
+	}
+
+	/** Looks at a lane again: call it when its policy may allow more than before. */
+	pump(lane: Lane): void {
+		const state = this.state(lane);
+		state.cancelWake?.();
+		state.cancelWake = undefined;
+		const policy = this.policies[lane];
+		const holdFor = (this.options.holdUntil ?? 0) - this.now();
+		if (holdFor > 0) {
+			if (state.waiting.length > 0) this.wake(state, lane, holdFor);
+			return;
+		}
+		while (state.waiting.length > 0 && state.running.size < Math.max(1, policy.limit())) {
+			// Measured at each grant: a timer can fire early against the event loop's cached time, or late after a stall.
+			const wait = state.lastStartAt + policy.spacingMs() - this.now();
+			if (wait > 0) {
+				this.wake(state, lane, wait);
+				return;
+			}
+			this.start(state, state.waiting.shift()!, true);
+		}
+	}
+
+	running(lane: Lane): readonly Ticket[] {
+		return [...this.state(lane).running];
+	}
+
+	waiting(lane: Lane): readonly Ticket[] {
+		return this.state(lane).waiting;
+	}
+
+	/** Anyone waiting or holding a slot in any lane. */
+	busy(): boolean {
+		return [...this.lanes.values()].some(state => state.waiting.length > 0 || state.running.size > 0);
+	}
+
+	/** Cancels every timer; the scheduler grants nothing more. */
+	close(): void {
+		for (const state of this.lanes.values()) {
+			state.cancelWake?.();
+			for (const entry of state.running) entry.cancelLease?.();
+			state.waiting.length = 0;
+			state.running.clear();
+		}
+	}
+
+	private start(state: LaneState, entry: Entry, spaced: boolean): void {
+		const now = this.now();
+		state.running.add(entry);
+		if (spaced) state.lastStartAt = now;
+		if (entry.options.leaseMs !== undefined) entry.cancelLease = this.clock.setTimer(entry.release, entry.options.leaseMs);
+		entry.options.onGrant(now - entry.queuedAt);
+	}
+
+	private release(entry: Entry): void {
+		const state = this.state(entry.lane);
+		entry.cancelLease?.();
+		const queued = state.waiting.indexOf(entry);
+		if (queued !== -1) state.waiting.splice(queued, 1);
+		if (state.running.delete(entry)) this.pump(entry.lane);
+	}
+
+	private wake(state: LaneState, lane: Lane, ms: number): void {
+		state.cancelWake = this.clock.setTimer(() => {
+			state.cancelWake = undefined;
+			this.pump(lane);
+		}, ms);
+	}
+
+	private state(lane: Lane): LaneState {
+		const state = this.lanes.get(lane) ?? { waiting: [], running: new Set(), lastStartAt: Number.NEGATIVE_INFINITY };
+		this.lanes.set(lane, state);
+		return state;
+	}
+
+	private get clock(): Clock {
+		return this.options.clock ?? systemClock;
+	}
+
+	private now(): number {
+		return this.clock.now();
+	}
+}
