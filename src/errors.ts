@@ -1,4 +1,4 @@
-import { explainForce } from './guard/explain.js';
+import { explainForce, explainLoss } from './guard/explain.js';
 
 /**
  * Every failure safe-docker reports itself is one of these records: a stable `code`, typed fields, and an
@@ -107,6 +107,43 @@ export class GuardRejection extends SafeDockerError {
 		return [
 			...explainForce(`safe-docker: ${this.message}`, this.risk, this.alternative),
 			`  (to force it once anyway, audited: SAFE_DOCKER_ALLOW_FORCE="<reason>" ${this.call})`,
+		];
+	}
+}
+
+/** A docker call refused because it destroys volume data (named volumes, by default); maybe forced too. */
+export class DataLossRejection extends SafeDockerError {
+	readonly code = 'DATA_LOSS_REJECTED';
+	readonly exitCode = REJECTED_EXIT_CODE;
+
+	constructor(
+		/** Canonical command path: `volume rm`. */
+		readonly command: string,
+		readonly lossClass: 'named' | 'anonymous',
+		/** The token that causes it (`-v`, `--volumes`), or null when the command itself does. */
+		readonly flag: string | null,
+		/** The volumes that would go, when known. */
+		readonly volumes: readonly string[] | null,
+		readonly risk: string,
+		/** The safe command to run instead, ready to paste. */
+		readonly alternative: string,
+		readonly keeps: string,
+		readonly backupFirst: boolean,
+		/** The refused call, ready to paste. */
+		readonly call: string,
+		/** The same call's force refusal, when it is forced too: both reasons are told. */
+		readonly force?: GuardRejection,
+	) {
+		const named = volumes === null || volumes.length === 0 ? '' : `: ${volumes.join(', ')}`;
+		super(`refused \`${call}\`: ${flag === null ? command : `${flag} on ${command}`} destroys ${lossClass} volumes${named}`);
+		this.name = 'DataLossRejection';
+	}
+
+	/** What a user reads: the force refusal first, if any, then what would be lost, the risk and the safe way. */
+	lines(): string[] {
+		return [
+			...(this.force?.lines() ?? []),
+			...explainLoss(`safe-docker: ${this.message}`, this.risk, this.alternative, this.keeps, this.backupFirst, this.call, true),
 		];
 	}
 }
@@ -243,7 +280,7 @@ export class Interrupted extends SafeDockerError {
 
 /** The one line a user reads for a failure; unknown errors keep their message but never a stack trace. */
 export function formatError(error: unknown): string {
-	if (error instanceof GuardRejection) return error.lines().join('\n');
+	if (error instanceof GuardRejection || error instanceof DataLossRejection) return error.lines().join('\n');
 	if (error instanceof SafeDockerError) return `safe-docker: ${error.message}`;
 	if (error instanceof Error) return `safe-docker: internal error: ${error.message}`;
 	return `safe-docker: internal error: ${String(error)}`;

@@ -28,17 +28,25 @@ export function detectForce(call: ParsedCall): ForceUse | undefined {
 
 /** The argv without any force flag: `-af` becomes `-a`, `--force`/`-f=true` disappear. */
 export function withoutForce(call: ParsedCall): string[] {
+	return withoutFlags(call, { force: 'f' });
+}
+
+/**
+ * The argv without the given flags (long name → its shorthand letter, if any): a shorthand is taken out of
+ * its cluster (`-fv` → `-f`), with its `=value`, which ends the cluster.
+ */
+export function withoutFlags(call: ParsedCall, flags: Readonly<Record<string, string | undefined>>): string[] {
 	const argv = [...call.argv];
 	const drop = new Set<number>();
 	for (const flag of call.flags) {
-		if (flag.name !== 'force') continue;
+		if (!Object.hasOwn(flags, flag.name)) continue;
 		const token = argv[flag.index]!;
-		if (token.startsWith('--')) {
+		const short = flags[flag.name];
+		if (token.startsWith('--') || short === undefined) {
 			drop.add(flag.index);
 			continue;
 		}
-		// A shorthand cluster: take out the letter (and its `=value`, which ends the cluster).
-		const letter = token.indexOf('f', 1);
+		const letter = token.indexOf(short, 1);
 		const rest = token[letter + 1] === '=' ? '' : token.slice(letter + 1);
 		const cluster = token.slice(0, letter) + rest;
 		if (cluster === '-') drop.add(flag.index);
