@@ -235,7 +235,7 @@ function parseInterval(text: string): number {
 /** `cleanup --if-above`: docker's disk use as a percentage of its budget, as `guard health` measures it. */
 const diskPercent: DiskPercent = async (docker, context) => {
 	const report = await healthReport(context, docker);
-	const disk = report.measurements.find(measurement => measurement.name === 'disk used by docker');
+	const disk = report.measurements.find(measurement => measurement.id === 'disk');
 	if (disk?.percent === null || disk?.percent === undefined) {
 		throw new HealthUnmeasured(
 			`cannot tell docker's disk use (${report.daemon.problem ?? disk?.note ?? 'no measurement'}); not cleaning on a guess`,

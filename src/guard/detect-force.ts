@@ -1,4 +1,4 @@
-import type { ParsedCall } from '../docker-grammar/parse.js';
+import { boolFlag, type ParsedCall } from '../docker-grammar/parse.js';
 import { FORCE_RULES, type ForceRule } from './force-rules.js';
 
 /** A call that uses force semantics. */
@@ -58,8 +58,7 @@ export function withoutFlags(call: ParsedCall, flags: Readonly<Record<string, st
 /** The safe command to run instead, as an argv starting with the program name. */
 export function safeAlternative(call: ParsedCall, use: ForceUse): string[] {
 	if (use.rule.alternative === 'remove') {
-		const volumes = call.flags.findLast(flag => flag.name === 'volumes')?.value === true;
-		return ['safe-docker', 'guard', 'remove', ...(volumes ? ['--volumes'] : []), ...call.positionals];
+		return ['safe-docker', 'guard', 'remove', ...(boolFlag(call, 'volumes') ? ['--volumes'] : []), ...call.positionals];
 	}
 	return ['docker', ...withoutForce(call)];
 }

@@ -1,5 +1,5 @@
 import type { Config } from '../config/defaults.js';
-import type { ParsedCall } from '../docker-grammar/parse.js';
+import { boolFlag, type ParsedCall } from '../docker-grammar/parse.js';
 import { detectForce, type ForceUse, safeAlternative } from './detect-force.js';
 
 /** The escape hatch: set for one call, with a reason as its value; every use is audited. */
@@ -31,7 +31,7 @@ export function judge(call: ParsedCall, force: Config['force'], env: Readonly<Re
 	const reason = env[ESCAPE_HATCH];
 	if (reason !== undefined && reason.trim() !== '') return { decision: 'escape-hatch', use, alternative, reason: reason.trim() };
 	if (force.policy === 'warn') return { decision: 'warn', use, alternative };
-	const rewritable = use.rule.alternative === 'remove' && call.flags.findLast(flag => flag.name === 'link')?.value !== true;
+	const rewritable = use.rule.alternative === 'remove' && !boolFlag(call, 'link');
 	if (force.policy === 'rewrite' && rewritable) return { decision: 'rewrite', use, alternative };
 	return { decision: 'reject', use, alternative };
 }

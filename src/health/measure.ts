@@ -8,9 +8,16 @@ import { parseDockerSize } from '../docker/sizes.js';
 import { firstLine } from '../system/first-line.js';
 import { HEALTH_EXIT, type Level, levelOf, worstLevel } from './levels.js';
 
+/** What a measurement measures; `disk:<type>` are the parts of `disk` as `docker system df` reports them. */
+type MeasurementId = 'disk' | `disk:${string}` | 'data-root' | 'containers' | 'memory' | 'networks' | 'volumes';
+
 /** One measured resource. */
 export interface Measurement {
+	readonly id: MeasurementId;
+	/** What people read: `disk used by docker`, `images`. */
 	readonly name: string;
+	/** A part of another measurement (its level is that measurement's, and does not count on its own). */
+	readonly partOf?: MeasurementId;
 	readonly value: number | null;
 	readonly limit: number | null;
 	readonly unit: 'bytes' | 'count';
@@ -72,6 +79,7 @@ export async function measureHealth(options: MeasureOptions): Promise<HealthRepo
 	const measurements: Measurement[] = [];
 	const levels = config.health;
 	const measure = (
+		id: MeasurementId,
 		name: string,
 		unit: Measurement['unit'],
 		limitNote: string | undefined,
@@ -81,6 +89,7 @@ export async function measureHealth(options: MeasureOptions): Promise<HealthRepo
 			({ value, limit }) => {
 				const percent = limit === null || limit === 0 ? null : (value / limit) * 100;
 				measurements.push({
+					id,
 					name,
 					value,
 					limit,
@@ -91,7 +100,7 @@ export async function measureHealth(options: MeasureOptions): Promise<HealthRepo
 				});
 			},
 			(error: Error) => {
-				measurements.push({ name, value: null, limit: null, unit, percent: null, level: 'UNKNOWN', note: error.message });
+				measurements.push({ id, name, value: null, limit: null, unit, percent: null, level: 'UNKNOWN', note: error.message });
 			},
 		);
 
@@ -107,6 +116,7 @@ export async function measureHealth(options: MeasureOptions): Promise<HealthRepo
 
 	let usage: Record<string, number> = {};
 	await measure(
+		'disk',
 		'disk used by docker',
 		'bytes',
 		config.health.diskBudgetBytes === null ? 'of the data root file system' : 'of health.diskBudgetBytes',
@@ -119,7 +129,9 @@ export async function measureHealth(options: MeasureOptions): Promise<HealthRepo
 	const disk = measurements.at(-1)!;
 	for (const [type, bytes] of Object.entries(usage)) {
 		measurements.push({
-			name: `  ${type.toLowerCase()}`,
+			id: `disk:${type.toLowerCase()}`,
+			name: type.toLowerCase(),
+			partOf: 'disk',
 			value: bytes,
 			limit: disk.limit,
 			unit: 'bytes',
@@ -128,17 +140,17 @@ export async function measureHealth(options: MeasureOptions): Promise<HealthRepo
 		});
 	}
 	if (local) {
-		await measure('data root file system', 'bytes', rootDir, async () => {
+		await measure('data-root', 'data root file system', 'bytes', rootDir, async () => {
 			if (!rootDir) throw new Error(`docker info failed: ${firstLine(info.stderr) || 'no DockerRootDir'}`);
 			const stats = statfs(rootDir);
 			return { value: (stats.blocks - stats.bfree) * stats.bsize, limit: stats.blocks * stats.bsize };
 		});
 	}
-	await measure('containers', 'count', 'of health.maxContainers', async () => ({
+	await measure('containers', 'containers', 'count', 'of health.maxContainers', async () => ({
 		value: await count(docker, ['container', 'ls', '--all', '--quiet']),
 		limit: config.health.maxContainers,
 	}));
-	await measure('memory of running containers', 'bytes', "of the engine's memory", async () => {
+	await measure('memory', 'memory of running containers', 'bytes', "of the engine's memory", async () => {
 		const total = typeof infoJson?.['MemTotal'] === 'number' ? infoJson['MemTotal'] : undefined;
 		if (total === undefined) throw new Error(`docker info failed: ${firstLine(info.stderr) || 'no MemTotal'}`);
 		const stats = await docker(['container', 'stats', '--no-stream', '--format', '{{.MemUsage}}']);
@@ -150,11 +162,11 @@ export async function measureHealth(options: MeasureOptions): Promise<HealthRepo
 		if (used.some(bytes => bytes === undefined)) throw new Error('docker stats printed a memory use it could not read');
 		return { value: used.reduce((sum: number, bytes) => sum + bytes!, 0), limit: total };
 	});
-	await measure('networks', 'count', 'of health.maxNetworks', async () => ({
+	await measure('networks', 'networks', 'count', 'of health.maxNetworks', async () => ({
 		value: await count(docker, ['network', 'ls', '--quiet']),
 		limit: config.health.maxNetworks,
 	}));
-	await measure('volumes', 'count', 'of health.maxVolumes', async () => ({
+	await measure('volumes', 'volumes', 'count', 'of health.maxVolumes', async () => ({
 		value: await count(docker, ['volume', 'ls', '--quiet']),
 		limit: config.health.maxVolumes,
 	}));
@@ -168,7 +180,7 @@ export async function measureHealth(options: MeasureOptions): Promise<HealthRepo
 			? ping.detail
 			: `${ping.detail}; docker info failed: ${firstLine(info.stderr) || `exit ${info.exitCode}`}`;
 	const level = worstLevel([
-		...measurements.filter(measurement => !measurement.name.startsWith('  ')).map(measurement => measurement.level),
+		...measurements.filter(measurement => measurement.partOf === undefined).map(measurement => measurement.level),
 		...(reachable ? [] : ['UNKNOWN' as const]),
 	]);
 	return {

@@ -33,11 +33,11 @@ export function renderReport(
 			? `daemon  ${paint(report.level === 'UNREACHABLE' ? 'UNREACHABLE' : 'UNKNOWN')} at ${daemon.endpoint}: ${daemon.problem}; ${breaker}`
 			: `daemon  reachable at ${daemon.endpoint}, ${ping}, server ${daemon.serverVersion ?? '?'}${daemon.apiVersion ? ` (API ${daemon.apiVersion})` : ''}; ${breaker}`;
 	const rows = report.measurements.map(measurement => [
-		measurement.name,
+		measurement.partOf === undefined ? measurement.name : `  ${measurement.name}`,
 		show(measurement, measurement.value),
 		show(measurement, measurement.limit),
 		measurement.percent === null ? '-' : `${measurement.percent.toFixed(1)}%`,
-		measurement.name.startsWith('  ') ? '' : paint(measurement.level),
+		measurement.partOf === undefined ? paint(measurement.level) : '',
 		measurement.level === 'UNKNOWN' ? (measurement.note ?? '') : '',
 	]);
 	const widths = [30, 12, 12, 8, 0];
@@ -58,11 +58,8 @@ export function renderReport(
 /** One line per interval for `--watch` without a terminal. */
 export function renderLine(report: HealthReport): string {
 	const parts = report.measurements
-		.filter(measurement => !measurement.name.startsWith('  '))
-		.map(
-			measurement =>
-				`${measurement.name.split(' ')[0]}=${measurement.percent === null ? measurement.level : `${measurement.percent.toFixed(1)}%`}`,
-		);
+		.filter(measurement => measurement.partOf === undefined)
+		.map(measurement => `${measurement.id}=${measurement.percent === null ? measurement.level : `${measurement.percent.toFixed(1)}%`}`);
 	const daemon =
 		report.level === 'UNREACHABLE' ? 'unreachable' : report.daemon.latencyMs === null ? 'ping=n/a' : `ping=${report.daemon.latencyMs}ms`;
 	return `${report.time} ${report.level} ${daemon} ${parts.join(' ')}`.trimEnd();

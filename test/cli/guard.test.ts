@@ -9,10 +9,20 @@ describe('safe-docker guard', () => {
 		expect(result.stdout).toMatch(/\n {2}config \[options\]/);
 	});
 
-	it('every command has --help', async () => {
-		const result = await runCli(['guard', 'config', '--help'], { env: isolatedEnv() });
-		expect(result.exitCode).toBe(0);
-		expect(result.stdout).toMatch(/^Usage: safe-docker guard config \[options\]/);
+	it('every command it lists has --help, with its own usage line', async () => {
+		const env = isolatedEnv();
+		const help = await runCli(['guard', '--help'], { env });
+		const commands = [...help.stdout.split('Commands:')[1]!.matchAll(/^ {2}([a-z]+)\b/gm)]
+			.map(match => match[1]!)
+			.filter(name => name !== 'help');
+		expect(commands).toEqual(
+			expect.arrayContaining(['check', 'scan', 'remove', 'audit', 'lock', 'unlock', 'cleanup', 'health', 'stats', 'broker', 'config']),
+		);
+		for (const command of commands) {
+			const result = await runCli(['guard', command, '--help'], { env });
+			expect(result.exitCode, command).toBe(0);
+			expect(result.stdout, command).toMatch(new RegExp(`^Usage: safe-docker guard ${command} `));
+		}
 	});
 
 	it.each([

@@ -69,6 +69,14 @@ describe('measureHealth', () => {
 		expect(byName['networks']).toEqual(expect.objectContaining({ percent: 100, level: 'EMERGENCY' }));
 		expect(report.level).toBe('EMERGENCY');
 		expect(report.exitCode).toBe(4);
+		// Ids for programs; names for people, with no display indentation: the parts of the disk say whose parts they are.
+		expect(report.measurements.map(measurement => measurement.id)).toEqual(
+			expect.arrayContaining(['disk', 'data-root', 'containers', 'memory', 'networks', 'volumes']),
+		);
+		const parts = report.measurements.filter(measurement => measurement.partOf === 'disk');
+		expect(parts.length).toBeGreaterThan(0);
+		for (const part of parts) expect(part.id).toBe(`disk:${part.name}`);
+		expect(report.measurements.every(measurement => measurement.name === measurement.name.trim())).toBe(true);
 		expect(report.daemon).toEqual({ endpoint: endpoint.url, reachable: true, latencyMs: 1.5, serverVersion: '27.0.1', apiVersion: '1.41' });
 	});
 

@@ -50,7 +50,7 @@ describe('rendering a report', () => {
 
 	it('one line per interval for --watch without a terminal', async () => {
 		expect(renderLine(await report())).toBe(
-			'2026-01-02T03:04:05.000Z CRITICAL ping=2ms disk=20.0% data=80.0% containers=0.5% memory=0.0% networks=3.3% volumes=UNKNOWN',
+			'2026-01-02T03:04:05.000Z CRITICAL ping=2ms disk=20.0% data-root=80.0% containers=0.5% memory=0.0% networks=3.3% volumes=UNKNOWN',
 		);
 	});
 
