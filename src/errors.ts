@@ -97,6 +97,8 @@ export class GuardRejection extends SafeDockerError {
 		readonly alternative: string,
 		/** The refused call, ready to paste. */
 		readonly call: string,
+		/** What else the call would have done, told with the refusal (`  also: destroys anonymous volumes…`). */
+		readonly also: readonly string[] = [],
 	) {
 		super(`refused \`${call}\`: ${flag === '--force' ? '--force' : `${flag} (--force)`} on ${command}`);
 		this.name = 'GuardRejection';
@@ -106,6 +108,7 @@ export class GuardRejection extends SafeDockerError {
 	lines(): string[] {
 		return [
 			...explainForce(`safe-docker: ${this.message}`, this.risk, this.alternative),
+			...this.also,
 			`  (to force it once anyway, audited: SAFE_DOCKER_ALLOW_FORCE="<reason>" ${this.call})`,
 		];
 	}

@@ -6,6 +6,7 @@ import { holdOf, laneOf } from './docker-grammar/lanes.js';
 import { parseDockerArgv } from './docker-grammar/parse.js';
 import { DockerNotFound, exitCodeOf, formatError } from './errors.js';
 import { daemonCheckStep } from './pipeline/daemon-check-step.js';
+import { dataLossStep } from './pipeline/data-loss-step.js';
 import { guardStep } from './pipeline/guard-step.js';
 import { runPipeline } from './pipeline/index.js';
 import { limiterStep } from './pipeline/limiter-step.js';
@@ -31,7 +32,8 @@ const PARENT_MARKER = 'SAFE_DOCKER_PARENT_PID';
 
 /**
  * The proxy's steps, in order:
- * 1. the guard — a refused call never waits for a lock or a slot;
+ * 1. the guards, data loss then force — a refused call never waits for a lock or a slot; the data-loss guard
+ *    comes first so that a call both lossy and forced is refused with both reasons;
  * 2. the environment lock — taken before the slot, so that a call queued for a slot never holds a lock others wait behind;
  * 3. the limiter — a slot from the broker, which also answers at once when the endpoint's breaker is open;
  * 4. the daemon check — inside the slot: tells daemon failures (what the breaker counts) from others, and retries;
@@ -46,6 +48,7 @@ function steps(options: {
 	// Created and checked once, and only by a step that needs it (an audit entry, a lock, the broker's socket).
 	const state = once(() => ensureStateDir(stateDir(options.env)));
 	return [
+		dataLossStep({ stateDir: state, cwd: options.cwd, stderr: options.stderr }),
 		guardStep({ stateDir: state, cwd: options.cwd, stdout: options.stdout, stderr: options.stderr }),
 		lockStep({ stateDir: state, stderr: options.stderr }),
 		limiterStep({ stateDir: state, version: VERSION, stderr: options.stderr }),

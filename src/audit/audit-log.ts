@@ -17,7 +17,7 @@ export interface AuditEntry {
 	/** The docker argv, secrets redacted. */
 	readonly argv: readonly string[];
 	readonly command: string | null;
-	/** The token that asked for force: `-f`, `-af`, `--force`. */
+	/** The token that asked for force (`-f`, `-af`, `--force`), or that causes the data loss (`-v`). */
 	readonly flag: string | null;
 	readonly decision: AuditDecision;
 	readonly policy: string;
@@ -25,6 +25,12 @@ export interface AuditEntry {
 	readonly exitCode: number | null;
 	/** Why an escape hatch or override was used, when given. */
 	readonly reason?: string;
+	/** Which guard decided: the force guard (when absent) or the data-loss guard. */
+	readonly guard?: 'data-loss';
+	/** The data-loss guard's class, volumes when known, and the API version it judged for. */
+	readonly loss?: 'named' | 'anonymous';
+	readonly volumes?: readonly string[] | null;
+	readonly apiVersion?: string | null;
 }
 
 const AUDIT_FILE = 'audit.log';
