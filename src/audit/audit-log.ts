@@ -5,7 +5,15 @@ import { lockSync } from 'proper-lockfile';
 import { currentUser } from '../system/user.js';
 
 /** What the guard decided about a call. */
-export type AuditDecision = 'rejected' | 'rewritten' | 'warned' | 'allowed-by-config' | 'escape-hatch' | 'unlocked';
+export type AuditDecision =
+	| 'rejected'
+	| 'rewritten'
+	| 'warned'
+	| 'allowed-by-config'
+	| 'escape-hatch'
+	| 'unlocked'
+	/** `guard cleanup --backup-to`: a volume the policy refuses, removed after its verified backup. */
+	| 'backed-up';
 
 /** One line of the audit log. */
 export interface AuditEntry {

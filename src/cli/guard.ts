@@ -110,7 +110,7 @@ export async function runGuard(argv: readonly string[], io: CommandIO): Promise<
 	program
 		.command('cleanup')
 		.description(
-			"reclaim disk safely: plan from the engine's listings, then remove stopped containers older than a cutoff, dangling images, unused networks and build cache above its budget — never running containers, named volumes, locked environments or anything labelled to keep; without force. Exit 0 when all planned was done, 1 when something failed.",
+			"reclaim disk safely: plan from the engine's listings, then remove stopped containers older than a cutoff, dangling images, unused networks and build cache above its budget — never running containers, locked environments or anything labelled to keep, and named volumes only with --volumes=named and as the data-loss policy allows (or after a verified backup, --backup-to); without force. Exit 0 when all planned was done, 1 when something failed.",
 		)
 		.option('--dry-run', 'print the plan (what, why, size) and change nothing')
 		.option(
@@ -121,6 +121,10 @@ export async function runGuard(argv: readonly string[], io: CommandIO): Promise<
 		.option('--older-than <duration>', 'stopped containers older than this (default: cleanup.olderThanMs, 24h)')
 		.option('--images', 'also unused tagged images, least recently used first, until images fit in cleanup.imageBudgetBytes')
 		.option('--volumes [kind]', 'also unused anonymous volumes; --volumes=named includes named ones')
+		.option(
+			'--backup-to <dir>',
+			'volumes the data-loss policy refuses (named ones, by default) are backed up here first and removed only after a verified backup; without it they are spared',
+		)
 		.option('--label <key[=value]>', 'only resources carrying this label, e.g. ci-job=1234 (leaves the build cache alone)')
 		.option('--json', 'print the plan and the results as JSON')
 		.action(async (options: CleanupOptions) => {

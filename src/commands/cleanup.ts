@@ -1,5 +1,10 @@
+import { resolve } from 'node:path';
+import { appendAudit } from '../audit/audit-log.js';
+import { backupVolume } from '../backup/backup-volume.js';
 import { executePlan, type ItemResult } from '../cleanup/execute.js';
 import { buildPlan, type Plan } from '../cleanup/plan.js';
+import { applyVolumePolicy, type VolumeRemoval } from '../cleanup/volume-policy.js';
+import type { Config } from '../config/defaults.js';
 import type { DockerClient } from '../docker/client.js';
 import { diskUsage, listContainers, listImages, listNetworks, listVolumes } from '../docker/listings.js';
 import { formatBytes } from '../docker/sizes.js';
@@ -7,7 +12,9 @@ import { UsageError } from '../errors.js';
 import { ENV_NAME } from '../lock/paths.js';
 import { environmentLock } from '../lock/status.js';
 import { parseDuration } from '../system/duration.js';
+import { VERSION } from '../version.js';
 import type { CommandContext } from './context.js';
+import { dockerFor, engineOf } from './volume-backup.js';
 
 export interface CleanupOptions {
 	readonly dryRun?: boolean;
@@ -19,6 +26,8 @@ export interface CleanupOptions {
 	readonly volumes?: boolean | string;
 	/** Only resources with this label (`key` or `key=value`). */
 	readonly label?: string;
+	/** Volumes the data-loss policy refuses are backed up here first, and removed only after a verified backup. */
+	readonly backupTo?: string;
 	readonly json?: boolean;
 }
 
@@ -65,7 +74,7 @@ export async function cleanupCommand(options: CleanupOptions, context: CommandCo
 		listVolumes(docker),
 		diskUsage(docker),
 	]);
-	const plan = buildPlan(
+	const planned = buildPlan(
 		{ containers, images, networks, volumes: volumeList, usage },
 		{
 			now: Date.now(),
@@ -80,12 +89,20 @@ export async function cleanupCommand(options: CleanupOptions, context: CommandCo
 			isLocked: env => ENV_NAME.test(env) && environmentLock(config, env, context.stateDir).state === 'held',
 		},
 	);
+	// Our own removals never bypass the guard: volumes go through the data-loss policy like any docker volume rm.
+	const backupTo = options.backupTo === undefined ? undefined : resolve(context.cwd, options.backupTo);
+	const { plan, removals } = applyVolumePolicy(planned, volumeList, config.dataLoss, context.env, backupTo);
 
 	if (options.dryRun) {
 		context.stdout.write(options.json ? `${JSON.stringify({ dryRun: true, ...plan }, null, 2)}\n` : renderPlan(plan));
 		return 0;
 	}
-	const results = await executePlan(plan.items, config.cleanup.buildCacheBudgetBytes, docker);
+	const backedUp = await backUpFirst(removals, backupTo, context);
+	const toRemove = plan.items.filter(
+		item => !backedUp.failed.some(({ item: failed }) => failed.kind === item.kind && failed.id === item.id),
+	);
+	const results = [...backedUp.failed, ...(await executePlan(toRemove, config.cleanup.buildCacheBudgetBytes, docker))];
+	auditRemovals(removals, results, backedUp.archives, context, config);
 	const after = await diskUsage(docker);
 	const total = (bytes: Record<string, number>) => Object.values(bytes).reduce((sum, value) => sum + value, 0);
 	const reclaimedBytes = Math.max(0, total(usage) - total(after));
@@ -96,6 +113,71 @@ export async function cleanupCommand(options: CleanupOptions, context: CommandCo
 			: renderResults(results, plan, reclaimedBytes, total(usage), total(after)),
 	);
 	return failed > 0 ? 1 : 0;
+}
+
+/** Backs up the volumes the policy refuses (with --backup-to); a volume whose backup fails is not removed. */
+async function backUpFirst(removals: readonly VolumeRemoval[], backupTo: string | undefined, context: CommandContext) {
+	const failed: ItemResult[] = [];
+	const archives = new Map<string, string>();
+	const first = removals.filter(removal => removal.backupFirst);
+	if (first.length === 0 || backupTo === undefined) return { failed, archives };
+	const docker = await dockerFor(context);
+	const engine = await engineOf(docker, context);
+	for (const { item } of first) {
+		try {
+			const backup = await backupVolume(item.name, { dir: backupTo, engine, version: VERSION }, docker);
+			archives.set(item.name, backup.archivePath);
+		} catch (error) {
+			failed.push({ item, removed: false, error: `not removed: ${(error as Error).message}` });
+		}
+	}
+	return { failed, archives };
+}
+
+/** Every volume removal the data-loss guard let through other than silently goes to the audit log, with its way through. */
+function auditRemovals(
+	removals: readonly VolumeRemoval[],
+	results: readonly ItemResult[],
+	archives: ReadonlyMap<string, string>,
+	context: CommandContext,
+	config: Pick<Config, 'dataLoss' | 'audit'>,
+): void {
+	for (const { item, verdict, backupFirst } of removals) {
+		const result = results.find(candidate => candidate.item.id === item.id && candidate.item.kind === 'volume');
+		if (!result?.removed) continue;
+		const cls = verdict.loss.class;
+		if (verdict.decision === 'warn')
+			context.stderr.write(`safe-docker: warning: cleanup removed the ${cls} volume ${item.name} (dataLoss.${cls} = warn)\n`);
+		if (verdict.decision === 'escape-hatch') {
+			context.stderr.write(
+				`safe-docker: the ${cls} volume ${item.name} removed by SAFE_DOCKER_ALLOW_DATA_LOSS (reason: ${verdict.reason}); this is audited\n`,
+			);
+		}
+		const archive = archives.get(item.name);
+		const decision = backupFirst || verdict.decision === 'reject' ? 'backed-up' : verdict.decision === 'warn' ? 'warned' : verdict.decision;
+		appendAudit(
+			context.stateDir(),
+			{
+				cwd: context.cwd,
+				argv: ['volume', 'rm', item.name],
+				command: 'volume rm',
+				flag: null,
+				decision,
+				policy: `dataLoss.${cls} = ${config.dataLoss[cls]}`,
+				exitCode: 0,
+				guard: 'data-loss',
+				loss: cls,
+				volumes: [item.name],
+				apiVersion: null,
+				...(archive !== undefined
+					? { reason: `guard cleanup, after a verified backup: ${archive}` }
+					: verdict.reason === undefined
+						? { reason: 'guard cleanup' }
+						: { reason: verdict.reason }),
+			},
+			config.audit.maxBytes,
+		);
+	}
 }
 
 function renderPlan(plan: Plan): string {

@@ -2,6 +2,8 @@ import { join, resolve } from 'node:path';
 import { type BackupResult, backupVolume } from '../backup/backup-volume.js';
 import { type VolumeDocker, volumeDocker } from '../backup/helper-container.js';
 import { restoreVolume } from '../backup/restore-volume.js';
+import { rememberApiVersion } from '../docker/api-version.js';
+import { dockerEndpoint } from '../docker/endpoint.js';
 import { formatBytes } from '../docker/sizes.js';
 import { composeVolumes } from '../docker-grammar/compose-volumes.js';
 import { parseDockerArgv } from '../docker-grammar/parse.js';
@@ -32,7 +34,7 @@ export async function backupCommand(names: readonly string[], options: BackupCom
 	if (volumes.length === 0) throw new UsageError('name the volumes to back up, or use --compose');
 	const docker = await dockerFor(context);
 	const dir = options.to === undefined ? join(context.stateDir(), 'backups') : resolve(cwd, options.to);
-	const engine = await engineOf(docker);
+	const engine = await engineOf(docker, context);
 	return interruptible(async signal => {
 		const results: BackupResult[] = [];
 		let failed = false;
@@ -112,15 +114,17 @@ async function interruptible(body: (signal: AbortSignal) => Promise<number>): Pr
 	}
 }
 
-async function dockerFor(context: CommandContext): Promise<VolumeDocker> {
+export async function dockerFor(context: CommandContext): Promise<VolumeDocker> {
 	return volumeDocker(await context.dockerPath(), context.env, await context.docker());
 }
 
-async function engineOf(docker: VolumeDocker) {
-	const args = ['version', '--format', '{{.Server.Version}} {{.Server.APIVersion}}'];
+/** The engine's version and API version, for the manifests; what docker negotiated with it is remembered for the guard. */
+export async function engineOf(docker: VolumeDocker, context: CommandContext) {
+	const args = ['version', '--format', '{{.Server.Version}} {{.Server.APIVersion}} {{.Client.APIVersion}}'];
 	const version = await docker.client(args);
-	const [engine, api] = version.stdout.trim().split(' ');
+	const [engine, api, negotiated] = version.stdout.trim().split(' ');
 	if (version.exitCode !== 0 || !engine || !api) throw new DockerCallFailed(args, firstLine(version.stderr, 'no server version'));
+	if (negotiated) rememberApiVersion(context.stateDir(), dockerEndpoint(context.env).url, negotiated);
 	return { version: engine, apiVersion: api };
 }
 

@@ -2,7 +2,7 @@
 // the fake docker), and on the real engine: each class destroys what we say it does, and a refused call
 // destroys nothing.
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -176,6 +176,26 @@ describe('the proxy refuses named-volume loss, warns about anonymous', () => {
 		expect(unknown.stderr).toContain('unknown API version counts as named');
 	});
 
+	it('guard stats counts refusals and escape-hatch uses by class', async () => {
+		const home = join(tempDir(), 'state');
+		const env = isolatedEnv({ SAFE_DOCKER_DOCKER: FAKE_DOCKER, SAFE_DOCKER_HOME: home });
+		// The statistics count from the broker's start: a call that runs starts it.
+		await runCli(['ps'], { env });
+		await runCli(['volume', 'rm', 'a'], { env });
+		await runCli(['volume', 'rm', 'b'], { env });
+		await runCli(['volume', 'rm', 'c'], { env: { ...env, SAFE_DOCKER_ALLOW_DATA_LOSS: 'ok' } });
+		await runCli(['rm', '-v', 'web'], { env: { ...env, SAFE_DOCKER_DATA_LOSS_ANONYMOUS: 'reject' } });
+		await runCli(['rm', '-f', 'web'], { env });
+		const stats = JSON.parse((await runCli(['guard', 'stats', '--json'], { env })).stdout);
+		expect(stats).toMatchObject({
+			rejections: 1,
+			dataLoss: { named: { rejected: 2, escapeHatch: 1 }, anonymous: { rejected: 1, escapeHatch: 0 } },
+		});
+		const text = (await runCli(['guard', 'stats', '--prometheus'], { env })).stdout;
+		expect(text).toContain('safe_docker_data_loss_total{class="named",decision="rejected"} 2\n');
+		expect(text).toContain('safe_docker_data_loss_total{class="named",decision="escape-hatch"} 1\n');
+	});
+
 	it('guard check never asks a daemon, and tells the stricter verdict', async () => {
 		const log = join(tempDir(), 'log');
 		const env = isolatedEnv({ SAFE_DOCKER_DOCKER: FAKE_DOCKER, FAKE_DOCKER_LOG: log });
@@ -293,5 +313,34 @@ describe.skipIf(!engine)('on the real engine, each class destroys what we say, a
 			expect(result.exitCode, args.join(' ')).toBe(77);
 			expect(await volumes()).toEqual(before);
 		}
+	});
+	it('guard cleanup --volumes=named obeys the policy: spared, or removed only after a verified backup', async () => {
+		const volume = await named(`sd-cleanup-${id}`);
+		await execa('docker', ['run', '--rm', '--network', 'none', '-v', `${volume}:/d`, TEST_IMAGE, 'sh', '-c', 'echo keep > /d/f']);
+		const scope = ['guard', 'cleanup', '--volumes=named', '--label', label];
+		const spared = await run(scope);
+		expect(spared.exitCode).toBe(0);
+		expect(await exists(volume)).toBe(true);
+		const dry = await run([...scope, '--dry-run']);
+		expect(dry.stdout).toContain(`keep    volume      ${volume}`);
+		expect(dry.stdout).toContain('dataLoss.named = reject (back it up first: --backup-to DIR');
+
+		// A backup that cannot be written: the volume stays.
+		const notADir = join(tempDir(), 'file');
+		writeFileSync(notADir, '');
+		const failed = await run([...scope, '--backup-to', notADir]);
+		expect(failed.exitCode).toBe(1);
+		expect(failed.stdout).toContain(`FAILED   volume      ${volume}: not removed: backup of volume ${volume} failed`);
+		expect(await exists(volume)).toBe(true);
+
+		const dir = tempDir();
+		const removed = await run([...scope, '--backup-to', dir]);
+		expect(removed.exitCode).toBe(0);
+		expect(removed.stdout).toContain(`removed  volume      ${volume}`);
+		expect(await exists(volume)).toBe(false);
+		const restored = await run(['guard', 'restore', join(dir, readdirSync(dir).find(file => file.endsWith('.tar'))!)]);
+		expect(restored.exitCode).toBe(0);
+		const content = await execa('docker', ['run', '--rm', '--network', 'none', '-v', `${volume}:/d`, TEST_IMAGE, 'cat', '/d/f']);
+		expect(content.stdout).toBe('keep');
 	});
 });
