@@ -338,7 +338,8 @@ describe.skipIf(!engine)('on the real engine, each class destroys what we say, a
 		expect(removed.exitCode).toBe(0);
 		expect(removed.stdout).toContain(`removed  volume      ${volume}`);
 		expect(await exists(volume)).toBe(false);
-		const restored = await run(['guard', 'restore', join(dir, readdirSync(dir).find(file => file.endsWith('.tar'))!)]);
+		const archive = readdirSync(dir).find(file => file.startsWith(`${volume}-`) && file.endsWith('.tar'));
+		const restored = await run(['guard', 'restore', join(dir, archive!)]);
 		expect(restored.exitCode).toBe(0);
 		const content = await execa('docker', ['run', '--rm', '--network', 'none', '-v', `${volume}:/d`, TEST_IMAGE, 'cat', '/d/f']);
 		expect(content.stdout).toBe('keep');
