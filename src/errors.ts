@@ -240,13 +240,18 @@ export class DockerCallFailed extends SafeDockerError {
 	}
 }
 
-/** The per-user broker that holds the cross-process limits cannot be reached or started. */
+/**
+ * The per-user broker that holds the cross-process limits cannot be had: it cannot be started (`unstartable`), it
+ * closed the connection (`closed`: it died, and the next call starts another), or it stopped answering (`silent`:
+ * a stopped or wedged process, which is not replaced while it holds its socket).
+ */
 export class BrokerUnavailable extends SafeDockerError {
 	readonly code = 'BROKER_UNAVAILABLE';
 	readonly exitCode = 69; // EX_UNAVAILABLE (sysexits.h)
 
 	constructor(
 		readonly detail: string,
+		readonly reason: 'unstartable' | 'closed' | 'silent' = 'unstartable',
 		options?: { cause?: unknown },
 	) {
 		super(detail, options);

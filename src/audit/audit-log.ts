@@ -12,6 +12,7 @@ export type AuditDecision =
 	| 'allowed-by-config'
 	| 'escape-hatch'
 	| 'unlocked'
+	| 'unlimited'
 	/** `guard cleanup --backup-to`: a volume the policy refuses, removed after its verified backup. */
 	| 'backed-up';
 

@@ -1,4 +1,4 @@
-import { tellBroker } from '../coordination/client.js';
+import { tellBroker } from '../coordination/broker-status.js';
 import { brokerSocketPath } from '../coordination/paths.js';
 import type { CommandContext } from './context.js';
 

@@ -1,7 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { type LoadedConfig, loadConfig } from '../config/load.js';
 import { ensureStateDir, stateDir } from '../config/paths.js';
-import { type BrokerStatus, brokerStatus } from '../coordination/client.js';
+import { type BrokerStatus, brokerStatus } from '../coordination/broker-status.js';
 import { type DockerClient, dockerClient } from '../docker/client.js';
 import { locateDocker } from '../docker/locate.js';
 import { once } from '../system/once.js';

@@ -1,5 +1,5 @@
 import { readAudit } from '../audit/audit-log.js';
-import { tellBroker } from '../coordination/client.js';
+import { tellBroker } from '../coordination/broker-status.js';
 import type { StatsSnapshot } from '../coordination/protocol.js';
 import { StatsStore } from '../coordination/stats-store.js';
 import type { CommandContext } from './context.js';
@@ -16,6 +16,8 @@ interface StatsReport extends StatsSnapshot {
 	readonly rejections: number;
 	/** The data-loss guard, by class. */
 	readonly dataLoss: { readonly named: LossCounts; readonly anonymous: LossCounts };
+	/** Calls that ran without cross-process limits because no broker could be had (broker.onUnavailable = run). */
+	readonly unlimitedCalls: number;
 }
 
 /** `safe-docker guard stats [--json | --prometheus] [--reset]`: the shared statistics, live from the broker or as last saved. */
@@ -30,8 +32,11 @@ export async function statsCommand(
 		store.save();
 	}
 	const live = await context.broker();
+	const saved = new StatsStore(dir);
 	const stats: StatsSnapshot = live?.stats ?? {
-		...new StatsStore(dir).summary(),
+		...saved.summary(),
+		// Nothing counted yet: what the audit log holds counts from its start.
+		...(saved.saved ? {} : { since: new Date(0).toISOString() }),
 		brokerPid: 0,
 		lanes: { mutate: IDLE, read: IDLE, attached: IDLE },
 	};
@@ -41,6 +46,7 @@ export async function statsCommand(
 	const report: StatsReport = {
 		...stats,
 		rejections: entries.filter(entry => entry.guard === undefined && entry.decision === 'rejected').length,
+		unlimitedCalls: entries.filter(entry => entry.decision === 'unlimited').length,
 		dataLoss: {
 			named: { rejected: count('named', 'rejected'), escapeHatch: count('named', 'escape-hatch') },
 			anonymous: { rejected: count('anonymous', 'rejected'), escapeHatch: count('anonymous', 'escape-hatch') },
@@ -66,6 +72,7 @@ function table(stats: StatsReport, live: boolean): string {
 		`had to wait    ${stats.waitedCalls}; wait p50 ${stats.waitMs.p50} ms, p95 ${stats.waitMs.p95} ms, max ${stats.waitMs.max} ms`,
 		`rejected       ${stats.rejections} by the force guard`,
 		`data loss      named: ${stats.dataLoss.named.rejected} refused, ${stats.dataLoss.named.escapeHatch} let through by the escape hatch; anonymous: ${stats.dataLoss.anonymous.rejected} refused, ${stats.dataLoss.anonymous.escapeHatch} by the escape hatch`,
+		`unlimited      ${stats.unlimitedCalls} ran without cross-process limits (no broker to be had)`,
 		...Object.entries(stats.breakers).map(
 			([url, breaker]) =>
 				`breaker        ${url}: ${breaker.state}${breaker.state === 'closed' ? '' : ` since ${time(breaker.openedAt)}, next probe ${time(breaker.nextProbeAt)}`} (${breaker.consecutiveFailures} failures in a row, ${breaker.transitions} transitions)`,
@@ -112,6 +119,9 @@ function prometheus(stats: StatsReport): string {
 			lanes.map(([lane, { queued }]) => [`{lane="${lane}"}`, queued]),
 		),
 		metric('safe_docker_guard_rejections_total', 'counter', 'Calls the force guard refused.', [['', stats.rejections]]),
+		metric('safe_docker_unlimited_calls_total', 'counter', 'Calls that ran without cross-process limits: no broker could be had.', [
+			['', stats.unlimitedCalls],
+		]),
 		metric(
 			'safe_docker_data_loss_total',
 			'counter',

@@ -147,6 +147,11 @@ export const CONFIG_KEYS = {
 	},
 	broker: {
 		idleTimeoutMs: integer(1000, 86_400_000, 300_000, 'The per-user broker that holds the limits exits after this long with no calls.'),
+		onUnavailable: oneOf(
+			['run', 'fail'],
+			'run',
+			'When no broker can be had (it cannot start, or stopped answering): run the call without cross-process limits, saying so in one line and counting it (guard stats, audit log), or fail it (exit 69).',
+		),
 	},
 	retry: {
 		retries: integer(0, 10, 3, 'Retries of a transient daemon error, only where a retry cannot double an effect.'),

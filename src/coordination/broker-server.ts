@@ -32,6 +32,8 @@ export interface BrokerOptions {
 }
 
 const LANES: readonly Lane[] = ['mutate', 'read', 'attached'];
+/** A waiting client hears from the broker this often (its place in the queue), so that it can tell a stopped broker. */
+const HEARTBEAT_MS = 1000;
 /** Statistics are written this long after a change, so that a burst of calls is one write. */
 const PERSIST_DELAY_MS = 200;
 
@@ -52,6 +54,11 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 	>;
 	const scheduler = new LaneScheduler(policies, { holdUntil: Date.now() + (options.reannounceGraceMs ?? 300) });
 	const sockets = new Set<Socket>();
+	/** Calls waiting for a slot, by the endpoint they call: when its breaker opens they fail at once instead of queueing on. */
+	const waiters = new Map<{ readonly url: string }, () => void>();
+	const failWaiters = (url: string) => {
+		for (const [waiter, fail] of [...waiters]) if (waiter.url === url) fail();
+	};
 	let accepting = true;
 	let idleTimer: NodeJS.Timeout | undefined;
 	let persistTimer: NodeJS.Timeout | undefined;
@@ -126,28 +133,47 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 		let ticket: Ticket | undefined;
 		let endpointUrl: string | undefined;
 		let asked = false;
+		let heartbeat: NodeJS.Timeout | undefined;
+		const waiter = { url: '' };
+		const stopWaiting = () => {
+			clearInterval(heartbeat);
+			waiters.delete(waiter);
+		};
 
 		const queue = (message: Extract<ClientMessage, { type: 'acquire' }>) => {
 			const { lane, label } = message;
 			if (options.trace) log(`queued ${lane} ${label}${message.reannounce ? ' (re-announced)' : ''}`);
-			send({
-				type: 'queued',
-				lane,
-				running: scheduler.running(lane).map(other => other.label),
-				ahead: scheduler.waiting(lane).map(other => other.label),
-			});
+			const place = () => {
+				const ahead = scheduler.waiting(lane).filter(other => other !== ticket);
+				send({ type: 'queued', lane, running: scheduler.running(lane).map(other => other.label), ahead: ahead.map(other => other.label) });
+			};
+			place();
+			let granted = false;
 			ticket = scheduler.request(lane, label, {
 				reannounce: message.reannounce === true,
 				...(message.hold === 'lease' ? { leaseMs: options.lanes.attached.leaseMs } : {}),
 				onGrant: waitedMs => {
+					granted = true;
+					stopWaiting();
 					if (options.trace) log(`granted ${lane} ${label}`);
 					send({ type: 'granted', waitedMs });
 				},
 			});
+			if (granted) return;
+			heartbeat = setInterval(place, HEARTBEAT_MS);
+			waiter.url = message.endpoint.url;
+			waiters.set(waiter, () => {
+				stopWaiting();
+				ticket?.release();
+				ticket = undefined;
+				const breaker = breakers.of(waiter.url);
+				if (options.trace) log(`failed fast ${lane} ${label}: breaker open`);
+				send({ type: 'open', endpoint: waiter.url, breaker: breaker.snapshot() });
+			});
 		};
 
 		const acquire = (message: Extract<ClientMessage, { type: 'acquire' }>) => {
-			if (asked) return;
+			if (asked || stopping) return;
 			asked = true;
 			const url = message.endpoint.url;
 			endpointUrl = url;
@@ -168,9 +194,19 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 		};
 
 		const release = (outcome?: Extract<ClientMessage, { type: 'release' }>['outcome']) => {
+			stopWaiting();
+			// Counted before the slot goes to the next call: a breaker this outcome opens fails the waiting calls instead.
 			if (outcome) {
 				stats.record(outcome);
-				if (endpointUrl) breakers.of(endpointUrl).record(outcome.kind, outcome.detail);
+				if (endpointUrl) {
+					const breaker = breakers.of(endpointUrl);
+					const wasOpen = breaker.snapshot().state === 'open';
+					breaker.record(outcome.kind, outcome.detail);
+					if (!wasOpen && breaker.snapshot().state === 'open') {
+						log(`breaker of ${endpointUrl} opened: ${outcome.detail ?? 'daemon failures'}`);
+						failWaiters(endpointUrl);
+					}
+				}
 				persist();
 			}
 			ticket?.release();

@@ -61,6 +61,7 @@ interface LaneState {
  */
 export class LaneScheduler {
 	private readonly lanes = new Map<Lane, LaneState>();
+	private closed = false;
 
 	constructor(
 		private readonly policies: Readonly<Record<Lane, LanePolicy>>,
@@ -74,6 +75,7 @@ export class LaneScheduler {
 	/** Queues a call for a slot of `lane`. */
 	request(lane: Lane, label: string, options: RequestOptions): Ticket {
 		const state = this.state(lane);
+		if (this.closed) throw new Error('the lane scheduler is closed');
 		const entry: Entry = {
 			lane,
 			label,
@@ -94,6 +96,7 @@ export class LaneScheduler {
 		const state = this.state(lane);
 		state.cancelWake?.();
 		state.cancelWake = undefined;
+		if (this.closed) return;
 		const policy = this.policies[lane];
 		const holdFor = (this.options.holdUntil ?? 0) - this.now();
 		if (holdFor > 0) {
@@ -126,6 +129,7 @@ export class LaneScheduler {
 
 	/** Cancels every timer; the scheduler grants nothing more. */
 	close(): void {
+		this.closed = true;
 		for (const state of this.lanes.values()) {
 			state.cancelWake?.();
 			for (const entry of state.running) entry.cancelLease?.();

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BreakerOpen, BrokerUnavailable } from '../errors.js';
-import { type BrokerConnection, type BrokerSettings, connectBroker } from './client.js';
+import type { BrokerSettings } from './broker-start.js';
+import { type BrokerConnection, connectBroker } from './client.js';
 import type { BrokerMessage, ReportedOutcome, SlotRequest } from './protocol.js';
 
 /** A granted slot, held until released (or until this process dies and its socket closes). */
@@ -12,34 +13,51 @@ export interface Slot {
 
 export type QueuedInfo = Extract<BrokerMessage, { type: 'queued' }>;
 
+/** A waiting client hears from the broker every second (queue updates); silence this long means it stopped. */
+const SILENCE_MS = 5000;
+/** Starts of a broker that failed in a row before the call is given up as unavailable. */
+const START_ATTEMPTS = 3;
+/** A bound on broker deaths survived while waiting, so that a broker that crashes on every request cannot loop a call forever. */
+const MAX_DEATHS = 100;
+
 /**
- * Waits for the slot `request` asks for. If the broker dies while the slot is held, a new broker is started and the
- * slot re-announced (counted at once, without waiting), so the limits stay true for everyone.
+ * Waits for the slot `request` asks for. A broker that dies while we wait is replaced (by us or another caller) and
+ * we queue again — a death is survived, not counted down; only brokers that cannot be started, or a broker that
+ * stops answering, make the broker unavailable. If the broker dies while the slot is held, a new broker is started
+ * and the slot re-announced (counted at once, without waiting), so the limits stay true for everyone.
  */
-export async function acquireSlot(settings: BrokerSettings, request: SlotRequest, onQueued: (info: QueuedInfo) => void): Promise<Slot> {
+export async function acquireSlot(
+	settings: BrokerSettings,
+	request: SlotRequest,
+	onQueued: (info: QueuedInfo) => void,
+	silenceMs = SILENCE_MS,
+): Promise<Slot> {
 	const started = Date.now();
-	let connection: BrokerConnection;
-	// A broker that dies while we wait is replaced and we queue again (at most a few times).
-	for (let attempt = 1; ; attempt++) {
+	let connection: BrokerConnection | undefined;
+	for (let failedStarts = 0, deaths = 0; connection === undefined; ) {
+		let candidate: BrokerConnection;
 		try {
-			connection = await connectBroker(settings, { type: 'acquire', ...request, pid: process.pid });
-			connection.onMessage(message => {
-				if (message.type === 'queued') onQueued(message);
-			});
-			const reply = await connection.next('granted', 'open');
+			candidate = await connectBroker(settings, { type: 'acquire', ...request, pid: process.pid });
+		} catch (error) {
+			if (!(error instanceof BrokerUnavailable) || error.reason === 'silent' || ++failedStarts >= START_ATTEMPTS) throw error;
+			await sleep(20 * failedStarts);
+			continue;
+		}
+		try {
+			const reply = await grantOf(candidate, onQueued, silenceMs);
 			if (reply.type === 'open') {
-				connection.close();
+				candidate.close();
 				throw new BreakerOpen(reply.endpoint, reply.breaker);
 			}
-			break;
+			connection = candidate;
 		} catch (error) {
-			if (!(error instanceof BrokerUnavailable) || attempt >= 5) throw error;
-			await sleep(20 * attempt);
+			if (!(error instanceof BrokerUnavailable) || error.reason !== 'closed' || ++deaths >= MAX_DEATHS) throw error;
+			await sleep(Math.min(200, 10 * deaths));
 		}
 	}
 	const waitedMs = Date.now() - started;
 
-	let current: BrokerConnection = connection;
+	let current = connection;
 	let released = false;
 	// A re-announce in flight may be starting a broker while holding the start lock: this process must not
 	// exit under it (an exit mid-start frees the lock and lets a second broker start beside the first).
@@ -75,4 +93,27 @@ export async function acquireSlot(settings: BrokerSettings, request: SlotRequest
 			current.close();
 		},
 	};
+}
+
+/** The broker's answer to an acquire: `granted` or `open`; a `silent` BrokerUnavailable when it says nothing for `silenceMs`. */
+function grantOf(connection: BrokerConnection, onQueued: (info: QueuedInfo) => void, silenceMs: number) {
+	let lastHeard = Date.now();
+	connection.onMessage(message => {
+		lastHeard = Date.now();
+		if (message.type === 'queued') onQueued(message);
+	});
+	let timer: NodeJS.Timeout | undefined;
+	const silence = new Promise<never>((_, reject) => {
+		const check = () => {
+			const quiet = Date.now() - lastHeard;
+			if (quiet < silenceMs) {
+				timer = setTimeout(check, silenceMs - quiet);
+				return;
+			}
+			reject(new BrokerUnavailable(`the broker stopped answering (nothing for ${silenceMs / 1000} s)`, 'silent'));
+			connection.socket.destroy();
+		};
+		timer = setTimeout(check, silenceMs);
+	});
+	return Promise.race([connection.next('granted', 'open'), silence]).finally(() => clearTimeout(timer));
 }

@@ -46,6 +46,8 @@ const empty = (now: number): Counters => ({
  */
 export class StatsStore {
 	private counters: Counters;
+	/** Whether counts were read from the file (or start afresh now). */
+	readonly saved: boolean;
 
 	constructor(
 		stateDir: string,
@@ -53,7 +55,9 @@ export class StatsStore {
 		private readonly now: () => number = Date.now,
 	) {
 		this.file = join(stateDir, STATS_FILE);
-		this.counters = this.load();
+		const loaded = this.load();
+		this.saved = loaded !== undefined;
+		this.counters = loaded ?? empty(this.now());
 	}
 
 	private readonly file: string;
@@ -105,21 +109,22 @@ export class StatsStore {
 		}
 	}
 
-	private load(): Counters {
+	/** The saved counters, each field checked; undefined when there are none to be read. */
+	private load(): Counters | undefined {
 		let text: string;
 		try {
 			text = readFileSync(this.file, 'utf8');
 		} catch (error) {
 			if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
 				this.log(`cannot read ${this.file}: ${(error as Error).message}; counting afresh`);
-			return empty(this.now());
+			return undefined;
 		}
 		let saved: unknown;
 		try {
 			saved = JSON.parse(text);
 		} catch {
 			this.log(`${this.file} is not valid JSON; counting afresh`);
-			return empty(this.now());
+			return undefined;
 		}
 		return validCounters(saved, empty(this.now()), field => this.log(`${this.file}: ${field} is not valid; reset to its default`));
 	}

@@ -17,7 +17,12 @@ export interface AcquireOptions {
 	readonly timeoutMs?: number;
 	/** A lock whose holder stopped refreshing it this long ago is stale (for holders on other hosts or without metadata). */
 	readonly staleMs: number;
-	/** Called about every 200 ms while waiting, with who holds the lock. */
+	/**
+	 * How long to wait between looks at a held lock, jittered by half of it so that waiters do not retry in lockstep.
+	 * @default 150
+	 */
+	readonly pollMs?: number;
+	/** Called at each look while waiting, with who holds the lock. */
 	readonly onWait?: (holder: Holder | undefined, waitedMs: number) => void;
 	/** Called if the lock is taken from us while we hold it (only possible when we stopped refreshing it). */
 	readonly onCompromised?: (error: Error) => void;
@@ -46,7 +51,7 @@ const TAKEOVER_STALE_MS = 5_000;
  * second mutex, so that two waiters can never both take over the same stale lock.
  */
 export async function acquireLock(options: AcquireOptions): Promise<HeldLock> {
-	const { dir, env, staleMs, now = Date.now } = options;
+	const { dir, env, staleMs, now = Date.now, pollMs = 150 } = options;
 	const files = lockFiles(dir, env);
 	mkdirSync(dir, { recursive: true });
 	const started = now();
@@ -88,7 +93,7 @@ export async function acquireLock(options: AcquireOptions): Promise<HeldLock> {
 		if (options.timeoutMs !== undefined && waited >= options.timeoutMs) throw new LockTimeout(env, options.timeoutMs, holder);
 		options.onWait?.(holder, waited);
 		// Polling with jitter, so that waiters do not retry in lockstep; never past the deadline.
-		await sleep(Math.min(150 + Math.random() * 100, options.timeoutMs === undefined ? Infinity : options.timeoutMs - waited));
+		await sleep(Math.min(pollMs * (1 + Math.random() / 2), options.timeoutMs === undefined ? Infinity : options.timeoutMs - waited));
 	}
 }
 
@@ -101,7 +106,8 @@ function isStale(lockDir: string, holder: Holder | undefined, staleMs: number, n
 	}
 	// A holder on this host is judged by its process, never by the clock: alive for hours is still alive.
 	if (holder !== undefined && holder.host === hostname()) return holder.pid !== process.pid && holderIsGone(holder);
-	return now - mtime > staleMs;
+	// Otherwise by the clock; a lock dated further into the future than that was not refreshed by a live holder either.
+	return Math.abs(now - mtime) > staleMs;
 }
 
 /** Removes a stale lock, under a mutex of its own, re-checking that it is still the stale one. */

@@ -44,14 +44,16 @@ export function dataLossStep(options: DataLossStepOptions): Step {
 					import('../docker/endpoint.js'),
 				]);
 			const url = endpoint.dockerEndpoint(call.env).url;
-			const context = { env: call.env, cwd, stateDir: stateDir(), endpoint: url };
+			// Where the API versions are cached; an unusable state directory only means none is known (refusals still refuse).
+			const cacheDir = usable(stateDir);
+			const context = { env: call.env, cwd, stateDir: cacheDir, endpoint: url };
 			let { loss, api: version } = lossOf(call.parsed, context);
 			// Asking docker costs a call: only when the verdict depends on the answer.
 			const policiesDiffer = call.config.dataLoss.named !== call.config.dataLoss.anonymous;
 			if (version.source === 'unknown' && policiesDiffer && dependsOnApiVersion(call.parsed)) {
 				const docker =
 					options.docker ?? (await import('../docker/client.js')).dockerClient(call.docker, env, call.config.health.pingTimeoutMs);
-				const learned = await api.learnApiVersion(docker, stateDir(), url);
+				const learned = cacheDir === undefined ? undefined : await api.learnApiVersion(docker, cacheDir, url);
 				if (learned !== undefined) ({ loss, api: version } = lossOf(call.parsed, { ...context, learned }));
 			}
 			const verdict = judgeLoss(call.parsed, loss, call.config.dataLoss, call.env);
@@ -164,4 +166,12 @@ function describeLoss(verdict: Lossy): string {
 	const cause = loss.flag === null ? '' : ` (${loss.flag})`;
 	const names = loss.volumes === null || loss.volumes.length === 0 ? '' : `: ${loss.volumes.join(', ')}`;
 	return `destroys ${loss.class} volumes${cause}${names}`;
+}
+
+function usable(stateDir: () => string): string | undefined {
+	try {
+		return stateDir();
+	} catch {
+		return undefined;
+	}
 }

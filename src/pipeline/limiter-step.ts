@@ -59,7 +59,11 @@ export function limiterStep({ stateDir, version, stderr, showAfterMs = 1000, acq
 				);
 			} catch (error) {
 				if (!(error instanceof BrokerUnavailable)) throw error;
-				stderr.write(`safe-docker: ${error.message}; running without cross-process limits\n`);
+				if (call.config.broker.onUnavailable === 'fail') {
+					throw new BrokerUnavailable(`${error.detail} (broker.onUnavailable = fail)`, error.reason, { cause: error });
+				}
+				stderr.write(`safe-docker: ${error.message}; running without cross-process limits (broker.onUnavailable = run)\n`);
+				await recordUnlimited(call, stateDir, error.detail).catch(() => undefined);
 				return next(call);
 			} finally {
 				clearTimeout(timer);
@@ -91,4 +95,23 @@ export function limiterStep({ stateDir, version, stderr, showAfterMs = 1000, acq
 function label(argv: readonly string[]): string {
 	const text = ['docker', ...argv].join(' ');
 	return text.length > 60 ? `${text.slice(0, 59)}…` : text;
+}
+
+/** A call that runs without limits is counted: an audit entry, which `guard stats` counts as well. */
+async function recordUnlimited(call: Call, stateDir: () => string, why: string): Promise<void> {
+	const [{ appendAudit }, { redactArgv }] = await Promise.all([import('../audit/audit-log.js'), import('../audit/redact.js')]);
+	appendAudit(
+		stateDir(),
+		{
+			cwd: process.cwd(),
+			argv: redactArgv(call.parsed),
+			command: call.parsed.command ?? null,
+			flag: null,
+			decision: 'unlimited',
+			policy: 'broker.onUnavailable = run',
+			exitCode: null,
+			reason: why,
+		},
+		call.config.audit.maxBytes,
+	);
 }

@@ -1,11 +1,12 @@
 // The shared breaker, daemon-failure detection and retries, with real processes and a daemon we control.
 
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FAKE_DOCKER, isolatedEnv, ROOT, runCli, tempDir } from '../fixtures/cli.js';
+import { BIN, FAKE_DOCKER, isolatedEnv, ROOT, runCli, tempDir } from '../fixtures/cli.js';
 import { requireEngine, TEST_IMAGE } from '../fixtures/engine.js';
 
 const SH_DOCKER = join(ROOT, 'test', 'fixtures', 'bin-sh', 'docker');
@@ -112,10 +113,19 @@ describe('retries', () => {
 
 	it('holds back a mutating call while the daemon is not listening (it never reached it), then runs it once it is', async () => {
 		const { env, socket, dir } = setup({ SAFE_DOCKER_RETRY_RETRIES: '3', SAFE_DOCKER_RETRY_INITIAL_DELAY_MS: '300' });
-		setTimeout(() => void startDaemon(socket), 500);
-		const result = await runCli(['run', '-d', 'img'], { env });
-		expect(result.exitCode).toBe(0);
-		expect(result.stderr).toMatch(/^safe-docker: the Docker daemon failed \(.*ENOENT\); retrying `docker run -d img` in 0\.3 s \(1\/3\)\n/);
+		const call = spawn(process.execPath, [BIN, 'run', '-d', 'img'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+		let stderr = '';
+		// The daemon comes up once the call has said it is holding back (however slowly the call starts on a busy machine).
+		let started = false;
+		call.stderr.on('data', chunk => {
+			stderr += chunk;
+			if (started || !stderr.includes('retrying')) return;
+			started = true;
+			void startDaemon(socket);
+		});
+		const exitCode = await new Promise(resolve => call.on('exit', resolve));
+		expect(exitCode).toBe(0);
+		expect(stderr).toMatch(/^safe-docker: the Docker daemon failed \(.*ENOENT\); retrying `docker run -d img` in 0\.3 s \(1\/3\)\n/);
 		expect(readFileSync(join(dir, 'docker.log'), 'utf8').match(/^start /gm)).toHaveLength(1);
 	}, 30_000);
 

@@ -1,84 +1,11 @@
 // The cross-process limits with real processes: the broker, lanes, SIGKILL of clients and of the broker.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BIN, isolatedEnv, ROOT, runCli, tempDir } from '../fixtures/cli.js';
-
-const SH_DOCKER = join(ROOT, 'test', 'fixtures', 'bin-sh', 'docker');
-const children: ChildProcess[] = [];
-
-interface Run {
-	pid: string;
-	args: string;
-	start: number;
-	end: number;
-}
-
-function setup(extra: Record<string, string> = {}) {
-	const dir = tempDir();
-	const home = join(dir, 'state');
-	const log = join(dir, 'docker.log');
-	const env = isolatedEnv({
-		SAFE_DOCKER_HOME: home,
-		SAFE_DOCKER_DOCKER: SH_DOCKER,
-		FAKE_DOCKER_LOG: log,
-		SAFE_DOCKER_BROKER_IDLE_TIMEOUT_MS: '20000',
-		...extra,
-	});
-	return { dir, home, log, env };
-}
-
-function launch(args: string[], env: Record<string, string | undefined>): { child: ChildProcess; exited: Promise<number | null> } {
-	const child = spawn(process.execPath, [BIN, ...args], { env, stdio: 'ignore' });
-	children.push(child);
-	return { child, exited: new Promise(resolve => child.on('exit', code => resolve(code))) };
-}
-
-function runs(log: string): Run[] {
-	const lines = existsSync(log)
-		? readFileSync(log, 'utf8')
-				.trim()
-				.split('\n')
-				.map(line => line.split(' '))
-		: [];
-	const ends = new Map(lines.filter(([kind]) => kind === 'end').map(([, ns, pid]) => [pid!, Number(BigInt(ns!) / 1_000_000n)]));
-	return lines
-		.filter(([kind]) => kind === 'start')
-		.map(([, ns, pid, ...args]) => ({
-			pid: pid!,
-			args: args.join(' '),
-			start: Number(BigInt(ns!) / 1_000_000n),
-			end: ends.get(pid!) ?? Infinity,
-		}))
-		.sort((a, b) => a.start - b.start);
-}
-
-function maxConcurrency(list: Run[]): number {
-	return Math.max(0, ...list.map(run => list.filter(other => other.start <= run.start && other.end > run.start).length));
-}
-
-const brokerPid = (home: string) =>
-	Number(
-		/pid (\d+), version/.exec(
-			readFileSync(join(home, 'broker.log'), 'utf8')
-				.trim()
-				.split('\n')
-				.filter(line => line.includes('listening'))
-				.at(-1) ?? '',
-		)?.[1],
-	);
-
-/** Alive and not a zombie (an exited broker whose reaper, here PID 1, may never collect it). */
-function isRunning(pid: number): boolean {
-	try {
-		const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-		return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-	} catch {
-		return false;
-	}
-}
+import { ROOT, runCli } from '../fixtures/cli.js';
+import { brokerPid, children, isRunning, launch, maxConcurrency, runs, setup } from '../fixtures/limits.js';
 
 afterEach(() => {
 	for (const child of children.splice(0)) child.kill('SIGKILL');
@@ -182,7 +109,8 @@ describe('cross-process limits', () => {
 			FAKE_DOCKER_SLEEP: '1',
 		});
 		const calls = Array.from({ length: 12 }, (_, i) => launch(['run', '-d', `c${i}`], env));
-		await sleep(2500);
+		// Under load: calls run and others wait (however slowly twelve node processes start on a busy machine).
+		while (runs(log).length < 2) await sleep(50);
 		process.kill(brokerPid(home), 'SIGKILL');
 		expect(await Promise.all(calls.map(call => call.exited))).toEqual(Array(12).fill(0));
 		expect(runs(log)).toHaveLength(12);
