@@ -121,6 +121,11 @@ function allFilter(flags: readonly FlagUse[]): string | undefined {
 	return filter === undefined ? undefined : `--filter ${filter.value as string}`;
 }
 
+/** Whether the call may destroy volume data at all: no I/O, for the proxy's fast path. */
+export function mayLoseData(call: ParsedCall): boolean {
+	return classifyVolumeLoss(call, undefined).class !== 'none';
+}
+
 /** `1.41` < `1.42`, numerically per part (`1.9` < `1.10`). */
 export function versionBelow(version: string, than: string): boolean {
 	const a = version.split('.').map(Number);

@@ -27,11 +27,6 @@ export function lossOf(call: ParsedCall, context: LossContext): { loss: VolumeLo
 	return { loss, api };
 }
 
-/** Whether the call may destroy volume data at all: a check without any I/O, for the proxy's fast path. */
-export function mayLoseData(call: ParsedCall): boolean {
-	return classifyVolumeLoss(call, undefined).class !== 'none';
-}
-
 /** Whether the class depends on the API version (a plain prune): worth asking docker for it when unknown. */
 export function dependsOnApiVersion(call: ParsedCall): boolean {
 	return classifyVolumeLoss(call, '1.41').class !== classifyVolumeLoss(call, '1.42').class;

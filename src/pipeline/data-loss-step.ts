@@ -1,7 +1,7 @@
 import type { AuditDecision } from '../audit/audit-log.js';
 import type { DockerClient } from '../docker/client.js';
+import { mayLoseData } from '../docker-grammar/volume-loss.js';
 import { DataLossRejection, GuardRejection } from '../errors.js';
-import { mayLoseData } from '../guard/assess-loss.js';
 import { LOSS_HATCH, type LossVerdict } from '../guard/judge-loss.js';
 import type { Call, Next, Outcome, Step } from './types.js';
 
