@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/main.js';
-import { type CliResult, FAKE_DOCKER, isolatedEnv, runCli, tempDir } from '../fixtures/cli.js';
+import { type CliResult, FAKE_DOCKER, isolatedEnv, runCli, runProxied, tempDir } from '../fixtures/cli.js';
 import { datalossCorpus } from '../fixtures/corpus.js';
 import { requireEngine, TEST_IMAGE } from '../fixtures/engine.js';
 
@@ -48,20 +48,8 @@ describe('the data-loss corpus through guard check', () => {
 });
 
 async function proxied(argv: readonly string[], extra: Record<string, string> = {}, cwd?: string) {
-	const dir = tempDir();
-	const log = join(dir, 'docker.log');
-	const home = join(dir, 'state');
-	const result = await runCli(argv, {
-		env: isolatedEnv({ SAFE_DOCKER_DOCKER: FAKE_DOCKER, FAKE_DOCKER_LOG: log, SAFE_DOCKER_HOME: home, ...extra }),
-		...(cwd ? { cwd } : {}),
-	});
-	const calls = existsSync(log)
-		? readFileSync(log, 'utf8')
-				.trim()
-				.split('\n')
-				.map(line => JSON.parse(line) as { argv: string[]; allowDataLoss: string | null })
-		: [];
-	return { ...result, calls, ran: calls.some(call => call.argv[0] !== 'version'), audit: auditOf(home) };
+	const result = await runProxied(argv, extra, cwd);
+	return { ...result, ran: result.calls.some(call => call.argv[0] !== 'version'), audit: auditOf(result.home) };
 }
 
 function auditOf(home: string): Array<Record<string, unknown>> {

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type CliResult, FAKE_DOCKER, isolatedEnv, runCli, tempDir } from '../fixtures/cli.js';
+import { type CliResult, FAKE_DOCKER, isolatedEnv, runCli, runProxied, tempDir } from '../fixtures/cli.js';
 import { forceCorpus } from '../fixtures/corpus.js';
 
 const corpus = forceCorpus();
@@ -65,14 +65,8 @@ async function proxied(
 	extra: Record<string, string> = {},
 	cwd?: string,
 ): Promise<CliResult & { ran: boolean; log: string; home: string }> {
-	const dir = tempDir();
-	const log = join(dir, 'docker.log');
-	const home = join(dir, 'state');
-	const result = await runCli(argv, {
-		env: isolatedEnv({ SAFE_DOCKER_DOCKER: FAKE_DOCKER, FAKE_DOCKER_LOG: log, SAFE_DOCKER_HOME: home, ...extra }),
-		...(cwd ? { cwd } : {}),
-	});
-	return { ...result, ran: existsSync(log), log, home };
+	const result = await runProxied(argv, extra, cwd);
+	return { ...result, ran: result.calls.length > 0 };
 }
 
 const auditOf = (home: string) =>
