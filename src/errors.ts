@@ -1,4 +1,5 @@
 import { explainForce, explainLoss } from './guard/explain.js';
+import { describeHolder, type HolderSummary } from './lock/describe-holder.js';
 
 /**
  * Every failure safe-docker reports itself is one of these records: a stable `code`, typed fields, and an
@@ -78,6 +79,9 @@ export class StateDirError extends SafeDockerError {
 		this.name = 'StateDirError';
 	}
 }
+
+/** Exit code of a call ended or not started because the daemon stopped answering, as timeout(1) exits. */
+export const DAEMON_STALLED_EXIT_CODE = 124;
 
 /** Exit code of a refused call: EX_NOPERM (sysexits.h), distinct from docker's own 125/126/127. */
 export const REJECTED_EXIT_CODE = 77;
@@ -173,6 +177,21 @@ export class BreakerOpen extends SafeDockerError {
 	}
 }
 
+/** The directory of the environment locks cannot be used (a file in its place, no permission). */
+export class LockDirectoryUnusable extends SafeDockerError {
+	readonly code = 'LOCK_DIRECTORY_UNUSABLE';
+	readonly exitCode = 73; // EX_CANTCREAT (sysexits.h)
+
+	constructor(
+		readonly path: string,
+		readonly problem: string,
+		options?: { cause?: unknown },
+	) {
+		super(`lock directory ${path}: ${problem}; set lock.directory to a directory you can write`, options);
+		this.name = 'LockDirectoryUnusable';
+	}
+}
+
 /** Waited for an environment lock longer than allowed. */
 export class LockTimeout extends SafeDockerError {
 	readonly code = 'LOCK_TIMEOUT';
@@ -186,22 +205,6 @@ export class LockTimeout extends SafeDockerError {
 		super(`timed out after ${(waitedMs / 1000).toFixed(1)} s waiting for the lock of environment '${env}': ${describeHolder(holder)}`);
 		this.name = 'LockTimeout';
 	}
-}
-
-/** What a lock message says about its holder. */
-export interface HolderSummary {
-	readonly pid: number;
-	readonly host: string;
-	readonly user: string;
-	readonly command: string;
-	readonly reason: string | null;
-	readonly acquiredAt: string;
-}
-
-export function describeHolder(holder: HolderSummary | undefined, now = Date.now()): string {
-	if (holder === undefined) return 'held (holder unknown: it is being taken right now, or its holder left no record)';
-	const age = Math.max(0, Math.round((now - Date.parse(holder.acquiredAt)) / 1000));
-	return `held by ${holder.user}@${holder.host} pid ${holder.pid} since ${holder.acquiredAt} (${age} s) running ${JSON.stringify(holder.command)}${holder.reason ? ` because ${JSON.stringify(holder.reason)}` : ''}`;
 }
 
 /** A decision that needs a health measurement that could not be made (fail closed). */
@@ -237,6 +240,36 @@ export class DockerCallFailed extends SafeDockerError {
 	) {
 		super(`docker ${args.slice(0, 2).join(' ')} failed: ${detail}`);
 		this.name = 'DockerCallFailed';
+	}
+}
+
+/** The audit log cannot be written (a directory or a FIFO in its place, a full disk): a forced call does not run unaudited. */
+export class AuditUnwritable extends SafeDockerError {
+	readonly code = 'AUDIT_UNWRITABLE';
+	readonly exitCode = 73; // EX_CANTCREAT (sysexits.h)
+
+	constructor(
+		readonly file: string,
+		readonly problem: string,
+		options?: { cause?: unknown },
+	) {
+		super(`cannot write the audit log ${file} (${problem}); a forced call runs only once it is audited`, options);
+		this.name = 'AuditUnwritable';
+	}
+}
+
+/** The audit log cannot be read (a FIFO or a directory in its place, no permission). */
+export class AuditUnreadable extends SafeDockerError {
+	readonly code = 'AUDIT_UNREADABLE';
+	readonly exitCode = 74; // EX_IOERR (sysexits.h)
+
+	constructor(
+		readonly file: string,
+		readonly problem: string,
+		options?: { cause?: unknown },
+	) {
+		super(`cannot read the audit log ${file} (${problem})`, options);
+		this.name = 'AuditUnreadable';
 	}
 }
 

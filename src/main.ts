@@ -6,6 +6,7 @@ import { holdOf, laneOf } from './docker-grammar/lanes.js';
 import { parseDockerArgv } from './docker-grammar/parse.js';
 import { DockerNotFound, exitCodeOf, formatError } from './errors.js';
 import { daemonCheckStep } from './pipeline/daemon-check-step.js';
+import { daemonWatchStep } from './pipeline/daemon-watch-step.js';
 import { dataLossStep } from './pipeline/data-loss-step.js';
 import { guardStep } from './pipeline/guard-step.js';
 import { runPipeline } from './pipeline/index.js';
@@ -37,6 +38,8 @@ const PARENT_MARKER = 'SAFE_DOCKER_PARENT_PID';
  * 2. the environment lock — taken before the slot, so that a call queued for a slot never holds a lock others wait behind;
  * 3. the limiter — a slot from the broker, which also answers at once when the endpoint's breaker is open;
  * 4. the daemon check — inside the slot: tells daemon failures (what the breaker counts) from others, and retries;
+ * 5. the daemon watch — around each run of docker (retries included): a daemon that stops answering is reported, and
+ *    a read call on it ended;
  * then docker itself.
  */
 function steps(options: {
@@ -53,6 +56,7 @@ function steps(options: {
 		lockStep({ stateDir: state, stderr: options.stderr }),
 		limiterStep({ stateDir: state, version: VERSION, stderr: options.stderr }),
 		daemonCheckStep({ stderr: options.stderr }),
+		daemonWatchStep({ stderr: options.stderr }),
 	];
 }
 

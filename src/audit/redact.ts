@@ -4,6 +4,13 @@ import type { ParsedCall } from '../docker-grammar/parse.js';
 const SECRET_FLAGS = new Set(['env', 'env-add', 'build-arg', 'secret', 'password', 'label', 'set']);
 /** A `NAME=value` whose name says it holds a secret. */
 const SECRET_NAME = /(TOKEN|SECRET|PASS|PWD|KEY|CREDENTIAL|AUTH|PRIVATE|SESSION|COOKIE|CERT|SIGNATURE)/i;
+/** Values that are secrets by their look, whatever names them: provider tokens, webhook URLs, access key ids, JWTs. */
+const SECRET_VALUES = [
+	/\b(gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|glpat-[A-Za-z0-9_-]{20,}|xox[abposr]-[A-Za-z0-9-]{10,}|npm_[A-Za-z0-9]{30,})/g,
+	/(https:\/\/hooks\.slack\.com\/services\/)[A-Za-z0-9/_-]+/g,
+	/\b((?:AKIA|ASIA)[0-9A-Z]{16})\b/g,
+	/\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g,
+];
 const MASK = '***';
 
 /**
@@ -32,11 +39,21 @@ function maskValue(flag: string, value: string): string {
 	return `${value.slice(0, eq + 1)}${MASK}`;
 }
 
-/** Masks `NAME=secret` and `scheme://user:password@host` inside any word. */
+/**
+ * Masks, inside any word: `NAME=secret` where any name in a chain names a secret (`label=API_KEY=…` in a filter),
+ * `scheme://user:password@host`, and values that look like tokens.
+ */
 function redactWord(word: string): string {
 	let result = word.replace(/(\w+:\/\/[^:/@\s]+:)([^@\s]+)(@)/g, `$1${MASK}$3`);
-	const eq = result.indexOf('=');
-	if (eq > 0 && SECRET_NAME.test(result.slice(0, eq)) && !result.slice(eq + 1).startsWith(MASK))
-		result = `${result.slice(0, eq + 1)}${MASK}`;
+	for (const pattern of SECRET_VALUES)
+		result = result.replace(pattern, (match, prefix: string) => (match === prefix ? MASK : `${prefix}${MASK}`));
+	const names = result.split('=');
+	const secret = names.slice(0, -1).findIndex(name => SECRET_NAME.test(name));
+	if (secret !== -1 && names.slice(secret + 1).join('=') !== MASK) result = `${names.slice(0, secret + 1).join('=')}=${MASK}`;
 	return result;
+}
+
+/** Free text (an escape-hatch reason, a label other callers see) with every word redacted as an argv word is. */
+export function redactText(text: string): string {
+	return text.replace(/\S+/g, word => redactWord(word));
 }

@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
-import { appendAudit } from '../audit/audit-log.js';
+import { appendAudit, completeAudit } from '../audit/audit-log.js';
 import { backupVolume } from '../backup/backup-volume.js';
 import { executePlan, type ItemResult } from '../cleanup/execute.js';
-import { buildPlan, type Plan } from '../cleanup/plan.js';
+import { buildPlan, type Plan, type PlanItem } from '../cleanup/plan.js';
 import { applyVolumePolicy, type VolumeRemoval } from '../cleanup/volume-policy.js';
 import type { Config } from '../config/defaults.js';
 import type { DockerClient } from '../docker/client.js';
@@ -101,8 +101,10 @@ export async function cleanupCommand(options: CleanupOptions, context: CommandCo
 	const toRemove = plan.items.filter(
 		item => !backedUp.failed.some(({ item: failed }) => failed.kind === item.kind && failed.id === item.id),
 	);
-	const results = [...backedUp.failed, ...(await executePlan(toRemove, config.cleanup.buildCacheBudgetBytes, docker))];
-	auditRemovals(removals, results, backedUp.archives, context, config);
+	const audited = auditRemovals(toRemove, removals, backedUp.archives, context, config);
+	const executed = await executePlan(audited.items, config.cleanup.buildCacheBudgetBytes, docker);
+	audited.complete(executed);
+	const results = [...backedUp.failed, ...audited.failed, ...executed];
 	const after = await diskUsage(docker);
 	const total = (bytes: Record<string, number>) => Object.values(bytes).reduce((sum, value) => sum + value, 0);
 	const reclaimedBytes = Math.max(0, total(usage) - total(after));
@@ -134,50 +136,73 @@ async function backUpFirst(removals: readonly VolumeRemoval[], backupTo: string 
 	return { failed, archives };
 }
 
-/** Every volume removal the data-loss guard let through other than silently goes to the audit log, with its way through. */
+/**
+ * Every volume removal the data-loss guard let through other than silently is audited (and flushed) before it
+ * runs, with its way through; a volume whose entry cannot be written is not removed. Returns the items that
+ * may go, and a function that records how each went.
+ */
 function auditRemovals(
+	items: readonly PlanItem[],
 	removals: readonly VolumeRemoval[],
-	results: readonly ItemResult[],
 	archives: ReadonlyMap<string, string>,
 	context: CommandContext,
 	config: Pick<Config, 'dataLoss' | 'audit'>,
-): void {
+): { items: PlanItem[]; failed: ItemResult[]; complete: (results: readonly ItemResult[]) => void } {
+	const entries = new Map<string, string>();
+	const failed: ItemResult[] = [];
+	const blocked = new Set<string>();
 	for (const { item, verdict, backupFirst } of removals) {
-		const result = results.find(candidate => candidate.item.id === item.id && candidate.item.kind === 'volume');
-		if (!result?.removed) continue;
+		const archive = archives.get(item.name);
+		if (backupFirst && archive === undefined) continue; // its backup failed: it is not removed
 		const cls = verdict.loss.class;
 		if (verdict.decision === 'warn')
-			context.stderr.write(`safe-docker: warning: cleanup removed the ${cls} volume ${item.name} (dataLoss.${cls} = warn)\n`);
+			context.stderr.write(`safe-docker: warning: cleanup removes the ${cls} volume ${item.name} (dataLoss.${cls} = warn)\n`);
 		if (verdict.decision === 'escape-hatch') {
 			context.stderr.write(
-				`safe-docker: the ${cls} volume ${item.name} removed by SAFE_DOCKER_ALLOW_DATA_LOSS (reason: ${verdict.reason}); this is audited\n`,
+				`safe-docker: the ${cls} volume ${item.name} is removed by SAFE_DOCKER_ALLOW_DATA_LOSS (reason: ${verdict.reason}); this is audited\n`,
 			);
 		}
-		const archive = archives.get(item.name);
-		const decision = backupFirst || verdict.decision === 'reject' ? 'backed-up' : verdict.decision === 'warn' ? 'warned' : verdict.decision;
-		appendAudit(
-			context.stateDir(),
-			{
-				cwd: context.cwd,
-				argv: ['volume', 'rm', item.name],
-				command: 'volume rm',
-				flag: null,
-				decision,
-				policy: `dataLoss.${cls} = ${config.dataLoss[cls]}`,
-				exitCode: 0,
-				guard: 'data-loss',
-				loss: cls,
-				volumes: [item.name],
-				apiVersion: null,
-				...(archive !== undefined
-					? { reason: `guard cleanup, after a verified backup: ${archive}` }
-					: verdict.reason === undefined
-						? { reason: 'guard cleanup' }
-						: { reason: verdict.reason }),
-			},
-			config.audit.maxBytes,
-		);
+		try {
+			const time = appendAudit(
+				context.stateDir(),
+				{
+					cwd: context.cwd,
+					argv: ['volume', 'rm', item.name],
+					command: 'volume rm',
+					flag: null,
+					decision: backupFirst
+						? 'backed-up'
+						: verdict.decision === 'warn'
+							? 'warned'
+							: verdict.decision === 'reject'
+								? 'rejected'
+								: verdict.decision,
+					policy: `dataLoss.${cls} = ${config.dataLoss[cls]}`,
+					exitCode: null,
+					guard: 'data-loss',
+					loss: cls,
+					volumes: [item.name],
+					apiVersion: null,
+					reason: archive !== undefined ? `guard cleanup, after a verified backup: ${archive}` : (verdict.reason ?? 'guard cleanup'),
+				},
+				config.audit.maxBytes,
+			);
+			entries.set(item.id, time);
+		} catch (error) {
+			blocked.add(item.id);
+			failed.push({ item, removed: false, error: `not removed: ${(error as Error).message}` });
+		}
 	}
+	return {
+		items: items.filter(item => !(item.kind === 'volume' && blocked.has(item.id))),
+		failed,
+		complete: results => {
+			for (const result of results) {
+				const time = result.item.kind === 'volume' ? entries.get(result.item.id) : undefined;
+				if (time !== undefined) completeAudit(context.stateDir(), time, result.removed ? 0 : 1, config.audit.maxBytes);
+			}
+		},
+	};
 }
 
 function renderPlan(plan: Plan): string {

@@ -1,6 +1,9 @@
-import { rmSync } from 'node:fs';
+import { lstatSync, rmSync, unlinkSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { appendAudit } from '../audit/audit-log.js';
-import { CommandNotFound, describeHolder, LockTimeout, UsageError } from '../errors.js';
+import { redactText } from '../audit/redact.js';
+import { CommandNotFound, LockDirectoryUnusable, LockTimeout, UsageError } from '../errors.js';
+import { describeHolder } from '../lock/describe-holder.js';
 import { lockDirectory } from '../lock/directory.js';
 import { checkEnvName, lockFiles } from '../lock/paths.js';
 import { type LockState, listLocks, lockState } from '../lock/status.js';
@@ -111,14 +114,26 @@ export async function unlockCommand(env: string, options: { force?: boolean; rea
 			decision: 'unlocked',
 			policy: config.force.policy,
 			exitCode: 0,
-			...(options.reason ? { reason: options.reason } : {}),
+			...(options.reason ? { reason: redactText(options.reason) } : {}),
 		},
 		config.audit.maxBytes,
 	);
-	rmSync(files.holder, { force: true });
-	rmSync(files.lockDir, { recursive: true, force: true });
+	removeLock(files);
 	context.stdout.write(
 		`released the lock of '${env}', which was ${state.state === 'stale' ? 'stale and ' : ''}${describeHolder(state.holder)}\n`,
 	);
 	return 0;
+}
+
+/** Removes a lock's files without following a symlink planted among them (in a shared, world-writable directory). */
+function removeLock(files: ReturnType<typeof lockFiles>): void {
+	for (const path of [files.holder, files.lockDir]) {
+		try {
+			if (lstatSync(path).isDirectory()) rmSync(path, { recursive: true, force: true });
+			else unlinkSync(path);
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+			throw new LockDirectoryUnusable(dirname(path), `cannot remove ${path} (${(error as NodeJS.ErrnoException).code})`, { cause: error });
+		}
+	}
 }

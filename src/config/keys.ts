@@ -153,6 +153,16 @@ export const CONFIG_KEYS = {
 			'When no broker can be had (it cannot start, or stopped answering): run the call without cross-process limits, saying so in one line and counting it (guard stats, audit log), or fail it (exit 69).',
 		),
 	},
+	daemon: {
+		stallMs: ms(
+			10_000,
+			'A daemon that answers no ping for this long while a call runs (or before it starts) is stalled: its breaker opens for new calls, and stderr says so.',
+		),
+		readDeadlineMs: ms(
+			30_000,
+			'A read call (ps, inspect, logs without -f…) is ended after this long without an answer to a ping (exit 124); mutating calls are never killed.',
+		),
+	},
 	retry: {
 		retries: integer(0, 10, 3, 'Retries of a transient daemon error, only where a retry cannot double an effect.'),
 		initialDelayMs: ms(1000, 'Delay before the first retry; it doubles with each retry (1 s → 2 s → 4 s).'),

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
@@ -134,7 +134,8 @@ function searchDirs(cwd: string, home: string): string[] {
 
 function isCandidate(file: string): boolean {
 	if (!existsSync(file)) return false;
-	if (!file.endsWith('package.json')) return true;
+	if (!file.endsWith('package.json')) return regularFile(file);
+	if (!statSync(file).isFile()) return false; // not ours, and reading a FIFO would hang
 	try {
 		const manifest: unknown = JSON.parse(readFileSync(file, 'utf8'));
 		return typeof manifest === 'object' && manifest !== null && 'safe-docker' in manifest;
@@ -144,6 +145,7 @@ function isCandidate(file: string): boolean {
 }
 
 async function readLayer(explorer: ExplorerLike, file: string): Promise<{ source: string; settings: Setting[] }> {
+	regularFile(file);
 	const result = await explorer.load(file);
 	return { source: file, settings: result ? validateConfigObject(result.config, file) : [] };
 }
@@ -199,4 +201,14 @@ function rejectCodeFiles(files: readonly string[]): void {
 			undefined,
 			'JavaScript/TypeScript config is not supported: configuration is data only (use guard.config.json, .safe-dockerrc.yaml or a "safe-docker" key in package.json)',
 		);
+}
+
+/** True for a regular file; anything else where a config file belongs (a FIFO would hang the read) is an error. */
+function regularFile(file: string): true {
+	if (statSync(file).isFile()) return true;
+	throw new ConfigError(
+		file,
+		undefined,
+		'is not a regular file (a FIFO, a directory or a device); configuration is read from regular files only',
+	);
 }

@@ -60,6 +60,13 @@ export class Breaker {
 		if (this.state === 'half-open' || (this.state === 'closed' && this.consecutive >= this.settings.failureThreshold)) this.open();
 	}
 
+	/** Opens the breaker now, whatever the count: the daemon stopped answering altogether (a stall, not one failure). */
+	trip(detail: string): void {
+		this.consecutive = Math.max(this.consecutive, this.settings.failureThreshold);
+		this.lastFailure = detail;
+		if (this.state !== 'open') this.open();
+	}
+
 	/** `pass`: go ahead; `probe`: you are the one half-open probe; `reject`: fail fast. */
 	admit(): 'pass' | 'probe' | 'reject' {
 		if (this.state === 'closed') return 'pass';

@@ -1,8 +1,8 @@
-import { chmodSync, rmSync, statSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import type { Config } from '../config/defaults.js';
 import { pingDaemon } from '../docker/ping.js';
 import type { Lane } from '../docker-grammar/lanes.js';
+import { type BrokerSocket, listenPrivately } from './broker-socket.js';
 import { EndpointBreakers } from './endpoint-breakers.js';
 import { fixedPolicy, LaneScheduler, type Ticket } from './lane-scheduler.js';
 import { type BrokerMessage, type ClientMessage, encode, lineReader, type StatsSnapshot } from './protocol.js';
@@ -84,19 +84,7 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 		if (sockets.size === 0 && !scheduler.busy()) idleTimer = setTimeout(() => void shutdown('idle'), options.idleTimeoutMs);
 	};
 
-	let server: Server;
-	/** The inode of the socket file this broker listens on: it removes that file only while it is still its own. */
-	let socketInode: number | undefined;
-	const releaseSocket = () => {
-		if (socketInode === undefined || process.platform === 'win32') return;
-		try {
-			// A broker that failed to listen, or retired, must never remove the socket of the broker after it.
-			if (statSync(options.socketPath).ino === socketInode) rmSync(options.socketPath, { force: true });
-		} catch {
-			// already gone
-		}
-		socketInode = undefined;
-	};
+	let listening: BrokerSocket;
 	let done: () => void;
 	const finished = new Promise<void>(resolve => (done = resolve));
 	let stopping = false;
@@ -106,8 +94,7 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 		stopping = true;
 		log(`stopping: ${why}`);
 		accepting = false;
-		server.close();
-		releaseSocket();
+		listening.close();
 		if (persistTimer) clearTimeout(persistTimer);
 		if (idleTimer) clearTimeout(idleTimer);
 		scheduler.close();
@@ -118,8 +105,7 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 
 	function retire(why: string): void {
 		accepting = false;
-		server.close();
-		releaseSocket();
+		listening.close();
 		log(`retiring: ${why}`);
 		if (sockets.size === 0) shutdown(why);
 	}
@@ -144,8 +130,15 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 			const { lane, label } = message;
 			if (options.trace) log(`queued ${lane} ${label}${message.reannounce ? ' (re-announced)' : ''}`);
 			const place = () => {
-				const ahead = scheduler.waiting(lane).filter(other => other !== ticket);
-				send({ type: 'queued', lane, running: scheduler.running(lane).map(other => other.label), ahead: ahead.map(other => other.label) });
+				const waiting = scheduler.waiting(lane);
+				const position = ticket === undefined ? -1 : waiting.indexOf(ticket);
+				send({
+					type: 'queued',
+					lane,
+					limit: policies[lane].limit(),
+					running: scheduler.running(lane).map(other => other.label),
+					ahead: position === -1 ? waiting.length : position,
+				});
 			};
 			place();
 			let granted = false;
@@ -207,7 +200,8 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 						failWaiters(endpointUrl);
 					}
 				}
-				persist();
+				// Saved before the client hears `ok` and exits: a broker killed a moment later loses no call it counted.
+				stats.save(breakers.snapshots());
 			}
 			ticket?.release();
 			ticket = undefined;
@@ -230,6 +224,12 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 					case 'release':
 						release(message.outcome);
 						return send({ type: 'ok' });
+					case 'stall':
+						if (endpointUrl === undefined) return;
+						breakers.of(endpointUrl).trip(message.detail);
+						log(`breaker of ${endpointUrl} opened: ${message.detail}`);
+						failWaiters(endpointUrl);
+						return persist();
 					case 'stats':
 						return send({ type: 'stats', stats: snapshot() });
 					case 'reset':
@@ -251,20 +251,15 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 		socket.on('error', () => undefined);
 	};
 
-	server = createServer(handle);
-	server.on('error', error => {
-		log(`server error: ${error.message}`);
-		shutdown(error.message);
-	});
-	const previousMask = process.umask(0o177);
-	server.listen(options.socketPath, () => {
-		process.umask(previousMask);
-		if (process.platform !== 'win32') {
-			chmodSync(options.socketPath, 0o600);
-			socketInode = statSync(options.socketPath).ino;
-		}
-		log(`listening on ${options.socketPath} (pid ${process.pid}, version ${options.version})`);
-		touch();
+	listening = listenPrivately(options.socketPath, handle, {
+		listening: () => {
+			log(`listening on ${options.socketPath} (pid ${process.pid}, version ${options.version})`);
+			touch();
+		},
+		failed: error => {
+			log(`server error: ${error.message}`);
+			shutdown(error.message);
+		},
 	});
 	return finished;
 }

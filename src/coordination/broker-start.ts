@@ -63,7 +63,7 @@ export async function startBroker<Connection>(
 					probeTimeoutMs: settings.probeTimeoutMs,
 					idleTimeoutMs: settings.idleTimeoutMs,
 					reannounceGraceMs: brokerDied
-						? 1000 + Math.max(...Object.values(settings.lanes).map(lane => lane.maxConcurrent * lane.minTimeMs))
+						? 2000 + Math.max(...Object.values(settings.lanes).map(lane => lane.maxConcurrent * lane.minTimeMs))
 						: 0,
 				}),
 			},

@@ -14,6 +14,8 @@ export type ClientMessage =
 	/** Ask for a slot; `reannounce` says docker already runs (its broker died) and only needs counting. */
 	| ({ readonly type: 'acquire'; readonly pid: number; readonly reannounce?: boolean } & SlotRequest)
 	| { readonly type: 'release'; readonly outcome: ReportedOutcome }
+	/** The daemon of the slot's call has answered no ping for the stall bound: open its breaker for everyone. */
+	| { readonly type: 'stall'; readonly detail: string }
 	| { readonly type: 'stats' }
 	| { readonly type: 'reset' }
 	| { readonly type: 'stop' };
@@ -22,7 +24,17 @@ export type BrokerMessage =
 	| { readonly type: 'welcome'; readonly version: string; readonly pid: number }
 	/** The broker is of another version: it stops taking new clients; start a new one. */
 	| { readonly type: 'mismatch'; readonly version: string }
-	| { readonly type: 'queued'; readonly lane: Lane; readonly running: readonly string[]; readonly ahead: readonly string[] }
+	/** Where a waiting call stands: sent when it queues, then every second while it waits. */
+	| {
+			readonly type: 'queued';
+			readonly lane: Lane;
+			/** The lane's limit now. */
+			readonly limit: number;
+			/** What the calls holding the lane's slots are (at most the limit, give or take a re-announced one). */
+			readonly running: readonly string[];
+			/** How many wait ahead: a count, since every waiter hears it every second. */
+			readonly ahead: number;
+	  }
 	| { readonly type: 'granted'; readonly waitedMs: number }
 	/** The endpoint's breaker is open: fail fast. */
 	| { readonly type: 'open'; readonly endpoint: string; readonly breaker: BreakerSnapshot }

@@ -2,11 +2,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { BreakerOpen, BrokerUnavailable } from '../errors.js';
 import type { BrokerSettings } from './broker-start.js';
 import { type BrokerConnection, connectBroker } from './client.js';
-import type { BrokerMessage, ReportedOutcome, SlotRequest } from './protocol.js';
+import type { BrokerMessage, ClientMessage, ReportedOutcome, SlotRequest } from './protocol.js';
 
 /** A granted slot, held until released (or until this process dies and its socket closes). */
 export interface Slot {
 	readonly waitedMs: number;
+	/** Tells the broker that the daemon stopped answering while this call runs (it opens the daemon's breaker). */
+	stall(detail: string): void;
 	/** Reports the outcome and frees the slot; resolves once the broker has it (or at most after a second). */
 	release(outcome: ReportedOutcome): Promise<void>;
 }
@@ -66,31 +68,37 @@ export async function acquireSlot(
 		watched.socket.once('close', () => {
 			if (!released) reannouncing = reannounce();
 		});
+	// Until it is counted again: a broker that dies in the middle of the re-announce is just one more death to survive.
 	const reannounce = async () => {
-		try {
-			const replacement = await connectBroker(settings);
-			if (released) return replacement.close();
-			replacement.send({ type: 'acquire', ...request, pid: process.pid, reannounce: true });
-			current = replacement;
-			watch(replacement);
-		} catch {
-			// No broker to be had: the call goes on; the next calls start one.
+		for (let failedStarts = 0, deaths = 0; !released; ) {
+			try {
+				const replacement = await connectBroker(settings, { type: 'acquire', ...request, pid: process.pid, reannounce: true });
+				if (released) return replacement.close();
+				current = replacement;
+				watch(replacement);
+				return;
+			} catch (error) {
+				const closed = error instanceof BrokerUnavailable && error.reason === 'closed';
+				// No broker to be had: the call goes on; the next calls start one.
+				if (closed ? ++deaths >= MAX_DEATHS : ++failedStarts >= START_ATTEMPTS) return;
+				await sleep(Math.min(200, 20 * (deaths + failedStarts)));
+			}
 		}
 	};
 	watch(connection);
 	return {
 		waitedMs,
+		stall: detail => current.send({ type: 'stall', detail }),
 		async release(outcome) {
 			released = true;
 			await reannouncing;
-			const acknowledged = current.next('ok').catch(() => undefined);
-			current.send({ type: 'release', outcome });
 			// The outcome feeds the shared statistics and breaker: wait for the broker to have it before this
 			// process exits, but never hang on a broker that does not answer.
-			let timer: NodeJS.Timeout | undefined;
-			await Promise.race([acknowledged, new Promise(resolve => (timer = setTimeout(resolve, 1000)))]);
-			clearTimeout(timer);
-			current.close();
+			if ((await acknowledge(current, { type: 'release', outcome })) === 'closed') {
+				// The broker died with the outcome unread: the next broker counts it (it holds no slot of ours to free).
+				const replacement = await connectBroker(settings).catch(() => undefined);
+				if (replacement) await acknowledge(replacement, { type: 'release', outcome });
+			}
 		},
 	};
 }
@@ -116,4 +124,21 @@ function grantOf(connection: BrokerConnection, onQueued: (info: QueuedInfo) => v
 		timer = setTimeout(check, silenceMs);
 	});
 	return Promise.race([connection.next('granted', 'open'), silence]).finally(() => clearTimeout(timer));
+}
+
+/** Sends `message` and waits at most a second for the broker's `ok`; says whether it came, or the connection closed first. */
+async function acknowledge(connection: BrokerConnection, message: ClientMessage): Promise<'ok' | 'closed' | 'timeout'> {
+	const acknowledged = connection.next('ok').then(
+		() => 'ok' as const,
+		() => 'closed' as const,
+	);
+	connection.send(message);
+	let timer: NodeJS.Timeout | undefined;
+	const answer = await Promise.race([
+		acknowledged,
+		new Promise<'timeout'>(resolve => (timer = setTimeout(() => resolve('timeout'), 1000))),
+	]);
+	clearTimeout(timer);
+	connection.close();
+	return answer;
 }

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import type { BreakerSnapshot, OutcomeKind } from './breaker.js';
 
 const STATS_FILE = 'stats.json';
-/** The most recent waits kept, for percentiles. */
-const MAX_WAITS = 10_000;
+/** The most recent waits kept, for percentiles (the file is written after every call: keep it small). */
+const MAX_WAITS = 2000;
 /** A call that waited at least this long counts as having had to wait. */
 const WAITED_MS = 50;
 

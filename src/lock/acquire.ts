@@ -1,7 +1,7 @@
 import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { LockTimeout } from '../errors.js';
+import { LockDirectoryUnusable, LockTimeout } from '../errors.js';
 import { loadProperLockfile } from '../system/proper-lockfile.js';
 import { type Holder, holderIsGone, newHolder, readHolder, writeHolder } from './holder.js';
 import { lockFiles } from './paths.js';
@@ -53,7 +53,14 @@ const TAKEOVER_STALE_MS = 5_000;
 export async function acquireLock(options: AcquireOptions): Promise<HeldLock> {
 	const { dir, env, staleMs, now = Date.now, pollMs = 150 } = options;
 	const files = lockFiles(dir, env);
-	mkdirSync(dir, { recursive: true });
+	try {
+		mkdirSync(dir, { recursive: true });
+	} catch (error) {
+		const code = (error as NodeJS.ErrnoException).code;
+		throw new LockDirectoryUnusable(dir, code === 'EEXIST' || code === 'ENOTDIR' ? 'not a directory' : `cannot create it (${code})`, {
+			cause: error,
+		});
+	}
 	const started = now();
 	const update = Math.max(1000, Math.min(2000, Math.floor(staleMs / 3)));
 	const { lock: properLock } = await loadProperLockfile();

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { procStatField } from '../system/proc-stat.js';
@@ -36,10 +37,13 @@ export function newHolder(env: string, command: string, reason: string | null, n
 	};
 }
 
-/** Written to a temporary file and renamed, so a reader never sees half of it. */
+/**
+ * Written to a temporary file and renamed, so a reader never sees half of it. The temporary file is new (O_EXCL,
+ * a random name): in a shared lock directory, a symlink planted under a predictable name is never written through.
+ */
 export function writeHolder(file: string, holder: Holder): void {
-	const temporary = `${file}.${process.pid}.tmp`;
-	writeFileSync(temporary, `${JSON.stringify(holder, null, 2)}\n`, { mode: 0o644 });
+	const temporary = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+	writeFileSync(temporary, `${JSON.stringify(holder, null, 2)}\n`, { mode: 0o644, flag: 'wx' });
 	renameSync(temporary, file);
 }
 

@@ -1,6 +1,6 @@
-import { describeHolder, type HolderSummary } from '../errors.js';
 import { statusLine } from '../system/status-line.js';
 import { acquireLock, type HeldLock } from './acquire.js';
+import { describeHolder, type HolderSummary } from './describe-holder.js';
 
 /** Environment names held by this process's ancestors, comma-separated: nested calls under a held lock never wait for it. */
 const HELD_LOCKS = 'SAFE_DOCKER_LOCKS';

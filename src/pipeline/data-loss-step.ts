@@ -32,17 +32,25 @@ export function dataLossStep(options: DataLossStepOptions): Step {
 			const passOn = { ...call, env };
 			if (!mayLoseData(call.parsed)) return next(passOn);
 			// Loaded only for lossy calls: none of this is start-up cost for every `docker ps`.
-			const [{ lossOf, dependsOnApiVersion }, { judgeLoss }, { judge }, audit, { redactArgv }, { displayCommand }, api, endpoint] =
-				await Promise.all([
-					import('../guard/assess-loss.js'),
-					import('../guard/judge-loss.js'),
-					import('../guard/judge.js'),
-					import('../audit/audit-log.js'),
-					import('../audit/redact.js'),
-					import('../system/display-command.js'),
-					import('../docker/api-version.js'),
-					import('../docker/endpoint.js'),
-				]);
+			const [
+				{ lossOf, dependsOnApiVersion },
+				{ judgeLoss },
+				{ judge },
+				audit,
+				{ redactArgv, redactText },
+				{ displayCommand },
+				api,
+				endpoint,
+			] = await Promise.all([
+				import('../guard/assess-loss.js'),
+				import('../guard/judge-loss.js'),
+				import('../guard/judge.js'),
+				import('../audit/audit-log.js'),
+				import('../audit/redact.js'),
+				import('../system/display-command.js'),
+				import('../docker/api-version.js'),
+				import('../docker/endpoint.js'),
+			]);
 			const url = endpoint.dockerEndpoint(call.env).url;
 			// Where the API versions are cached; an unusable state directory only means none is known (refusals still refuse).
 			const cacheDir = usable(stateDir);
@@ -60,7 +68,7 @@ export function dataLossStep(options: DataLossStepOptions): Step {
 			if (verdict.decision === 'allow') return next(passOn);
 
 			const shown = displayCommand(['docker', ...call.argv]);
-			const record = (decision: AuditDecision, exitCode: number) =>
+			const record = (decision: AuditDecision, exitCode: number | null) =>
 				audit.appendAudit(
 					stateDir(),
 					{
@@ -75,7 +83,7 @@ export function dataLossStep(options: DataLossStepOptions): Step {
 						loss: verdict.loss.class,
 						volumes: verdict.loss.volumes,
 						apiVersion: verdict.loss.apiVersion,
-						...(verdict.reason === undefined ? {} : { reason: verdict.reason }),
+						...(verdict.reason === undefined ? {} : { reason: redactText(verdict.reason) }),
 					},
 					call.config.audit.maxBytes,
 				);
@@ -134,8 +142,8 @@ export function dataLossStep(options: DataLossStepOptions): Step {
 					]);
 				}
 			}
-			// Everything below destroys volume data: no audit entry, no run.
-			stateDir();
+			// Everything below destroys volume data: audited (and flushed) before it runs, or not run.
+			const audited = record(verdict.decision === 'warn' ? 'warned' : verdict.decision, null);
 			if (verdict.decision === 'warn') {
 				const { explainLoss } = await import('../guard/explain.js');
 				const lines = explainLoss(
@@ -154,7 +162,11 @@ export function dataLossStep(options: DataLossStepOptions): Step {
 				);
 			}
 			const outcome = await next(passOn);
-			record(verdict.decision === 'warn' ? 'warned' : verdict.decision, outcome.exitCode);
+			try {
+				audit.completeAudit(stateDir(), audited, outcome.exitCode, call.config.audit.maxBytes);
+			} catch (error) {
+				stderr.write(`safe-docker: ${(error as Error).message}\n`);
+			}
 			return outcome;
 		},
 	};

@@ -33,13 +33,13 @@ export function guardStep(options: GuardStepOptions): Step {
 			const passOn = { ...call, env };
 			if (verdict.decision === 'allow') return next(passOn);
 			// Loaded only for forced calls: none of this is start-up cost for every `docker ps`.
-			const [{ appendAudit }, { redactArgv }, { displayCommand }] = await Promise.all([
+			const [{ appendAudit, completeAudit }, { redactArgv, redactText }, { displayCommand }] = await Promise.all([
 				import('../audit/audit-log.js'),
 				import('../audit/redact.js'),
 				import('../system/display-command.js'),
 			]);
 			const shown = displayCommand(['docker', ...call.argv]);
-			const audit = (decision: AuditDecision, exitCode: number) =>
+			const audit = (decision: AuditDecision, exitCode: number | null) =>
 				appendAudit(
 					stateDir(),
 					{
@@ -50,7 +50,7 @@ export function guardStep(options: GuardStepOptions): Step {
 						decision,
 						policy: call.config.force.policy,
 						exitCode,
-						...(verdict.reason === undefined ? {} : { reason: verdict.reason }),
+						...(verdict.reason === undefined ? {} : { reason: redactText(verdict.reason) }),
 					},
 					call.config.audit.maxBytes,
 				);
@@ -71,13 +71,19 @@ export function guardStep(options: GuardStepOptions): Step {
 				throw rejection;
 			}
 
-			// Everything below changes the engine with force semantics: no audit entry, no run.
-			stateDir();
+			// Everything below changes the engine with force semantics: audited (and flushed) before it runs, or not run.
+			const audited = audit(verdict.decision === 'warn' ? 'warned' : verdict.decision === 'rewrite' ? 'rewritten' : verdict.decision, null);
+			const complete = (outcome: Outcome) => {
+				try {
+					completeAudit(stateDir(), audited, outcome.exitCode, call.config.audit.maxBytes);
+				} catch (error) {
+					stderr.write(`safe-docker: ${(error as Error).message}\n`);
+				}
+				return outcome;
+			};
 			if (verdict.decision === 'rewrite') {
 				const docker = options.docker ?? (await import('../docker/client.js')).dockerClient(call.docker, env);
-				const outcome = await rewriteAsGracefulRemove(call, verdict, shown, docker, now);
-				audit('rewritten', outcome.exitCode);
-				return outcome;
+				return complete(await rewriteAsGracefulRemove(call, verdict, shown, docker, now));
 			}
 			if (verdict.decision === 'warn') {
 				const lines = explainForce(
@@ -90,9 +96,7 @@ export function guardStep(options: GuardStepOptions): Step {
 			if (verdict.decision === 'escape-hatch') {
 				stderr.write(`safe-docker: force allowed once by ${ESCAPE_HATCH} (reason: ${verdict.reason}); this is audited\n`);
 			}
-			const outcome = await next(passOn);
-			audit(verdict.decision === 'warn' ? 'warned' : verdict.decision, outcome.exitCode);
-			return outcome;
+			return complete(await next(passOn));
 		},
 	};
 

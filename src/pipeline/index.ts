@@ -7,7 +7,11 @@ import type { Call, Next, Outcome, Step } from './types.js';
  */
 export function runPipeline(call: Call, steps: readonly Step[], runOptions: RunWithTerminalOptions = {}): Promise<Outcome> {
 	const last: Next = async final => {
-		const exit = await runWithTerminal(final.docker, final.argv, { ...runOptions, env: final.env });
+		const exit = await runWithTerminal(final.docker, final.argv, {
+			...runOptions,
+			env: final.env,
+			...(final.signal ? { signal: final.signal } : {}),
+		});
 		return { ...exit, waitedMs: 0, lane: final.lane, retried: 0 };
 	};
 	const chain = steps.reduceRight<Next>((next, step) => current => step.handle(current, next), last);

@@ -1,3 +1,4 @@
+import { redactArgv } from '../audit/redact.js';
 import { acquireSlot, type QueuedInfo, type Slot } from '../coordination/slot.js';
 import { dockerEndpoint } from '../docker/endpoint.js';
 import { BrokerUnavailable } from '../errors.js';
@@ -27,14 +28,17 @@ export function limiterStep({ stateDir, version, stderr, showAfterMs = 1000, acq
 		async handle(call: Call, next: Next): Promise<Outcome> {
 			const line = statusLine(stderr, call.env);
 			let info: QueuedInfo | undefined;
+			// The count and the reason first, so that a line cut to an 80-column terminal keeps them; then who runs.
 			const show = () => {
 				if (!info) return;
-				const running = info.running.length === 0 ? '' : ` (${info.running.slice(0, 3).join(', ')}${info.running.length > 3 ? ', …' : ''})`;
-				line.show(
-					`safe-docker: waiting for a ${info.lane} slot: ${info.running.length} running${running}, ${info.ahead.length} queued ahead`,
-				);
+				const running = info.running.length === 0 ? '' : `: ${info.running.slice(0, 3).join(', ')}${info.running.length > 3 ? ', …' : ''}`;
+				line.show(`safe-docker: waiting, ${info.ahead} ahead; ${info.running.length} of ${info.limit} ${info.lane} slots busy${running}`);
 			};
-			const timer = setTimeout(show, showAfterMs);
+			let shown = false;
+			const timer = setTimeout(() => {
+				shown = true;
+				show();
+			}, showAfterMs);
 			let slot: Slot;
 			try {
 				slot = await acquire(
@@ -49,12 +53,14 @@ export function limiterStep({ stateDir, version, stderr, showAfterMs = 1000, acq
 					{
 						lane: call.lane,
 						hold: call.hold,
-						label: label(call.argv),
+						label: label(call),
 						command: call.parsed.command ?? null,
 						endpoint: dockerEndpoint(call.env),
 					},
 					queued => {
 						info = queued;
+						// Every second while it waits: a terminal's line follows the queue (a CI log keeps its one line).
+						if (shown) show();
 					},
 				);
 			} catch (error) {
@@ -76,7 +82,7 @@ export function limiterStep({ stateDir, version, stderr, showAfterMs = 1000, acq
 					? { ...call.env, COMPOSE_PARALLEL_LIMIT: String(call.config.lanes.mutate.maxConcurrent) }
 					: call.env;
 			try {
-				outcome = await next({ ...call, env });
+				outcome = await next({ ...call, env, reportStall: detail => slot.stall(detail) });
 				return { ...outcome, waitedMs: slot.waitedMs };
 			} finally {
 				await slot.release({
@@ -91,15 +97,15 @@ export function limiterStep({ stateDir, version, stderr, showAfterMs = 1000, acq
 	};
 }
 
-/** What other waiters see of this call: `docker build -t app .`, shortened. */
-function label(argv: readonly string[]): string {
-	const text = ['docker', ...argv].join(' ');
-	return text.length > 60 ? `${text.slice(0, 59)}…` : text;
+/** What other waiters — other users' CI jobs among them — see of this call: its argv with secrets masked, shortened. */
+function label(call: Call): string {
+	const text = ['docker', ...redactArgv(call.parsed)].join(' ');
+	return text.length > 40 ? `${text.slice(0, 39)}…` : text;
 }
 
 /** A call that runs without limits is counted: an audit entry, which `guard stats` counts as well. */
 async function recordUnlimited(call: Call, stateDir: () => string, why: string): Promise<void> {
-	const [{ appendAudit }, { redactArgv }] = await Promise.all([import('../audit/audit-log.js'), import('../audit/redact.js')]);
+	const { appendAudit } = await import('../audit/audit-log.js');
 	appendAudit(
 		stateDir(),
 		{

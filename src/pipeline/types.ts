@@ -15,6 +15,10 @@ export interface Call {
 	readonly docker: string;
 	readonly config: Config;
 	readonly env: NodeJS.ProcessEnv;
+	/** Ends docker (SIGTERM, then SIGKILL) when aborted: a read call on a daemon that stopped answering. */
+	readonly signal?: AbortSignal;
+	/** Tells every other call that the daemon stopped answering (the limiter step sets it: the broker opens the breaker). */
+	readonly reportStall?: (detail: string) => void;
 }
 
 /** How a call ended: the record the breaker, the statistics and `--json` all read. */

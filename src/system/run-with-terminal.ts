@@ -5,6 +5,8 @@ import { procStatField } from './proc-stat.js';
 
 /** Signals safe-docker passes on to the program it runs. */
 const FORWARDED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'] as const;
+/** How long a program ended by `signal` gets between SIGTERM and SIGKILL. */
+const KILL_GRACE_MS = 2000;
 /** Signals a terminal sends to its whole foreground process group (docker included) on a keystroke. */
 const KEYBOARD_SIGNALS = new Set<NodeJS.Signals>(['SIGINT', 'SIGQUIT']);
 
@@ -20,6 +22,8 @@ export interface TerminalExit {
 export interface RunWithTerminalOptions {
 	readonly env?: NodeJS.ProcessEnv;
 	readonly cwd?: string;
+	/** Ends the program when aborted: SIGTERM, then SIGKILL if it is still there after a grace period. */
+	readonly signal?: AbortSignal;
 	/** Called with the child's pid once it runs. */
 	readonly onSpawn?: (pid: number) => void;
 	/** The error for a command that cannot be started (ENOENT/EACCES); docker's own by default. */
@@ -58,8 +62,16 @@ export function runWithTerminal(program: string, args: readonly string[], option
 		};
 		for (const signal of FORWARDED_SIGNALS) proc.on(signal, forward);
 		if (child.pid !== undefined) options.onSpawn?.(child.pid);
+		let killer: NodeJS.Timeout | undefined;
+		const end = () => {
+			child.kill('SIGTERM');
+			killer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
+		};
+		options.signal?.addEventListener('abort', end, { once: true });
 		const cleanup = () => {
 			for (const signal of FORWARDED_SIGNALS) proc.off(signal, forward);
+			options.signal?.removeEventListener('abort', end);
+			clearTimeout(killer);
 		};
 		child.once('error', error => {
 			cleanup();

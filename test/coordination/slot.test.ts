@@ -52,7 +52,7 @@ describe('acquireSlot', () => {
 		await listening(settings.stateDir);
 		const queued: QueuedInfo[] = [];
 		const slot = await acquireSlot(settings, REQUEST, info => queued.push(info));
-		expect(queued).toEqual([{ type: 'queued', lane: 'mutate', running: [], ahead: [] }]);
+		expect(queued).toEqual([{ type: 'queued', lane: 'mutate', limit: 3, running: [], ahead: 0 }]);
 		expect(slot.waitedMs).toBeGreaterThanOrEqual(0);
 		expect((await brokerStatus(settings.stateDir))?.stats.lanes.mutate).toEqual({ running: 1, queued: 0 });
 		await slot.release({ exitCode: 3, durationMs: 25, waitedMs: 120, kind: 'failed' });

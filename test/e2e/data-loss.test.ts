@@ -2,10 +2,11 @@
 // the fake docker), and on the real engine: each class destroys what we say it does, and a refused call
 // destroys nothing.
 import { randomUUID } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
+import { readAudit } from '../../src/audit/audit-log.js';
 import { main } from '../../src/main.js';
 import { type CliResult, FAKE_DOCKER, isolatedEnv, runCli, runProxied, tempDir } from '../fixtures/cli.js';
 import { datalossCorpus } from '../fixtures/corpus.js';
@@ -52,15 +53,8 @@ async function proxied(argv: readonly string[], extra: Record<string, string> = 
 	return { ...result, ran: result.calls.some(call => call.argv[0] !== 'version'), audit: auditOf(result.home) };
 }
 
-function auditOf(home: string): Array<Record<string, unknown>> {
-	const file = join(home, 'audit.log');
-	return existsSync(file)
-		? readFileSync(file, 'utf8')
-				.trim()
-				.split('\n')
-				.map(line => JSON.parse(line))
-		: [];
-}
+/** The audit log's entries, each with the exit code its completion line gave it. */
+const auditOf = (home: string) => (existsSync(join(home, 'audit.log')) ? readAudit(home) : []);
 
 describe('the proxy refuses named-volume loss, warns about anonymous', () => {
 	it('volume rm: refused, nothing runs, exit 77, the backup offered, audited by class', async () => {

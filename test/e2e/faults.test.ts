@@ -1,12 +1,12 @@
 // Faults that must end in a bounded, visible outcome (issue 10): dead or stopped brokers, planted files, a breaker
 // that opens under waiting calls. Real processes throughout: the built CLI, its broker, a fake docker in sh.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ROOT, runCli, tempDir } from '../fixtures/cli.js';
 import { fakeDaemon } from '../fixtures/fake-daemon.js';
-import { brokerPid, children, launch, maxConcurrency, runs, setup } from '../fixtures/limits.js';
+import { brokerPid, children, isRunning, launch, maxConcurrency, runs, setup } from '../fixtures/limits.js';
 
 const UNLIMITED = /running without cross-process limits/;
 
@@ -129,7 +129,52 @@ describe('a broker that cannot be had', () => {
 	});
 });
 
+describe('a call waiting through broker deaths', () => {
+	it('survives five broker deaths while it waits, and still runs only after the slot is free', async () => {
+		const { home, log, env } = setup({ SAFE_DOCKER_LANES_MUTATE_MAX_CONCURRENT: '1', SAFE_DOCKER_LANES_MUTATE_MIN_TIME_MS: '0' });
+		const holder = launch(['run', '-d', 'holder'], { ...env, FAKE_DOCKER_SLEEP: '6' });
+		while (runs(log).length === 0) await new Promise(resolve => setTimeout(resolve, 50));
+		const waiter = spawn(process.execPath, [join(ROOT, 'bin', 'safe-docker.js'), 'run', '-d', 'waiter'], {
+			env,
+			stdio: ['ignore', 'ignore', 'pipe'],
+		});
+		children.push(waiter);
+		let stderr = '';
+		waiter.stderr.on('data', chunk => {
+			stderr += chunk;
+		});
+		const waited = new Promise(resolve => waiter.on('exit', resolve));
+		// Each death once its successor listens (started by the waiter, or by the holder re-announcing its slot).
+		for (let death = 0, last = 0; death < 5; death++) {
+			let pid = brokerPid(home);
+			while (pid === last || !isRunning(pid)) {
+				await new Promise(resolve => setTimeout(resolve, 50));
+				pid = brokerPid(home);
+			}
+			await new Promise(resolve => setTimeout(resolve, 300));
+			process.kill(pid, 'SIGKILL');
+			last = pid;
+		}
+		expect(await holder.exited).toBe(0);
+		expect(await waited).toBe(0);
+		expect(stderr).not.toMatch(UNLIMITED);
+		const [first, second] = runs(log);
+		expect(second!.args).toBe('run -d waiter');
+		expect(second!.start).toBeGreaterThanOrEqual(first!.end);
+	}, 30_000);
+});
+
 describe('planted and damaged state', () => {
+	it('a FIFO as the config file: one line naming it, never a hang', async () => {
+		const { log, env } = setup();
+		const project = tempDir();
+		execFileSync('mkfifo', [join(project, 'guard.config.json')]);
+		const result = await runCli(['run', '-d', 'x'], { env, cwd: project, timeout: 10_000 });
+		expect(result.exitCode).toBe(78);
+		expect(result.stderr).toMatch(/guard\.config\.json: is not a regular file/);
+		expect(runs(log)).toHaveLength(0);
+	});
+
 	it('a state directory too deep for a socket path keeps its limits (a short socket elsewhere, private)', async () => {
 		const deep = join(tempDir(), 'd'.repeat(60), 'e'.repeat(60));
 		const { log, env } = setup({
@@ -250,4 +295,173 @@ describe('the breaker and the queue', () => {
 			daemon.close();
 		}
 	});
+});
+
+describe('the audit promise', () => {
+	const forced = (extra: Record<string, string> = {}) => {
+		const { home, log, env } = setup({ SAFE_DOCKER_ALLOW_FORCE: 'cleaning up after a crashed job', ...extra });
+		mkdirSync(home, { recursive: true, mode: 0o700 });
+		return { home, log, env };
+	};
+
+	it('a forced call whose audit entry cannot be written does not run: audit.log a directory', async () => {
+		const { home, log, env } = forced();
+		mkdirSync(join(home, 'audit.log'));
+		const result = await runCli(['rm', '-f', 'web'], { env });
+		expect(result.exitCode).toBe(73);
+		expect(result.stderr).toMatch(/cannot write the audit log .*audit\.log \(EISDIR\); a forced call runs only once it is audited\n$/);
+		expect(runs(log)).toHaveLength(0);
+	});
+
+	it('a FIFO as the audit log hangs nothing: the refusal, the escape hatch, guard audit and guard stats each end at once', async () => {
+		const { home, log, env } = forced();
+		execFileSync('mkfifo', [join(home, 'audit.log')]);
+		const started = Date.now();
+		const [hatch, refusal, audit, stats] = await Promise.all([
+			runCli(['rm', '-f', 'web'], { env, timeout: 10_000 }),
+			runCli(['rm', '-f', 'web'], { env: { ...env, SAFE_DOCKER_ALLOW_FORCE: undefined }, timeout: 10_000 }),
+			runCli(['guard', 'audit'], { env, timeout: 10_000 }),
+			runCli(['guard', 'stats'], { env, timeout: 10_000 }),
+		]);
+		expect(Date.now() - started).toBeLessThan(8000);
+		expect(hatch.exitCode).toBe(73);
+		expect(refusal.exitCode).toBe(77);
+		expect(refusal.stderr).toMatch(/could not write the audit log/);
+		for (const own of [audit, stats]) {
+			expect(own.exitCode).toBe(74);
+			expect(own.stderr).toMatch(/^safe-docker: cannot read the audit log .*audit\.log \(ENOTREG\)\n$/);
+		}
+		expect(runs(log)).toHaveLength(0);
+	});
+
+	it('entries are written before the call runs and completed with its exit code; a torn last line swallows nothing', async () => {
+		const { home, env } = forced({ FAKE_DOCKER_EXIT: '3' });
+		writeFileSync(join(home, 'audit.log'), '{"time":"2026-01-01T00:00:00.000Z","torn', { mode: 0o600 });
+		expect((await runCli(['rm', '-f', 'web'], { env })).exitCode).toBe(3);
+		const entries = JSON.parse((await runCli(['guard', 'audit', '--json'], { env })).stdout);
+		expect(entries).toEqual([
+			expect.objectContaining({ decision: 'escape-hatch', exitCode: 3, reason: 'cleaning up after a crashed job' }),
+		]);
+	});
+
+	it('secrets stay out of the audit log and the waiting line: filters, tokens, webhook URLs, the reason given', async () => {
+		const { home, env } = forced({ SAFE_DOCKER_ALLOW_FORCE: 'token ghp_abcdefghijklmnopqrstuvwxyz0123 leaked' });
+		await runCli(['rm', '-f', '--filter', 'label=API_KEY=s3cr3t', 'https://hooks.slack.com/services/T0/B0/xyz'], { env });
+		const text = readFileSync(join(home, 'audit.log'), 'utf8');
+		for (const secret of ['s3cr3t', 'ghp_abc', 'T0/B0/xyz']) expect(text).not.toContain(secret);
+		expect(text).toContain('label=API_KEY=***');
+	});
+});
+
+describe('hostile lock directories', () => {
+	it('a planted symlink at a predictable temporary name is never written through', async () => {
+		const { home, env } = setup();
+		const locks = join(home, 'locks');
+		mkdirSync(locks, { recursive: true });
+		const victim = join(tempDir(), 'victim');
+		writeFileSync(victim, 'precious\n', { mode: 0o600 });
+		for (let pid = process.pid; pid < process.pid + 400; pid++) symlinkSync(victim, join(locks, `prod.holder.json.${pid}.tmp`));
+		const result = await runCli(['guard', 'lock', 'prod', '--', 'true'], { env });
+		expect(result.exitCode).toBe(0);
+		expect(readFileSync(victim, 'utf8')).toBe('precious\n');
+	});
+
+	it('`locks` a regular file: one line and exit 73, not exit 70', async () => {
+		const { home, env } = setup();
+		mkdirSync(home, { recursive: true, mode: 0o700 });
+		writeFileSync(join(home, 'locks'), '');
+		const result = await runCli(['guard', 'lock', 'prod', '--', 'true'], { env });
+		expect(result.exitCode).toBe(73);
+		expect(result.stderr).toMatch(
+			/^safe-docker: lock directory .*locks: not a directory; set lock\.directory to a directory you can write\n$/,
+		);
+	});
+
+	it('unlock --force removes a planted symlink, never what it points to', async () => {
+		const { home, env } = setup();
+		const locks = join(home, 'locks');
+		mkdirSync(locks, { recursive: true });
+		const target = join(tempDir(), 'target');
+		mkdirSync(target);
+		writeFileSync(join(target, 'keep'), 'x');
+		symlinkSync(target, join(locks, 'prod.lock'));
+		const result = await runCli(['guard', 'unlock', 'prod', '--force'], { env });
+		expect(result.exitCode).toBe(0);
+		expect(existsSync(join(target, 'keep'))).toBe(true);
+		expect(existsSync(join(locks, 'prod.lock'))).toBe(false);
+	});
+});
+
+describe('a wedged daemon', () => {
+	const quick = {
+		SAFE_DOCKER_HEALTH_PING_TIMEOUT_MS: '300',
+		SAFE_DOCKER_DAEMON_STALL_MS: '1500',
+		SAFE_DOCKER_DAEMON_READ_DEADLINE_MS: '3000',
+	};
+
+	it('the real docker client on a daemon that answers nothing: a read call ends at the deadline, exit 124, one line; the breaker opens', async () => {
+		const daemon = await fakeDaemon(Number.POSITIVE_INFINITY);
+		try {
+			const { env } = setup({ ...quick, DOCKER_HOST: daemon.url });
+			const started = Date.now();
+			const result = await runCli(['ps'], { env: { ...env, SAFE_DOCKER_DOCKER: undefined }, timeout: 20_000 });
+			expect(Date.now() - started).toBeLessThan(9000);
+			expect(result.exitCode).toBe(124);
+			expect(result.stderr).toMatch(
+				/safe-docker: ended `docker ps`: the Docker daemon gave no answer from unix:\/\/\S+ for \d+ s \(daemon\.readDeadlineMs\); exit 124\n$/,
+			);
+			expect(await breakerState(env, daemon.url)).toBe('open');
+			const next = await runCli(['ps'], { env: { ...env, SAFE_DOCKER_DOCKER: undefined }, timeout: 10_000 });
+			expect(next.exitCode).toBe(69);
+		} finally {
+			daemon.close();
+		}
+	}, 30_000);
+
+	it('a mutating call is never killed: stderr says the daemon is not answering, calls waiting behind it fail fast', async () => {
+		const daemon = await fakeDaemon(0);
+		try {
+			const { log, env } = setup({ ...quick, DOCKER_HOST: daemon.url, SAFE_DOCKER_LANES_MUTATE_MAX_CONCURRENT: '1' });
+			const running = spawn(process.execPath, [join(ROOT, 'bin', 'safe-docker.js'), 'run', '-d', 'long'], {
+				env: { ...env, FAKE_DOCKER_SLEEP: '4' },
+				stdio: ['ignore', 'ignore', 'pipe'],
+			});
+			children.push(running);
+			let stderr = '';
+			running.stderr.on('data', chunk => {
+				stderr += chunk;
+			});
+			const exited = new Promise(resolve => running.on('exit', resolve));
+			while (runs(log).length === 0) await new Promise(resolve => setTimeout(resolve, 50));
+			daemon.wedge();
+			const waiting = runCli(['run', '-d', 'behind'], { env, timeout: 15_000 });
+			expect(await exited).toBe(0);
+			expect(stderr).toMatch(
+				/safe-docker: the Docker daemon is not answering \(no answer from \S+ for \d+ s\); `docker run -d long` keeps running: a mutate call is never killed\n/,
+			);
+			const behind = await waiting;
+			expect(behind.exitCode).toBe(69);
+			expect(runs(log).map(run => run.args)).toEqual(['run -d long']);
+		} finally {
+			daemon.close();
+		}
+	}, 30_000);
+
+	it('a mutating call is not started on a daemon that answers no ping: held back, then exit 124 without running', async () => {
+		const daemon = await fakeDaemon(Number.POSITIVE_INFINITY);
+		try {
+			const { log, env } = setup({
+				...quick,
+				DOCKER_HOST: daemon.url,
+				SAFE_DOCKER_RETRY_RETRIES: '1',
+				SAFE_DOCKER_RETRY_INITIAL_DELAY_MS: '100',
+			});
+			const result = await runCli(['run', '-d', 'x'], { env, timeout: 15_000 });
+			expect(result.exitCode).toBe(124);
+			expect(result.stderr).toMatch(/`docker run -d x` was not run; exit 124\n$/);
+			expect(runs(log)).toHaveLength(0);
+		} finally {
+			daemon.close();
+		}
+	}, 30_000);
 });

@@ -2,6 +2,7 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readAudit } from '../../src/audit/audit-log.js';
 import { type CliResult, FAKE_DOCKER, isolatedEnv, runCli, runProxied, tempDir } from '../fixtures/cli.js';
 import { forceCorpus } from '../fixtures/corpus.js';
 
@@ -69,11 +70,8 @@ async function proxied(
 	return { ...result, ran: result.calls.length > 0 };
 }
 
-const auditOf = (home: string) =>
-	readFileSync(join(home, 'audit.log'), 'utf8')
-		.trim()
-		.split('\n')
-		.map(line => JSON.parse(line));
+/** The audit log's entries, each with the exit code its completion line (written after the call ran) gave it. */
+const auditOf = (home: string) => readAudit(home);
 
 describe('the runtime guard on real command lines', () => {
 	it(`classifies every line of the force corpus (${corpus.length}) correctly: 100 % recall, no false positives`, async () => {

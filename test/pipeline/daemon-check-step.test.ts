@@ -124,12 +124,23 @@ describe('daemonCheckStep', () => {
 		expect(pings).toHaveLength(2);
 	});
 
-	it('runs a mutating call at once if the daemon is wedged rather than unreachable (it may have reached it)', async () => {
+	it('holds back a mutating call while the daemon answers nothing, and never runs it on a wedged daemon (docker would hang)', async () => {
 		const { step, sleeps } = setup(WEDGED);
 		const { next, calls } = fakeNext({ exitCode: 1 });
-		expect(await step.handle(mutate(), next)).toMatchObject({ kind: 'daemon', detail: 'no answer within 3000 ms', retried: 0 });
+		const stalls: string[] = [];
+		const call = { ...mutate(), reportStall: (detail: string) => void stalls.push(detail) };
+		expect(await step.handle(call, next)).toMatchObject({ exitCode: 124, kind: 'daemon', detail: 'no answer within 3000 ms', retried: 3 });
+		expect(calls).toHaveLength(0);
+		expect(sleeps).toEqual([1000, 2000, 4000]);
+		expect(stalls).toEqual(['no answer within 3000 ms']);
+	});
+
+	it('returns what the daemon watch decided without retrying or pinging again', async () => {
+		const { step, pings } = setup(WEDGED);
+		const { next, calls } = fakeNext({ exitCode: 124, kind: 'daemon', detail: 'no answer for 30 s' });
+		expect(await step.handle(makeCall(['ps']), next)).toMatchObject({ exitCode: 124, kind: 'daemon', retried: 0 });
 		expect(calls).toHaveLength(1);
-		expect(sleeps).toEqual([]);
+		expect(pings).toHaveLength(0);
 	});
 
 	it('runs a mutating call after the last hold-back even if the daemon stays unreachable', async () => {
@@ -138,6 +149,6 @@ describe('daemonCheckStep', () => {
 		expect(await step.handle(mutate(), next)).toMatchObject({ kind: 'daemon', retried: 3 });
 		expect(calls).toHaveLength(1);
 		expect(sleeps).toEqual([1000, 2000, 4000]);
-		expect(pings).toHaveLength(4); // three before, one after
+		expect(pings).toHaveLength(5); // four before (the last one decides), one after
 	});
 });

@@ -21,6 +21,7 @@ function fakeAcquire(grant: (onQueued: (info: QueuedInfo) => void) => Promise<un
 		await grant(onQueued);
 		const slot: Slot = {
 			waitedMs: 42,
+			stall: () => undefined,
 			release: async outcome => {
 				released.push(outcome);
 			},
@@ -64,7 +65,8 @@ describe('limiterStep', () => {
 				endpoint: { kind: 'unix', path: '/run/d.sock', url: 'unix:///run/d.sock' },
 			},
 		]);
-		expect(calls).toEqual([call]);
+		// The call goes on as it came, with a way to report a stalled daemon to the broker.
+		expect(calls).toEqual([{ ...call, reportStall: expect.any(Function) }]);
 		expect(outcome).toMatchObject({ exitCode: 2, waitedMs: 42, kind: 'failed' });
 		expect(fake.released).toEqual([{ exitCode: 2, durationMs: 1234, waitedMs: 42, kind: 'failed' }]);
 		expect(stderr.text).toBe('');
@@ -94,12 +96,19 @@ describe('limiterStep', () => {
 		expect(fake.released).toEqual([{ exitCode: 1, durationMs: 0, waitedMs: 42, kind: 'failed' }]);
 	});
 
-	it('labels a long call shortened to 60 characters', async () => {
+	it('labels a long call shortened to 40 characters', async () => {
 		const fake = fakeAcquire();
 		const { step } = setup(fake.acquire);
 		await step.handle(makeCall(['run', '--name', 'x'.repeat(80), 'busybox']), fakeNext().next);
-		expect(fake.requests[0]!.label).toBe(`docker run --name ${'x'.repeat(41)}…`);
-		expect(fake.requests[0]!.label).toHaveLength(60);
+		expect(fake.requests[0]!.label).toBe(`docker run --name ${'x'.repeat(21)}…`);
+		expect(fake.requests[0]!.label).toHaveLength(40);
+	});
+
+	it('masks secrets in the label that other waiters (other CI jobs) see', async () => {
+		const fake = fakeAcquire();
+		const { step } = setup(fake.acquire);
+		await step.handle(makeCall(['run', '-d', '-e', 'AWS_KEY=wJalrXUt', 'app']), fakeNext().next);
+		expect(fake.requests[0]!.label).toBe('docker run -d -e AWS_KEY=*** app');
 	});
 
 	it('sets COMPOSE_PARALLEL_LIMIT for compose calls only, and only when unset', async () => {
@@ -173,8 +182,9 @@ describe('limiterStep', () => {
 				onQueued({
 					type: 'queued',
 					lane: 'mutate',
+					limit: 4,
 					running: ['docker build .', 'docker pull a', 'docker pull b', 'docker rm c'],
-					ahead: ['docker run x'],
+					ahead: 1,
 				});
 				await new Promise(resolve => setTimeout(resolve, ms));
 			});
@@ -184,7 +194,7 @@ describe('limiterStep', () => {
 		expect(slow.stderr.text).toBe('');
 		await vi.advanceTimersByTimeAsync(1);
 		expect(slow.stderr.text).toBe(
-			'safe-docker: waiting for a mutate slot: 4 running (docker build ., docker pull a, docker pull b, …), 1 queued ahead\n',
+			'safe-docker: waiting, 1 ahead; 4 of 4 mutate slots busy: docker build ., docker pull a, docker pull b, …\n',
 		);
 		await vi.advanceTimersByTimeAsync(400);
 		await handled;
