@@ -186,7 +186,7 @@ describe('statistics', () => {
 
 		const text = (await runCli(['guard', 'stats', '--prometheus'], { env })).stdout;
 		for (const line of text.trim().split('\n')) {
-			expect(line).toMatch(/^(# (HELP|TYPE) [a-z_]+ .+|[a-z_]+(\{[a-z]+="[^"]*"\})? -?[0-9.e+-]+)$/);
+			expect(line).toMatch(/^(# (HELP|TYPE) [a-z_]+ .+|[a-z_]+(\{[a-z]+="[^"]*"(,[a-z]+="[^"]*")*\})? -?[0-9.e+-]+)$/);
 		}
 		expect(text).toContain('safe_docker_calls_total 5\n');
 		expect(text).toContain('safe_docker_guard_rejections_total 1\n');
