@@ -1,12 +1,13 @@
 // A storm on the real engine: 100 concurrent `docker run --rm <img> true`, raw and through safe-docker
 // (seed limits, and with minTime 0), while an interactive `docker ps` is probed every 0.3 s.
 // Reports each storm's makespan and the probe's p50/p95 against the idle engine.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { percentile, timed } from './timing.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = join(root, 'bin', 'safe-docker.js');
@@ -16,16 +17,6 @@ if (spawnSync('docker', ['image', 'inspect', IMAGE], { stdio: 'ignore' }).status
 	console.error(`storm: needs a running engine with ${IMAGE} (scripts/engine.sh)`);
 	process.exit(1);
 }
-
-const percentile = (values, q) => {
-	const sorted = [...values].sort((a, b) => a - b);
-	return sorted.length === 0 ? 0 : Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]);
-};
-const timed = (command, args, env) =>
-	new Promise(resolve => {
-		const start = performance.now();
-		spawn(command, args, { env, stdio: 'ignore' }).on('exit', code => resolve({ ms: performance.now() - start, code }));
-	});
 
 async function probeWhile(running) {
 	const samples = [];

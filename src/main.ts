@@ -1,10 +1,13 @@
 import { realpathSync } from 'node:fs';
-import { loadConfig } from './config/load.js';
+import { DEFAULTS } from './config/defaults.js';
+import { type LoadedConfig, loadConfig } from './config/load.js';
 import { ensureStateDir, stateDir } from './config/paths.js';
 import { locateDocker } from './docker/locate.js';
+import { dockerEnvOf, isRerun, passThrough } from './docker/rerun.js';
+import { isDaemonless } from './docker-grammar/daemonless.js';
 import { holdOf, laneOf } from './docker-grammar/lanes.js';
 import { parseDockerArgv } from './docker-grammar/parse.js';
-import { DockerNotFound, exitCodeOf, formatError } from './errors.js';
+import { ConfigError, exitCodeOf, formatError } from './errors.js';
 import { daemonCheckStep } from './pipeline/daemon-check-step.js';
 import { daemonWatchStep } from './pipeline/daemon-watch-step.js';
 import { dataLossStep } from './pipeline/data-loss-step.js';
@@ -13,8 +16,8 @@ import { runPipeline } from './pipeline/index.js';
 import { limiterStep } from './pipeline/limiter-step.js';
 import { lockStep } from './pipeline/lock-step.js';
 import type { Step } from './pipeline/types.js';
+import { exactBytes } from './system/exact-bytes.js';
 import { once } from './system/once.js';
-import { runWithTerminal } from './system/run-with-terminal.js';
 import { VERSION } from './version.js';
 
 export { exitWhenFlushed } from './system/exit.js';
@@ -28,9 +31,6 @@ export interface MainOptions {
 	readonly stderr?: Pick<NodeJS.WriteStream, 'write'> & { readonly isTTY?: boolean };
 }
 
-/** Set in the environment of the docker we spawn; seeing it on ourselves means that "docker" was us again. */
-const PARENT_MARKER = 'SAFE_DOCKER_PARENT_PID';
-
 /**
  * The proxy's steps, in order:
  * 1. the guards, data loss then force — a refused call never waits for a lock or a slot; the data-loss guard
@@ -40,19 +40,23 @@ const PARENT_MARKER = 'SAFE_DOCKER_PARENT_PID';
  * 4. the daemon check — inside the slot: tells daemon failures (what the breaker counts) from others, and retries;
  * 5. the daemon watch — around each run of docker (retries included): a daemon that stops answering is reported, and
  *    a read call on it ended;
- * then docker itself.
+ * then docker itself. A call docker answers without the daemon (help, --version, context ls, a usage error) is
+ * only guarded: never locked, limited, held back or refused by an open breaker.
  */
 function steps(options: {
 	env: NodeJS.ProcessEnv;
 	cwd: string;
 	stdout: MainOptions['stdout'] & {};
 	stderr: MainOptions['stderr'] & {};
+	daemonless: boolean;
 }): Step[] {
 	// Created and checked once, and only by a step that needs it (an audit entry, a lock, the broker's socket).
 	const state = once(() => ensureStateDir(stateDir(options.env)));
+	const guard = guardStep({ stateDir: state, cwd: options.cwd, stdout: options.stdout, stderr: options.stderr });
+	if (options.daemonless) return [guard];
 	return [
 		dataLossStep({ stateDir: state, cwd: options.cwd, stderr: options.stderr }),
-		guardStep({ stateDir: state, cwd: options.cwd, stdout: options.stdout, stderr: options.stderr }),
+		guard,
 		lockStep({ stateDir: state, stderr: options.stderr }),
 		limiterStep({ stateDir: state, version: VERSION, stderr: options.stderr }),
 		daemonCheckStep({ stderr: options.stderr }),
@@ -78,29 +82,41 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
 			const { runGuard } = await import('./cli/guard.js');
 			return await runGuard(argv[0] === 'guard' ? argv.slice(1) : argv, { env, cwd, self, stdout, stderr });
 		}
-		if (env[PARENT_MARKER] !== undefined && env[PARENT_MARKER] === String(process.ppid)) {
-			throw new DockerNotFound('the "docker" safe-docker found runs safe-docker again; set SAFE_DOCKER_DOCKER to the real docker binary');
-		}
-		const { config, origins } = await loadConfig({ cwd, env });
-		const docker = locateDocker({ configured: config.docker.path, configuredFrom: origins.get('docker.path'), self: realSelf(self), env });
-		const dockerEnv = { ...env, [PARENT_MARKER]: String(process.pid) };
-
-		if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
-			stdout.write(`safe-docker version ${VERSION}\n`);
-			return (await runWithTerminal(docker, argv, { env: dockerEnv, cwd })).exitCode;
-		}
-
+		if (isRerun(env)) return await passThrough(argv, { env, cwd, self: realSelf(self), exact: exactBytes(argv, env) });
 		const parsed = parseDockerArgv(argv);
+		const { config, origins, warnings } = await loadConfig({ cwd, env }).catch(error =>
+			goOnWithDefaults(error, laneOf(parsed) === 'read' || isDaemonless(parsed), { cwd, env, stderr }),
+		);
+		for (const line of warnings) stderr.write(`${line}\n`);
+		const docker = locateDocker({ configured: config.docker.path, configuredFrom: origins.get('docker.path'), self: realSelf(self), env });
+		const dockerEnv = dockerEnvOf(env, docker);
+
 		const outcome = await runPipeline(
 			{ argv, parsed, lane: laneOf(parsed), hold: holdOf(parsed), docker, config, env: dockerEnv },
-			steps({ env, cwd, stdout, stderr }),
-			{ cwd },
+			steps({ env, cwd, stdout, stderr, daemonless: isDaemonless(parsed) }),
+			// Parsed and guarded in the decoded form; run with the exact bytes.
+			{ cwd, exact: exactBytes(argv, env) },
 		);
 		return outcome.exitCode;
 	} catch (error) {
 		stderr.write(`${formatError(error)}\n`);
 		return exitCodeOf(error);
 	}
+}
+
+/**
+ * A broken config stops only what it protects: a read call (or one docker answers without the daemon) goes
+ * on with the built-in defaults (and the environment, if that is sound) after the one-line error; any other
+ * call fails closed.
+ */
+async function goOnWithDefaults(
+	error: unknown,
+	readOnly: boolean,
+	{ cwd, env, stderr }: { cwd: string; env: NodeJS.ProcessEnv; stderr: Pick<NodeJS.WriteStream, 'write'> },
+): Promise<LoadedConfig> {
+	if (!(error instanceof ConfigError) || !readOnly) throw error;
+	stderr.write(`${formatError(error)} (going on with the built-in defaults: a read-only call)\n`);
+	return loadConfig({ cwd, env, skipFiles: true }).catch(() => ({ config: DEFAULTS, origins: new Map(), files: [], warnings: [] }));
 }
 
 function realSelf(self: string): string {

@@ -18,11 +18,12 @@ describe('the packed package', () => {
 		await execa('npm', ['install', '--no-audit', '--no-fund', '--prefix', prefix, join(packDir, filename)], { cwd: prefix });
 	}, 300_000);
 
-	it('runs safe-docker --version', async () => {
+	it("runs: --version is docker's, guard --version safe-docker's", async () => {
 		const env = isolatedEnv({ SAFE_DOCKER_DOCKER: FAKE_DOCKER, FAKE_DOCKER_PRINT_ARGV: '1' });
 		const result = await execa(bin, ['--version'], { env, extendEnv: false, reject: false });
 		expect(result.exitCode).toBe(0);
-		expect(result.stdout).toBe(`safe-docker version ${version}\n["--version"]`);
+		expect(result.stdout).toBe('["--version"]');
+		expect((await execa(bin, ['guard', '--version'], { env, extendEnv: false, reject: false })).stdout).toBe(version);
 	});
 
 	it('the proxy path loads its lazy parts from the installed package: a YAML config file, the audit, the display', async () => {
@@ -45,8 +46,8 @@ describe('the packed package', () => {
 			reject: false,
 		});
 		expect(result.exitCode).toBe(0);
-		expect(JSON.parse(result.stdout).config.lanes.mutate.maxConcurrent).toBe(3);
+		expect(JSON.parse(result.stdout).config.lanes.mutate).toMatchObject({ mode: 'fixed', minTimeMs: 500 });
 		const schema = JSON.parse(readFileSync(join(prefix, 'node_modules', 'safe-docker', 'guard.config.schema.json'), 'utf8'));
-		expect(schema.properties.lanes.properties.mutate.properties.maxConcurrent.default).toBe(3);
+		expect(schema.properties.lanes.properties.mutate.properties.mode.enum).toEqual(['fixed', 'adaptive']);
 	});
 });

@@ -44,7 +44,8 @@ function maskValue(flag: string, value: string): string {
  * `scheme://user:password@host`, and values that look like tokens.
  */
 function redactWord(word: string): string {
-	let result = word.replace(/(\w+:\/\/[^:/@\s]+:)([^@\s]+)(@)/g, `$1${MASK}$3`);
+	// A scheme starts where no scheme character precedes it: linear on a long word (every call's label passes here).
+	let result = word.includes('://') ? word.replace(/(?<![\w+.-])([A-Za-z][\w+.-]*:\/\/[^:/@\s]+:)([^@\s]+)(@)/g, `$1${MASK}$3`) : word;
 	for (const pattern of SECRET_VALUES)
 		result = result.replace(pattern, (match, prefix: string) => (match === prefix ? MASK : `${prefix}${MASK}`));
 	const names = result.split('=');

@@ -20,7 +20,7 @@ export async function runGuard(argv: readonly string[], io: CommandIO): Promise<
 	let exitCode = 0;
 	const program = new Command('safe-docker guard')
 		.description("safe-docker's own commands. Any other `safe-docker <args>` runs docker with those args.")
-		.version(VERSION, '-V, --version', "print safe-docker's version")
+		.version(VERSION, '-V, --version', "print safe-docker's version (`safe-docker --version` is docker's)")
 		.configureOutput({
 			writeOut: text => context.stdout.write(text),
 			writeErr: text => context.stderr.write(text),
@@ -57,7 +57,9 @@ export async function runGuard(argv: readonly string[], io: CommandIO): Promise<
 
 	program
 		.command('remove')
-		.description('remove containers safely: graceful stop (SIGTERM, then SIGKILL after --time), verify, rm without force')
+		.description(
+			'remove containers safely: graceful stop (SIGTERM, then SIGKILL after --time; exit code 137 is reported as killed), verify, rm without force; a live line shows the stop on a terminal',
+		)
 		.argument('<container...>', 'container names or IDs')
 		.option('-t, --time <seconds>', 'seconds to wait for a graceful stop (default: remove.stopTimeoutSeconds, 10)', parseSeconds)
 		.option('-v, --volumes', "also remove the containers' anonymous volumes")
@@ -176,7 +178,9 @@ export async function runGuard(argv: readonly string[], io: CommandIO): Promise<
 
 	program
 		.command('stats')
-		.description('the shared statistics: calls, failures by kind, waits (p50/p95/max), running and queued per lane, guard rejections')
+		.description(
+			'the shared statistics: calls, failures by kind, waits (p50/p95/max), running, queued and the limit per lane (an adaptive lane: its baseline and recent latency per class, and why its limit last changed), guard rejections',
+		)
 		.option('--json', 'print them as JSON')
 		.option('--prometheus', 'print them in the Prometheus text format (for a node_exporter textfile collector)')
 		.option('--reset', 'start counting afresh')

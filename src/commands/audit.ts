@@ -23,17 +23,21 @@ export async function auditCommand(
 		stdout.write('no audit entries\n');
 		return 0;
 	}
+	const rows = entries.map(entry => [
+		entry.time,
+		entry.decision,
+		`${entry.user}@${entry.host}`,
+		`exit ${entry.exitCode ?? '-'}`,
+		displayCommand(['docker', ...entry.argv]),
+		entry.reason === undefined ? '' : `(reason: ${entry.reason})`,
+	]);
+	// Every column but the last two as wide as its widest cell, so the columns line up.
+	const widths = rows[0]!.slice(0, -2).map((_, column) => Math.max(...rows.map(row => row[column]!.length)));
 	stdout.write(
-		`${entries
-			.map(entry =>
-				[
-					entry.time,
-					entry.decision.padEnd(17),
-					`${entry.user}@${entry.host}`,
-					`exit ${entry.exitCode ?? '-'}`,
-					displayCommand(['docker', ...entry.argv]),
-					entry.reason === undefined ? '' : `(reason: ${entry.reason})`,
-				]
+		`${rows
+			.map(row =>
+				row
+					.map((cell, column) => cell.padEnd(widths[column] ?? 0))
 					.join('  ')
 					.trimEnd(),
 			)

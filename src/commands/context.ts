@@ -33,7 +33,11 @@ export interface CommandContext extends CommandIO {
 }
 
 export function commandContext(io: CommandIO): CommandContext {
-	const loaded = once(() => loadConfig({ cwd: io.cwd, env: io.env }));
+	const loaded = once(async () => {
+		const result = await loadConfig({ cwd: io.cwd, env: io.env });
+		for (const line of result.warnings) io.stderr.write(`${line}\n`);
+		return result;
+	});
 	const dockerPath = once(async () => {
 		const { config, origins } = await loaded();
 		return locateDocker({

@@ -1,4 +1,5 @@
 import { describeOutcome, removeGracefully } from '../guard/graceful-remove.js';
+import { statusLine } from '../system/status-line.js';
 import type { CommandContext } from './context.js';
 
 export interface RemoveCommandOptions {
@@ -9,14 +10,18 @@ export interface RemoveCommandOptions {
 
 /**
  * `safe-docker guard remove <container…> [--time N] [--volumes] [--json]`: the safe alternative to
- * `docker rm -f`. One line per container; exit 1 if any could not be removed (a missing one is reported,
+ * `docker rm -f`. One line per container (and, on a terminal, a live line while a container stops); exit 1 if any could not be removed (a missing one is reported,
  * not a failure).
  */
 export async function removeCommand(names: readonly string[], options: RemoveCommandOptions, context: CommandContext): Promise<number> {
 	const { config } = await context.loaded();
 	const outcomes = await removeGracefully(
 		names,
-		{ timeSeconds: options.time ?? config.remove.stopTimeoutSeconds, volumes: options.volumes ?? false },
+		{
+			timeSeconds: options.time ?? config.remove.stopTimeoutSeconds,
+			volumes: options.volumes ?? false,
+			...(context.stderr.isTTY && !options.json ? { progress: statusLine(context.stderr, context.env) } : {}),
+		},
 		await context.docker(),
 	);
 	context.stdout.write(

@@ -1,4 +1,6 @@
 import { readAudit } from '../audit/audit-log.js';
+import { maxConcurrentOf } from '../config/lane-profile.js';
+import type { AdaptiveSnapshot } from '../coordination/adaptive-types.js';
 import { tellBroker } from '../coordination/broker-status.js';
 import type { StatsSnapshot } from '../coordination/protocol.js';
 import { StatsStore } from '../coordination/stats-store.js';
@@ -33,12 +35,25 @@ export async function statsCommand(
 	}
 	const live = await context.broker();
 	const saved = new StatsStore(dir);
+	const summary = saved.summary();
+	const { config } = await context.loaded();
+	// With no broker, the limits are what the configuration says, or what the adaptive lane last learned.
+	const idle = (lane: 'mutate' | 'read' | 'attached') => {
+		const adaptive = lane === 'mutate' && config.lanes.mutate.mode === 'adaptive';
+		const learned = adaptive ? summary.adaptive['mutate'] : undefined;
+		return {
+			running: 0,
+			queued: 0,
+			limit: learned ? limitOf(learned) : adaptive ? config.lanes.mutate.adaptive.initialLimit : maxConcurrentOf(config.lanes, lane),
+			mode: adaptive ? ('adaptive' as const) : ('fixed' as const),
+		};
+	};
 	const stats: StatsSnapshot = live?.stats ?? {
-		...saved.summary(),
+		...summary,
 		// Nothing counted yet: what the audit log holds counts from its start.
 		...(saved.saved ? {} : { since: new Date(0).toISOString() }),
 		brokerPid: 0,
-		lanes: { mutate: IDLE, read: IDLE, attached: IDLE },
+		lanes: { mutate: idle('mutate'), read: idle('read'), attached: idle('attached') },
 	};
 	const entries = readAudit(dir).filter(entry => entry.time >= stats.since);
 	const count = (loss: 'named' | 'anonymous', decision: 'rejected' | 'escape-hatch') =>
@@ -58,11 +73,13 @@ export async function statsCommand(
 	return 0;
 }
 
-const IDLE = { running: 0, queued: 0 };
+/** The limit an adaptive lane applies now: 1 while it measures a baseline. */
+const limitOf = (snapshot: AdaptiveSnapshot) => (snapshot.measuring === null ? snapshot.limit : 1);
 
 function table(stats: StatsReport, live: boolean): string {
 	const lanes = Object.entries(stats.lanes).map(
-		([lane, { running, queued }]) => `  ${lane.padEnd(9)} running ${running}, queued ${queued}`,
+		([lane, { running, queued, limit, mode }]) =>
+			`  ${lane.padEnd(9)} limit ${limit} (${mode}), running ${running}, queued ${queued}${adaptiveLines(mode === 'adaptive' ? stats.adaptive[lane] : undefined)}`,
 	);
 	const time = (at: number | null) => new Date(at ?? 0).toISOString();
 	return [
@@ -83,12 +100,32 @@ function table(stats: StatsReport, live: boolean): string {
 	].join('\n');
 }
 
+/** What an adaptive lane learned: why its limit is what it is, and each class's baseline and recent latency. */
+function adaptiveLines(snapshot: AdaptiveSnapshot | undefined): string {
+	if (!snapshot) return '';
+	const since = snapshot.changedAt === null ? '' : ` (${new Date(snapshot.changedAt).toISOString()})`;
+	const classes = Object.entries(snapshot.classes).map(
+		([name, { baselineMs, recentMs }]) =>
+			`\n            ${name.padEnd(8)} baseline ${baselineMs === null ? 'not measured' : `${baselineMs} ms`}, recent ${recentMs === null ? '-' : `${recentMs} ms`}`,
+	);
+	return `\n            last change${since}: ${snapshot.reason}${classes.join('')}`;
+}
+
 /** Prometheus text exposition format, for a node_exporter textfile collector. */
 function prometheus(stats: StatsReport): string {
 	const metric = (name: string, type: string, help: string, samples: Array<[string, number]>) =>
 		[`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, ...samples.map(([labels, value]) => `${name}${labels} ${value}`)].join('\n');
 	const lanes = Object.entries(stats.lanes);
 	const breakers = Object.entries(stats.breakers);
+	const adaptive = Object.entries(stats.adaptive).filter(([lane]) => stats.lanes[lane as keyof StatsReport['lanes']]?.mode === 'adaptive');
+	/** One sample per adaptive lane and latency class that has this latency, in seconds. */
+	const perClass = (field: 'baselineMs' | 'recentMs') =>
+		adaptive.flatMap(([lane, snapshot]) =>
+			Object.entries(snapshot.classes).flatMap(([name, latency]): Array<[string, number]> => {
+				const ms = latency[field];
+				return ms === null ? [] : [[`{lane="${lane}",class="${name}"}`, ms / 1000]];
+			}),
+		);
 	return `${[
 		metric('safe_docker_calls_total', 'counter', 'Docker calls that finished through safe-docker.', [['', stats.totalCalls]]),
 		metric(
@@ -117,6 +154,33 @@ function prometheus(stats: StatsReport): string {
 			'gauge',
 			'Calls waiting for a slot now, per lane.',
 			lanes.map(([lane, { queued }]) => [`{lane="${lane}"}`, queued]),
+		),
+		metric(
+			'safe_docker_lane_limit',
+			'gauge',
+			'Calls a lane lets run at once now (learned by the broker in adaptive mode).',
+			lanes.map(([lane, { limit, mode }]) => [`{lane="${lane}",mode="${mode}"}`, limit]),
+		),
+		metric(
+			'safe_docker_adaptive_baseline_seconds',
+			'gauge',
+			'Latency of a call running alone, per adaptive lane and latency class.',
+			perClass('baselineMs'),
+		),
+		metric(
+			'safe_docker_adaptive_recent_latency_seconds',
+			'gauge',
+			'Median latency of the last calls, per adaptive lane and latency class.',
+			perClass('recentMs'),
+		),
+		metric(
+			'safe_docker_adaptive_limit_changed_timestamp_seconds',
+			'gauge',
+			'When an adaptive lane last changed its limit (its reason is in `guard stats`).',
+			adaptive.flatMap(
+				([lane, snapshot]): Array<[string, number]> =>
+					snapshot.changedAt === null ? [] : [[`{lane="${lane}"}`, Math.round(snapshot.changedAt / 1000)]],
+			),
 		),
 		metric('safe_docker_guard_rejections_total', 'counter', 'Calls the force guard refused.', [['', stats.rejections]]),
 		metric('safe_docker_unlimited_calls_total', 'counter', 'Calls that ran without cross-process limits: no broker could be had.', [

@@ -119,13 +119,36 @@ export const CONFIG_KEYS = {
 	},
 	lanes: {
 		mutate: {
-			maxConcurrent: integer(
-				1,
-				1000,
-				3,
-				'Mutating calls (run, create, rm, build, pull, prune, compose up/down…) running at once, across all processes.',
+			mode: oneOf(
+				['fixed', 'adaptive'],
+				'fixed',
+				"fixed: the limit and spacing below, always. adaptive: the broker learns the daemon's capacity from how long calls take, backs off on latency and daemon failures, and spaces starts by the limit; maxConcurrent is then its ceiling and minTimeMs the largest spacing it uses.",
 			),
-			minTimeMs: ms(500, 'Minimum milliseconds between the starts of two mutating calls.'),
+			maxConcurrent: new Key<number | null>(
+				{ kind: 'integer', min: 1, max: 1000, nullable: true },
+				null,
+				'Mutating calls (run, create, rm, build, pull, prune, compose up/down…) running at once, across all processes; in adaptive mode, the most the limit may reach. null: 3 in fixed mode (the seed profile), 16 in adaptive mode.',
+			),
+			minTimeMs: ms(
+				500,
+				'Minimum milliseconds between the starts of two mutating calls; in adaptive mode, the largest spacing (used after a daemon failure).',
+			),
+			adaptive: {
+				minimum: integer(1, 1000, 1, 'Adaptive mode: the fewest mutating calls at once it backs off to.'),
+				initialLimit: integer(1, 1000, 3, 'Adaptive mode: the limit it starts from, before it has measured anything.'),
+				window: integer(
+					2,
+					1000,
+					6,
+					'Adaptive mode: finished calls per adjustment of the limit (at least the limit itself); fewer follows the daemon faster, more is steadier.',
+				),
+				tolerance: integer(
+					1,
+					100,
+					1,
+					'Adaptive mode: calls that may queue inside the daemon (estimated from latency over its baseline) while the limit still grows freely.',
+				),
+			},
 		},
 		read: {
 			maxConcurrent: integer(

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
+import { closest } from '../system/closest.js';
 import { type Config, DEFAULTS } from './defaults.js';
 import { envNameOf, KEYS } from './keys.js';
 import { userConfigDir } from './paths.js';
@@ -17,12 +18,16 @@ export interface LoadedConfig {
 	readonly origins: ReadonlyMap<string, string>;
 	/** The files that were read, lowest precedence first. */
 	readonly files: readonly string[];
+	/** One line each, for stderr: unknown `SAFE_DOCKER_*` variables (ignored). */
+	readonly warnings: readonly string[];
 }
 
 export interface LoadOptions {
 	readonly cwd?: string;
 	readonly env?: Env;
 	readonly home?: string;
+	/** Only the defaults and the environment: what a read call goes on with when a config file is broken. */
+	readonly skipFiles?: boolean;
 }
 
 /** Project files, searched in this order in each directory from the working directory up. */
@@ -48,13 +53,12 @@ const CODE_FILES = [
 const USER_FILES = ['config.json', 'config.yaml', 'config.yml', 'config'];
 const USER_CODE_FILES = ['config.js', 'config.cjs', 'config.mjs', 'config.ts'];
 
-/** Environment variables of ours that are not config keys. */
-const OTHER_VARIABLES = new Set([
-	'SAFE_DOCKER_CONFIG',
-	'SAFE_DOCKER_HOME',
+/** Environment variables of ours that users set and that are not config keys. */
+const OTHER_VARIABLES = ['SAFE_DOCKER_CONFIG', 'SAFE_DOCKER_HOME', 'SAFE_DOCKER_ALLOW_FORCE', 'SAFE_DOCKER_ALLOW_DATA_LOSS'];
+/** Variables safe-docker sets for its own children: not settings, never suggested. */
+const INTERNAL_VARIABLES = new Set([
 	'SAFE_DOCKER_PARENT_PID',
-	'SAFE_DOCKER_ALLOW_FORCE',
-	'SAFE_DOCKER_ALLOW_DATA_LOSS',
+	'SAFE_DOCKER_SHIMS',
 	'SAFE_DOCKER_LOCKS',
 	'SAFE_DOCKER_BROKER',
 	'SAFE_DOCKER_BROKER_TRACE',
@@ -65,11 +69,33 @@ const OTHER_VARIABLES = new Set([
  * (`SAFE_DOCKER_CONFIG`, or the first `guard.config.json` / `.safe-dockerrc*` / package.json "safe-docker"
  * key found searching up from the working directory), then `SAFE_DOCKER_*` environment variables.
  */
-export async function loadConfig({ cwd = process.cwd(), env = process.env, home = homedir() }: LoadOptions = {}): Promise<LoadedConfig> {
+export async function loadConfig({
+	cwd = process.cwd(),
+	env = process.env,
+	home = homedir(),
+	skipFiles = false,
+}: LoadOptions = {}): Promise<LoadedConfig> {
+	const layers: Array<{ source: string; settings: Setting[] }> = skipFiles ? [] : await fileLayers(cwd, env, home);
+	const warnings: string[] = [];
+	layers.push({ source: 'environment', settings: readEnv(env, warnings) });
+
+	const config = structuredClone(DEFAULTS) as Config;
+	const origins = new Map(KEYS.map(key => [key.path, 'default']));
+	for (const layer of layers) {
+		for (const { key, value } of layer.settings) {
+			setPath(config, key.path, value);
+			origins.set(key.path, layer.source === 'environment' ? `env ${envSourceOf(key.path, env)}` : layer.source);
+		}
+	}
+	checkLevels(config, origins);
+	return { config, origins, files: layers.filter(layer => layer.source !== 'environment').map(layer => layer.source), warnings };
+}
+
+/** The per-user file, then the project file (`SAFE_DOCKER_CONFIG`, or the first one found searching up). */
+async function fileLayers(cwd: string, env: Env, home: string): Promise<Array<{ source: string; settings: Setting[] }>> {
 	let explorer: Promise<ExplorerLike> | undefined;
 	const reader = () => (explorer ??= import('./read-file.js').then(module => module.createExplorer(home, PROJECT_FILES)));
 	const layers: Array<{ source: string; settings: Setting[] }> = [];
-
 	const userDir = userConfigDir(env, process.platform, home);
 	rejectCodeFiles(USER_CODE_FILES.map(name => join(userDir, name)));
 	const userFile = USER_FILES.map(name => join(userDir, name)).find(file => existsSync(file));
@@ -85,18 +111,7 @@ export async function loadConfig({ cwd = process.cwd(), env = process.env, home 
 		if (found) layers.push(found);
 	}
 
-	layers.push({ source: 'environment', settings: readEnv(env) });
-
-	const config = structuredClone(DEFAULTS) as Config;
-	const origins = new Map(KEYS.map(key => [key.path, 'default']));
-	for (const layer of layers) {
-		for (const { key, value } of layer.settings) {
-			setPath(config, key.path, value);
-			origins.set(key.path, layer.source === 'environment' ? `env ${envSourceOf(key.path, env)}` : layer.source);
-		}
-	}
-	checkLevels(config, origins);
-	return { config, origins, files: layers.filter(layer => layer.source !== 'environment').map(layer => layer.source) };
+	return layers;
 }
 
 /**
@@ -136,11 +151,13 @@ function isCandidate(file: string): boolean {
 	if (!existsSync(file)) return false;
 	if (!file.endsWith('package.json')) return regularFile(file);
 	if (!statSync(file).isFile()) return false; // not ours, and reading a FIFO would hang
+	const text = readFileSync(file, 'utf8');
 	try {
-		const manifest: unknown = JSON.parse(readFileSync(file, 'utf8'));
+		const manifest: unknown = JSON.parse(text);
 		return typeof manifest === 'object' && manifest !== null && 'safe-docker' in manifest;
 	} catch {
-		return false; // not ours to judge: a broken package.json without our key is someone else's problem
+		// A broken package.json without our key is someone else's problem; with it, it is a broken config.
+		return /"safe-docker"\s*:/.test(text);
 	}
 }
 
@@ -150,7 +167,7 @@ async function readLayer(explorer: ExplorerLike, file: string): Promise<{ source
 	return { source: file, settings: result ? validateConfigObject(result.config, file) : [] };
 }
 
-function readEnv(env: Env): Setting[] {
+function readEnv(env: Env, warnings: string[]): Setting[] {
 	const settings: Setting[] = [];
 	const known = new Set(OTHER_VARIABLES);
 	for (const key of KEYS) {
@@ -160,9 +177,13 @@ function readEnv(env: Env): Setting[] {
 			if (text !== undefined) settings.push({ key, value: parseEnvValue(key, text, name) });
 		}
 	}
+	// A stray variable must not stop docker: one line, naming the setting it most likely meant.
 	for (const name of Object.keys(env)) {
-		if (name.startsWith('SAFE_DOCKER_') && !known.has(name)) {
-			throw new ConfigError(name, undefined, `unknown variable; safe-docker reads ${[...known].sort().join(', ')}`);
+		if (name.startsWith('SAFE_DOCKER_') && !known.has(name) && !INTERNAL_VARIABLES.has(name)) {
+			const meant = closest(name, known);
+			warnings.push(
+				`safe-docker: warning: ${name} is not a safe-docker setting (ignored)${meant ? `; did you mean ${meant}?` : '; see safe-docker guard config'}`,
+			);
 		}
 	}
 	return settings;

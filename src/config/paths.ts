@@ -1,7 +1,8 @@
-import { accessSync, chmodSync, constants, mkdirSync, statSync } from 'node:fs';
+import { accessSync, chmodSync, constants, lstatSync, type Stats, statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { StateDirError } from '../errors.js';
+import { makeDirs } from '../system/make-dirs.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -21,11 +22,17 @@ export function stateDir(env: Env = process.env, platform: NodeJS.Platform = pro
 
 /**
  * Creates the state directory (mode 0700) if needed and checks it is a private directory this user owns:
- * the broker's socket and the audit log live there.
+ * the broker's socket and the audit log live there. Every problem is one `StateDirError` (exit 73), at once.
  */
 export function ensureStateDir(path: string): string {
+	if (!isAbsolute(path))
+		throw new StateDirError(
+			path,
+			'is a relative path, which would make one state directory per working directory; set SAFE_DOCKER_HOME to an absolute path',
+		);
+	if (process.platform !== 'win32') refuseHijackable(path);
 	try {
-		mkdirSync(path, { recursive: true, mode: 0o700 });
+		makeDirs(path, 0o700);
 	} catch (error) {
 		throw new StateDirError(
 			path,
@@ -52,4 +59,32 @@ export function ensureStateDir(path: string): string {
 		);
 	}
 	return path;
+}
+
+/**
+ * A state directory another user could have planted or can swap: a symlink someone else owns, or a path in
+ * a world-writable directory without the sticky bit (where anyone may rename or replace it). Using it would
+ * chmod and write into a directory of their choosing.
+ */
+function refuseHijackable(path: string): void {
+	const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
+	let link: Stats | undefined;
+	try {
+		link = lstatSync(path);
+	} catch {
+		// not there yet: makeDirs creates it
+	}
+	if (link?.isSymbolicLink() && uid !== undefined && link.uid !== uid)
+		throw new StateDirError(path, `is a symlink owned by uid ${link.uid}, not by you; set SAFE_DOCKER_HOME to a directory of your own`);
+	let parent: Stats | undefined;
+	try {
+		parent = statSync(dirname(path));
+	} catch {
+		return; // makeDirs reports a missing or unusable parent
+	}
+	if ((parent.mode & 0o002) !== 0 && (parent.mode & 0o1000) === 0)
+		throw new StateDirError(
+			path,
+			`is in ${dirname(path)}, which anyone may write to (no sticky bit); set SAFE_DOCKER_HOME to a directory of your own`,
+		);
 }

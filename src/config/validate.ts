@@ -146,6 +146,11 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 function show(value: unknown): string {
-	const text = JSON.stringify(value) ?? String(value);
+	let text: string;
+	try {
+		text = JSON.stringify(value) ?? String(value);
+	} catch {
+		text = Array.isArray(value) ? '[[[…]]] (nested too deeply)' : '{…} (nested too deeply)'; // a stack overflow, not a crash
+	}
 	return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

@@ -1,10 +1,13 @@
 import type { Socket } from 'node:net';
 import type { Config } from '../config/defaults.js';
+import { maxConcurrentOf } from '../config/lane-profile.js';
 import { pingDaemon } from '../docker/ping.js';
-import type { Lane } from '../docker-grammar/lanes.js';
+import { LANES, type Lane } from '../docker-grammar/lanes.js';
+import { AdaptiveLane } from './adaptive-lane.js';
+import type { CongestionSignal } from './adaptive-types.js';
 import { type BrokerSocket, listenPrivately } from './broker-socket.js';
 import { EndpointBreakers } from './endpoint-breakers.js';
-import { fixedPolicy, LaneScheduler, type Ticket } from './lane-scheduler.js';
+import { fixedPolicy, type LanePolicy, LaneScheduler, type Ticket } from './lane-scheduler.js';
 import { type BrokerMessage, type ClientMessage, encode, lineReader, type StatsSnapshot } from './protocol.js';
 import { StatsStore } from './stats-store.js';
 
@@ -31,7 +34,6 @@ export interface BrokerOptions {
 	readonly ping?: typeof pingDaemon;
 }
 
-const LANES: readonly Lane[] = ['mutate', 'read', 'attached'];
 /** A waiting client hears from the broker this often (its place in the queue), so that it can tell a stopped broker. */
 const HEARTBEAT_MS = 1000;
 /** Statistics are written this long after a change, so that a burst of calls is one write. */
@@ -48,11 +50,33 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 	const ping = options.ping ?? pingDaemon;
 	const stats = new StatsStore(options.stateDir, log);
 	const breakers = new EndpointBreakers(options.breaker, stats.breakers);
-	const policies = Object.fromEntries(LANES.map(lane => [lane, fixedPolicy(options.lanes[lane])])) as Record<
-		Lane,
-		ReturnType<typeof fixedPolicy>
-	>;
+	// The mutate lane in adaptive mode learns its limit (restored from what the last broker learned); the rest are fixed.
+	const adaptive =
+		options.lanes.mutate.mode === 'adaptive'
+			? new AdaptiveLane(
+					options.lanes.mutate,
+					maxConcurrentOf(options.lanes, 'mutate'),
+					() => scheduler.running('mutate'),
+					options.lanes.attached.leaseMs,
+					stats.adaptive['mutate'],
+					(before, after, reason) => log(`mutate limit ${before} → ${after}: ${reason}`),
+				)
+			: undefined;
+	const policies = Object.fromEntries(
+		LANES.map(lane => [
+			lane,
+			lane === 'mutate' && adaptive
+				? adaptive
+				: fixedPolicy({ maxConcurrent: maxConcurrentOf(options.lanes, lane), minTimeMs: options.lanes[lane].minTimeMs }),
+		]),
+	) as Record<Lane, LanePolicy>;
 	const scheduler = new LaneScheduler(policies, { holdUntil: Date.now() + (options.reannounceGraceMs ?? 300) });
+	const modeOf = (lane: Lane) => (lane === 'mutate' && adaptive ? 'adaptive' : 'fixed');
+	const congestion = (signal: CongestionSignal) => {
+		if (!adaptive) return;
+		adaptive.congestion(signal);
+		persist();
+	};
 	const sockets = new Set<Socket>();
 	/** Calls waiting for a slot, by the endpoint they call: when its breaker opens they fail at once instead of queueing on. */
 	const waiters = new Map<{ readonly url: string }, () => void>();
@@ -66,15 +90,28 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 	const persist = () => {
 		persistTimer ??= setTimeout(() => {
 			persistTimer = undefined;
-			stats.save(breakers.snapshots());
+			save();
 		}, PERSIST_DELAY_MS);
+	};
+	const save = () => {
+		if (adaptive) stats.setAdaptive({ mutate: adaptive.snapshot() });
+		stats.save(breakers.snapshots());
 	};
 
 	const snapshot = (): StatsSnapshot => ({
 		...stats.summary(breakers.snapshots()),
+		...(adaptive ? { adaptive: { ...stats.adaptive, mutate: adaptive.snapshot() } } : {}),
 		brokerPid: process.pid,
 		lanes: Object.fromEntries(
-			LANES.map(lane => [lane, { running: scheduler.running(lane).length, queued: scheduler.waiting(lane).length }]),
+			LANES.map(lane => [
+				lane,
+				{
+					running: scheduler.running(lane).length,
+					queued: scheduler.waiting(lane).length,
+					limit: policies[lane].limit(),
+					mode: modeOf(lane),
+				},
+			]),
 		) as StatsSnapshot['lanes'],
 	});
 
@@ -98,7 +135,7 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 		if (persistTimer) clearTimeout(persistTimer);
 		if (idleTimer) clearTimeout(idleTimer);
 		scheduler.close();
-		stats.save(breakers.snapshots());
+		save();
 		for (const socket of sockets) socket.destroy();
 		done();
 	}
@@ -117,6 +154,7 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 			if (!socket.destroyed) socket.write(encode(message));
 		};
 		let ticket: Ticket | undefined;
+		let request: Extract<ClientMessage, { type: 'acquire' }> | undefined;
 		let endpointUrl: string | undefined;
 		let asked = false;
 		let heartbeat: NodeJS.Timeout | undefined;
@@ -136,19 +174,31 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 					type: 'queued',
 					lane,
 					limit: policies[lane].limit(),
+					mode: modeOf(lane),
 					running: scheduler.running(lane).map(other => other.label),
 					ahead: position === -1 ? waiting.length : position,
 				});
 			};
 			place();
 			let granted = false;
+			request = message;
 			ticket = scheduler.request(lane, label, {
 				reannounce: message.reannounce === true,
 				...(message.hold === 'lease' ? { leaseMs: options.lanes.attached.leaseMs } : {}),
-				onGrant: waitedMs => {
+				onGrant: (waitedMs, grantedTicket) => {
 					granted = true;
 					stopWaiting();
 					if (options.trace) log(`granted ${lane} ${label}`);
+					if (lane === 'mutate' && adaptive) {
+						adaptive.granted(grantedTicket);
+						if (message.hold === 'lease') {
+							// Still holding the ticket at the lease's end: the call has not finished (a release clears it).
+							const timer = setTimeout(() => {
+								if (ticket) adaptive.leaseEnded(ticket, message);
+							}, options.lanes.attached.leaseMs);
+							socket.once('close', () => clearTimeout(timer));
+						}
+					}
 					send({ type: 'granted', waitedMs });
 				},
 			});
@@ -177,6 +227,7 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 			// The one half-open probe across all processes: our own ping, then the call goes on or fails fast.
 			void ping(message.endpoint, options.probeTimeoutMs).then(result => {
 				breaker.record(result.ok ? 'ok' : 'daemon', result.ok ? undefined : result.detail);
+				if (!result.ok && result.reason !== 'unknown') congestion({ kind: 'ping-failed', detail: result.detail });
 				persist();
 				log(`probe of ${url}: ${result.ok ? 'ok, breaker closed' : `${result.detail}, breaker open`}`);
 				// Work done for a client ends with its connection: a client gone during the ping gets no slot.
@@ -200,11 +251,14 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 						failWaiters(endpointUrl);
 					}
 				}
+				if (ticket && request?.lane === 'mutate' && adaptive && !request.reannounce) adaptive.finished(ticket, request, outcome);
 				// Saved before the client hears `ok` and exits: a broker killed a moment later loses no call it counted.
-				stats.save(breakers.snapshots());
+				save();
 			}
 			ticket?.release();
 			ticket = undefined;
+			// The limit may have grown while no slot was freed (a call whose lease had already ended).
+			if (adaptive) scheduler.pump('mutate');
 		};
 
 		socket.on(
@@ -226,6 +280,8 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 						return send({ type: 'ok' });
 					case 'stall':
 						if (endpointUrl === undefined) return;
+						// A stalled daemon is congestion as well: the adaptive limit halves.
+						congestion({ kind: 'stalled', detail: message.detail });
 						breakers.of(endpointUrl).trip(message.detail);
 						log(`breaker of ${endpointUrl} opened: ${message.detail}`);
 						failWaiters(endpointUrl);

@@ -3,7 +3,9 @@ import { lstatSync, openSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { maxConcurrentOf } from '../config/lane-profile.js';
 import { ensureStateDir } from '../config/paths.js';
+import { LANES } from '../docker-grammar/lanes.js';
 import { BrokerUnavailable } from '../errors.js';
 import { acquireLock } from '../lock/acquire.js';
 import type { BrokerOptions } from './broker-server.js';
@@ -63,7 +65,7 @@ export async function startBroker<Connection>(
 					probeTimeoutMs: settings.probeTimeoutMs,
 					idleTimeoutMs: settings.idleTimeoutMs,
 					reannounceGraceMs: brokerDied
-						? 2000 + Math.max(...Object.values(settings.lanes).map(lane => lane.maxConcurrent * lane.minTimeMs))
+						? 2000 + Math.max(...LANES.map(lane => maxConcurrentOf(settings.lanes, lane) * settings.lanes[lane].minTimeMs))
 						: 0,
 				}),
 			},

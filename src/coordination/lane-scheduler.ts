@@ -27,8 +27,8 @@ export interface Ticket {
 }
 
 export interface RequestOptions {
-	/** Runs once, when the slot is granted, with the time spent waiting. */
-	readonly onGrant: (waitedMs: number) => void;
+	/** Runs once, when the slot is granted, with the time spent waiting (possibly before `request` returns). */
+	readonly onGrant: (waitedMs: number, ticket: Ticket) => void;
 	/** Free the slot this long after the grant (a call attached to a stream keeps running without it). */
 	readonly leaseMs?: number;
 	/** The call already runs (its broker died): count it at once, ahead of the queue and over the limit if need be. */
@@ -143,7 +143,7 @@ export class LaneScheduler {
 		state.running.add(entry);
 		if (spaced) state.lastStartAt = now;
 		if (entry.options.leaseMs !== undefined) entry.cancelLease = this.clock.setTimer(entry.release, entry.options.leaseMs);
-		entry.options.onGrant(now - entry.queuedAt);
+		entry.options.onGrant(now - entry.queuedAt, entry);
 	}
 
 	private release(entry: Entry): void {

@@ -28,8 +28,10 @@ export type BrokerMessage =
 	| {
 			readonly type: 'queued';
 			readonly lane: Lane;
-			/** The lane's limit now. */
+			/** The lane's limit now, and whether it is learned (`adaptive`) or configured. */
 			readonly limit: number;
+			/** Absent: fixed. */
+			readonly mode?: LaneMode;
 			/** What the calls holding the lane's slots are (at most the limit, give or take a re-announced one). */
 			readonly running: readonly string[];
 			/** How many wait ahead: a count, since every waiter hears it every second. */
@@ -68,8 +70,12 @@ export interface ReportedOutcome {
 /** What the broker reports: the shared counters, and who holds and waits for slots now. */
 export interface StatsSnapshot extends CountersSummary {
 	readonly brokerPid: number;
-	readonly lanes: Readonly<Record<Lane, { readonly running: number; readonly queued: number }>>;
+	readonly lanes: Readonly<
+		Record<Lane, { readonly running: number; readonly queued: number; readonly limit: number; readonly mode: LaneMode }>
+	>;
 }
+
+type LaneMode = 'fixed' | 'adaptive';
 
 /** Splits a byte stream into JSON messages. */
 export function lineReader<T>(onMessage: (message: T) => void): (chunk: Buffer) => void {

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isAdaptiveSnapshot } from './adaptive-snapshot.js';
+import type { AdaptiveSnapshot } from './adaptive-types.js';
 import type { BreakerSnapshot, OutcomeKind } from './breaker.js';
 
 const STATS_FILE = 'stats.json';
@@ -18,6 +20,8 @@ export interface Counters {
 	readonly waits: readonly number[];
 	/** Breaker state per daemon endpoint, so that an open breaker stays open across restarts. */
 	readonly breakers: Readonly<Record<string, BreakerSnapshot>>;
+	/** What the adaptive lanes learned (limit, baselines), so that a restarted broker need not learn it again. */
+	readonly adaptive: Readonly<Record<string, AdaptiveSnapshot>>;
 }
 
 /** The counters as people read them: waits summarised. */
@@ -28,6 +32,7 @@ export interface CountersSummary {
 	readonly waitedCalls: number;
 	readonly waitMs: { readonly p50: number; readonly p95: number; readonly max: number };
 	readonly breakers: Readonly<Record<string, BreakerSnapshot>>;
+	readonly adaptive: Readonly<Record<string, AdaptiveSnapshot>>;
 }
 
 const empty = (now: number): Counters => ({
@@ -37,6 +42,7 @@ const empty = (now: number): Counters => ({
 	waitedCalls: 0,
 	waits: [],
 	breakers: {},
+	adaptive: {},
 });
 
 /**
@@ -75,13 +81,22 @@ export class StatsStore {
 		};
 	}
 
-	/** Starts counting afresh; breaker state is not statistics and stays. */
+	/** Starts counting afresh; breaker and adaptive state are not statistics and stay. */
 	reset(): void {
-		this.counters = { ...empty(this.now()), breakers: this.counters.breakers };
+		this.counters = { ...empty(this.now()), breakers: this.counters.breakers, adaptive: this.counters.adaptive };
 	}
 
 	get breakers(): Readonly<Record<string, BreakerSnapshot>> {
 		return this.counters.breakers;
+	}
+
+	get adaptive(): Readonly<Record<string, AdaptiveSnapshot>> {
+		return this.counters.adaptive;
+	}
+
+	/** Keeps what the adaptive lanes learned, for the next save. */
+	setAdaptive(lanes: Readonly<Record<string, AdaptiveSnapshot>>): void {
+		this.counters = { ...this.counters, adaptive: { ...this.counters.adaptive, ...lanes } };
 	}
 
 	summary(breakers: Readonly<Record<string, BreakerSnapshot>> = this.counters.breakers): CountersSummary {
@@ -164,6 +179,15 @@ function validCounters(saved: unknown, fallback: Counters, bad: (field: string) 
 				return false;
 			}),
 		) as Counters['breakers'],
+		adaptive: Object.fromEntries(
+			Object.entries(
+				field<Record<string, unknown>>('adaptive', value => typeof value === 'object' && value !== null && !Array.isArray(value)),
+			).filter(([lane, snapshot]) => {
+				if (isAdaptiveSnapshot(snapshot)) return true;
+				bad(`adaptive[${JSON.stringify(lane)}]`);
+				return false;
+			}),
+		) as Counters['adaptive'],
 	};
 }
 

@@ -10,6 +10,8 @@ import { boolFlag, type ParsedCall } from './parse.js';
  */
 export type Lane = 'read' | 'mutate' | 'attached';
 
+export const LANES: readonly Lane[] = ['mutate', 'read', 'attached'];
+
 /** The last word of a command path that marks it read-only, whatever the management command. */
 const READ_VERBS = new Set([
 	'ls',

@@ -9,6 +9,8 @@ export interface LocateOptions {
 	readonly configuredFrom?: string;
 	/** Real path of the running safe-docker entry point, so a `docker` shim of ours is skipped. */
 	readonly self: string;
+	/** Dockers on PATH to pass over too: wrapper shims that ran safe-docker again. */
+	readonly skip?: readonly string[];
 	readonly env?: Readonly<Record<string, string | undefined>>;
 	readonly platform?: NodeJS.Platform;
 }
@@ -22,6 +24,7 @@ export function locateDocker({
 	configured,
 	configuredFrom = 'docker.path',
 	self,
+	skip = [],
 	env = process.env,
 	platform = process.platform,
 }: LocateOptions): string {
@@ -37,7 +40,7 @@ export function locateDocker({
 	for (const dir of dirs) {
 		for (const name of names) {
 			const candidate = join(dir, name);
-			if (isExecutableFile(candidate) && !sameFile(candidate, self)) return candidate;
+			if (isExecutableFile(candidate) && !sameFile(candidate, self) && !skip.some(shim => sameFile(candidate, shim))) return candidate;
 		}
 	}
 	throw new DockerNotFound('cannot find the real docker on PATH; install docker or set SAFE_DOCKER_DOCKER to its path');

@@ -4,9 +4,13 @@ import type { Endpoint } from './endpoint.js';
 /** The daemon's answer to `GET /_ping`, or why there was none. */
 export type PingResult =
 	| { readonly ok: true; readonly latencyMs: number; readonly apiVersion: string | null }
-	/** `unreachable`: nothing listens (the call never reached a daemon); `timeout`: no answer in time (wedged);
-	 * `error`: the daemon answered 5xx; `unknown`: an endpoint we cannot ping (TLS, named pipe). */
-	| { readonly ok: false; readonly reason: 'unreachable' | 'timeout' | 'error' | 'unknown'; readonly detail: string };
+	/** `unreachable`: nothing listens at an endpoint that exists (the call never reached a daemon; it can come
+	 * back); `missing`: no such socket or host, or no permission — waiting will not bring it; `timeout`: no
+	 * answer in time (wedged); `error`: the daemon answered 5xx; `unknown`: an endpoint we cannot ping (TLS, named pipe). */
+	| { readonly ok: false; readonly reason: 'unreachable' | 'missing' | 'timeout' | 'error' | 'unknown'; readonly detail: string };
+
+/** Connection errors that a few seconds of waiting do not cure: the socket file or host name is not there, or not ours. */
+const MISSING = new Set(['ENOENT', 'ENOTDIR', 'ENOTFOUND', 'EACCES', 'EPERM']);
 
 /**
  * Our own `/_ping` with a deadline: the docker CLI waits forever on a wedged daemon, so neither the breaker
@@ -50,8 +54,13 @@ export async function pingDaemon(endpoint: Endpoint, timeoutMs: number, now = ()
 			else settle({ ok: true, latencyMs: now() - started, apiVersion });
 		});
 		socket.on('end', () => settle({ ok: false, reason: 'error', detail: `${endpoint.url} closed the connection without an answer` }));
-		socket.on('error', error =>
-			settle({ ok: false, reason: 'unreachable', detail: `${endpoint.url}: ${(error as NodeJS.ErrnoException).code ?? error.message}` }),
-		);
+		socket.on('error', error => {
+			const code = (error as NodeJS.ErrnoException).code;
+			settle({
+				ok: false,
+				reason: code && MISSING.has(code) ? 'missing' : 'unreachable',
+				detail: `${endpoint.url}: ${code ?? error.message}`,
+			});
+		});
 	});
 }

@@ -1,4 +1,5 @@
-import { boolFlag, type ParsedCall } from '../docker-grammar/parse.js';
+import { boolFlag, flagValues, type ParsedCall } from '../docker-grammar/parse.js';
+import { parseDuration } from '../system/duration.js';
 import { FORCE_RULES, type ForceRule } from './force-rules.js';
 
 /** A call that uses force semantics. */
@@ -60,5 +61,25 @@ export function safeAlternative(call: ParsedCall, use: ForceUse): string[] {
 	if (use.rule.alternative === 'remove') {
 		return ['safe-docker', 'guard', 'remove', ...(boolFlag(call, 'volumes') ? ['--volumes'] : []), ...call.positionals];
 	}
+	if (use.rule.alternative === 'cleanup') return ['safe-docker', 'cleanup', '--dry-run', ...cleanupOptions(call, use.command)];
 	return ['docker', ...withoutForce(call)];
+}
+
+/**
+ * A prune's options as `safe-docker cleanup` options: `-a` on image/system prune → `--images`; volumes →
+ * `--volumes` (`volume prune -a`: `--volumes=named`); `--filter until=<duration>` → `--older-than`;
+ * `--filter label=…` → `--label`. Other filters have no cleanup counterpart; the dry run shows the plan.
+ */
+function cleanupOptions(call: ParsedCall, command: string): string[] {
+	const options: string[] = [];
+	const all = boolFlag(call, 'all') === true;
+	if (all && (command === 'image prune' || command === 'system prune')) options.push('--images');
+	if (command === 'volume prune') options.push(all ? '--volumes=named' : '--volumes');
+	if (command === 'system prune' && boolFlag(call, 'volumes')) options.push('--volumes');
+	for (const filter of flagValues(call.flags, 'filter')) {
+		const [name, value] = [filter.slice(0, filter.indexOf('=')), filter.slice(filter.indexOf('=') + 1)];
+		if (name === 'until' && parseDuration(value) !== undefined) options.push('--older-than', value);
+		if (name === 'label') options.push('--label', value);
+	}
+	return options;
 }

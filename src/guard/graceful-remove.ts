@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DockerClient } from '../docker/client.js';
 import { firstLine } from '../system/first-line.js';
+import type { StatusLine } from '../system/status-line.js';
 
 /** How the removal of one container went. */
 export type RemoveOutcome =
@@ -19,12 +20,16 @@ export interface RemoveOptions {
 	readonly timeSeconds: number;
 	/** Also remove the container's anonymous volumes (`rm --volumes`). */
 	readonly volumes: boolean;
+	/** Where to show that a stop is under way (a live line on a terminal): a stop can take the whole timeout. */
+	readonly progress?: StatusLine;
 	// For testing
 	readonly now?: () => number;
+	readonly tickMs?: number;
 }
 
 const NO_SUCH = /no such (container|object)/i;
 const ACTIVE = new Set(['running', 'paused', 'restarting']);
+const SIGKILLED = 137;
 
 /**
  * The safe alternative to `docker rm -f`: does it exist → graceful `stop` (SIGTERM, then SIGKILL only after
@@ -39,7 +44,7 @@ export async function removeGracefully(names: readonly string[], options: Remove
 
 async function removeOne(
 	name: string,
-	{ timeSeconds, volumes, now = Date.now }: RemoveOptions,
+	{ timeSeconds, volumes, progress, now = Date.now, tickMs = 1000 }: RemoveOptions,
 	docker: DockerClient,
 ): Promise<RemoveOutcome> {
 	const inspect = await docker(['container', 'inspect', '--format', '{{.State.Status}}', name]);
@@ -53,7 +58,16 @@ async function removeOne(
 	let exitCode: number | null = null;
 	if (wasRunning) {
 		const started = now();
-		const stop = await docker(['container', 'stop', '--time', String(timeSeconds), name]);
+		const show = () =>
+			progress?.show(
+				`safe-docker: stopping ${name}: SIGTERM sent ${Math.round((now() - started) / 1000)} s ago; SIGKILL at ${timeSeconds} s`,
+			);
+		show();
+		const ticker = progress === undefined ? undefined : setInterval(show, tickMs);
+		const stop = await docker(['container', 'stop', '--time', String(timeSeconds), name]).finally(() => {
+			clearInterval(ticker);
+			progress?.clear();
+		});
 		if (stop.exitCode !== 0) return { name, status: 'failed', step: 'stop', detail: firstLine(stop.stderr) };
 		const state = await waitUntilStopped(name, docker);
 		if (state === undefined) return { name, status: 'failed', step: 'verify', detail: 'still running after stop' };
@@ -81,10 +95,14 @@ async function waitUntilStopped(name: string, docker: DockerClient): Promise<num
 /** One line per outcome, for people. */
 export function describeOutcome(outcome: RemoveOutcome): string {
 	switch (outcome.status) {
-		case 'removed':
-			return outcome.wasRunning
-				? `${outcome.name}: removed (stopped gracefully in ${((outcome.stoppedInMs ?? 0) / 1000).toFixed(1)} s, exit code ${outcome.exitCode})`
-				: `${outcome.name}: removed (was not running)`;
+		case 'removed': {
+			if (!outcome.wasRunning) return `${outcome.name}: removed (was not running)`;
+			const seconds = ((outcome.stoppedInMs ?? 0) / 1000).toFixed(1);
+			// 137 = 128 + SIGKILL: it ignored SIGTERM until docker stop's timeout ran out.
+			return outcome.exitCode === SIGKILLED
+				? `${outcome.name}: removed (did not stop on SIGTERM: killed with SIGKILL when the stop timeout ran out, after ${seconds} s, exit code 137)`
+				: `${outcome.name}: removed (stopped gracefully in ${seconds} s, exit code ${outcome.exitCode})`;
+		}
 		case 'missing':
 			return `${outcome.name}: no such container, nothing to remove`;
 		case 'failed':

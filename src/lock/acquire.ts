@@ -2,6 +2,7 @@ import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LockDirectoryUnusable, LockTimeout } from '../errors.js';
+import { makeDirs } from '../system/make-dirs.js';
 import { loadProperLockfile } from '../system/proper-lockfile.js';
 import { type Holder, holderIsGone, newHolder, readHolder, writeHolder } from './holder.js';
 import { lockFiles } from './paths.js';
@@ -54,7 +55,7 @@ export async function acquireLock(options: AcquireOptions): Promise<HeldLock> {
 	const { dir, env, staleMs, now = Date.now, pollMs = 150 } = options;
 	const files = lockFiles(dir, env);
 	try {
-		mkdirSync(dir, { recursive: true });
+		makeDirs(dir, 0o777);
 	} catch (error) {
 		const code = (error as NodeJS.ErrnoException).code;
 		throw new LockDirectoryUnusable(dir, code === 'EEXIST' || code === 'ENOTDIR' ? 'not a directory' : `cannot create it (${code})`, {

@@ -25,7 +25,7 @@ const MAX_INTERVAL_MS = 5000;
 export function daemonWatchStep({ stderr, ping = pingDaemon, clock = systemClock }: DaemonWatchOptions): Step {
 	return {
 		async handle(call: Call, next: Next): Promise<Outcome> {
-			const endpoint = dockerEndpoint(call.env);
+			const endpoint = dockerEndpoint(call.env, undefined, call.parsed.globals);
 			if (endpoint.kind === 'unsupported' || (endpoint.kind === 'tcp' && endpoint.tls)) return next(call);
 			const { stallMs, readDeadlineMs } = call.config.daemon;
 			const pingTimeoutMs = Math.min(call.config.health.pingTimeoutMs, stallMs);

@@ -120,6 +120,8 @@ export function guardStep(options: GuardStepOptions): Step {
 		for (const outcome of outcomes) {
 			// Like `docker rm -f`: the name of each removed container on stdout; a missing one is not an error.
 			if (outcome.status === 'removed') stdout.write(`${outcome.name}\n`);
+			// docker rm -f's own line for a missing container (it still exits 0).
+			if (outcome.status === 'missing') stderr.write(`Error response from daemon: No such container: ${outcome.name}\n`);
 			if (outcome.status === 'failed') {
 				failed = true;
 				stderr.write(`safe-docker: ${describeOutcome(outcome)}\n`);

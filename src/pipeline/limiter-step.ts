@@ -1,4 +1,5 @@
 import { redactArgv } from '../audit/redact.js';
+import { maxConcurrentOf } from '../config/lane-profile.js';
 import { acquireSlot, type QueuedInfo, type Slot } from '../coordination/slot.js';
 import { dockerEndpoint } from '../docker/endpoint.js';
 import { BrokerUnavailable } from '../errors.js';
@@ -30,9 +31,14 @@ export function limiterStep({ stateDir, version, stderr, showAfterMs = 1000, acq
 			let info: QueuedInfo | undefined;
 			// The count and the reason first, so that a line cut to an 80-column terminal keeps them; then who runs.
 			const show = () => {
-				if (!info) return;
+				// Said only of a real wait, behind other calls: a slow broker start on a busy machine is not one.
+				if (!info || (info.ahead === 0 && info.running.length < info.limit)) return;
 				const running = info.running.length === 0 ? '' : `: ${info.running.slice(0, 3).join(', ')}${info.running.length > 3 ? ', …' : ''}`;
-				line.show(`safe-docker: waiting, ${info.ahead} ahead; ${info.running.length} of ${info.limit} ${info.lane} slots busy${running}`);
+				line.show(
+					info.mode === 'adaptive'
+						? `safe-docker: waiting, ${info.ahead} ahead; ${info.running.length} ${info.lane} slots busy, limit ${info.limit} (adaptive)${running}`
+						: `safe-docker: waiting, ${info.ahead} ahead; ${info.running.length} of ${info.limit} ${info.lane} slots busy${running}`,
+				);
 			};
 			let shown = false;
 			const timer = setTimeout(() => {
@@ -55,7 +61,7 @@ export function limiterStep({ stateDir, version, stderr, showAfterMs = 1000, acq
 						hold: call.hold,
 						label: label(call),
 						command: call.parsed.command ?? null,
-						endpoint: dockerEndpoint(call.env),
+						endpoint: dockerEndpoint(call.env, undefined, call.parsed.globals),
 					},
 					queued => {
 						info = queued;
@@ -79,7 +85,7 @@ export function limiterStep({ stateDir, version, stderr, showAfterMs = 1000, acq
 			// One `compose up` is one slot holding many API calls: bound compose's own fan-out by the same limit.
 			const env =
 				call.parsed.command?.startsWith('compose ') && call.env['COMPOSE_PARALLEL_LIMIT'] === undefined
-					? { ...call.env, COMPOSE_PARALLEL_LIMIT: String(call.config.lanes.mutate.maxConcurrent) }
+					? { ...call.env, COMPOSE_PARALLEL_LIMIT: String(maxConcurrentOf(call.config.lanes, 'mutate')) }
 					: call.env;
 			try {
 				outcome = await next({ ...call, env, reportStall: detail => slot.stall(detail) });

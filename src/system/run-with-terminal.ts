@@ -1,6 +1,8 @@
 import { spawn as baseSpawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { constants } from 'node:os';
 import { DockerNotFound } from '../errors.js';
+import { type ExactBytes, viaShell } from './exact-bytes.js';
+import { mirrorJobControl } from './job-control.js';
 import { procStatField } from './proc-stat.js';
 
 /** Signals safe-docker passes on to the program it runs. */
@@ -26,6 +28,8 @@ export interface RunWithTerminalOptions {
 	readonly signal?: AbortSignal;
 	/** Called with the child's pid once it runs. */
 	readonly onSpawn?: (pid: number) => void;
+	/** The original bytes where decoding argv or the environment as UTF-8 lost some: run through `sh` to pass them exactly. */
+	readonly exact?: ExactBytes;
 	/** The error for a command that cannot be started (ENOENT/EACCES); docker's own by default. */
 	readonly notFound?: (command: string, code: string, cause: Error) => Error;
 	// For testing
@@ -55,12 +59,14 @@ export function runWithTerminal(program: string, args: readonly string[], option
 	} = options;
 	const started = now();
 	return new Promise((resolve, reject) => {
-		const child = spawn(program, args, { stdio: 'inherit', env, ...(cwd === undefined ? {} : { cwd }), windowsHide: false });
+		const [command, commandArgs] = options.exact ? viaShell(program, args, env, options.exact) : [program, args];
+		const child = spawn(command, commandArgs, { stdio: 'inherit', env, ...(cwd === undefined ? {} : { cwd }), windowsHide: false });
 		const forward = (signal: NodeJS.Signals) => {
 			if (KEYBOARD_SIGNALS.has(signal) && inForegroundGroup()) return;
 			child.kill(signal);
 		};
 		for (const signal of FORWARDED_SIGNALS) proc.on(signal, forward);
+		const stopMirroring = mirrorJobControl(child, { inForegroundGroup });
 		if (child.pid !== undefined) options.onSpawn?.(child.pid);
 		let killer: NodeJS.Timeout | undefined;
 		const end = () => {
@@ -70,6 +76,7 @@ export function runWithTerminal(program: string, args: readonly string[], option
 		options.signal?.addEventListener('abort', end, { once: true });
 		const cleanup = () => {
 			for (const signal of FORWARDED_SIGNALS) proc.off(signal, forward);
+			stopMirroring();
 			options.signal?.removeEventListener('abort', end);
 			clearTimeout(killer);
 		};

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redactArgv } from '../../src/audit/redact.js';
+import { redactArgv, redactText } from '../../src/audit/redact.js';
 import { parseDockerArgv } from '../../src/docker-grammar/parse.js';
 
 const redact = (argv: string[]) => redactArgv(parseDockerArgv(argv));
@@ -88,5 +88,29 @@ describe('audit redaction', () => {
 		]) {
 			expect(redact(argv).join(' '), argv.join(' ')).not.toContain('s3cr3t');
 		}
+	});
+});
+
+describe('redaction cost', () => {
+	it('is linear on a long word: every call label passes through it', () => {
+		const started = performance.now();
+		redactText(`${'x'.repeat(200_000)} ${'a'.repeat(50_000)}://u:p@h`);
+		// Quadratic backtracking took minutes here (22 s of CPU in one test run); a linear pass takes milliseconds.
+		expect(performance.now() - started).toBeLessThan(2000);
+	});
+});
+
+describe('redactText', () => {
+	it.each([
+		['label=API_KEY=s3cr3t', 'label=API_KEY=***'],
+		['ghp_abcdefghijklmnopqrstuvwxyz0123', '***'],
+		['https://hooks.slack.com/services/T000/B000/XXXX', 'https://hooks.slack.com/services/***'],
+		['AKIAABCDEFGHIJKLMNOP', '***'],
+		['git+ssh://me:secret@host/repo', 'git+ssh://me:***@host/repo'],
+		['because ghp_aaaaaaaaaaaaaaaaaaaaaaaa leaked', 'because *** leaked'],
+		['label=com.example.tier=1', 'label=com.example.tier=1'],
+		['FOO=bar', 'FOO=bar'],
+	])('%s → %s', (text, shown) => {
+		expect(redactText(text)).toBe(shown);
 	});
 });

@@ -2,6 +2,7 @@ import { chmodSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULTS } from '../../src/config/defaults.js';
+import { maxConcurrentOf } from '../../src/config/lane-profile.js';
 import { loadConfig } from '../../src/config/load.js';
 import { ConfigError } from '../../src/errors.js';
 import { isolatedEnv, runCli, tempDir } from '../fixtures/cli.js';
@@ -31,7 +32,9 @@ describe('loadConfig', () => {
 		const env = isolatedEnv({ SAFE_DOCKER_BROKER_IDLE_TIMEOUT_MS: undefined });
 		const { config, origins, files } = await loadConfig({ cwd: tempDir(), env, home: env['HOME'] });
 		expect(config).toEqual(DEFAULTS);
-		expect(config.lanes.mutate).toEqual({ maxConcurrent: 3, minTimeMs: 500 });
+		// The seed profile: 3 at once, 500 ms apart.
+		expect(config.lanes.mutate).toMatchObject({ mode: 'fixed', maxConcurrent: null, minTimeMs: 500 });
+		expect(maxConcurrentOf(config.lanes, 'mutate')).toBe(3);
 		expect(files).toEqual([]);
 		expect(new Set(origins.values())).toEqual(new Set(['default']));
 	});
@@ -40,7 +43,7 @@ describe('loadConfig', () => {
 		const { root, sub } = project({ 'guard.config.json': '{"lanes":{"mutate":{"maxConcurrent":5}}}' });
 		const env = isolatedEnv();
 		const { config, origins } = await loadConfig({ cwd: sub, env, home: env['HOME'] });
-		expect(config.lanes.mutate).toEqual({ maxConcurrent: 5, minTimeMs: 500 });
+		expect(config.lanes.mutate).toMatchObject({ maxConcurrent: 5, minTimeMs: 500 });
 		expect(origins.get('lanes.mutate.maxConcurrent')).toBe(join(root, 'guard.config.json'));
 		expect(origins.get('lanes.mutate.minTimeMs')).toBe('default');
 	});
@@ -137,7 +140,8 @@ describe('bad configuration: one line naming the source, the key, the value and 
 			'a value out of range',
 			{ 'guard.config.json': '{"lanes":{"mutate":{"maxConcurrent":0}}}' },
 			{},
-			root => `${join(root, 'guard.config.json')}: lanes.mutate.maxConcurrent: 0 is not allowed: expected an integer from 1 to 1000`,
+			root =>
+				`${join(root, 'guard.config.json')}: lanes.mutate.maxConcurrent: 0 is not allowed: expected an integer from 1 to 1000, or null`,
 		],
 		[
 			'a string where a number belongs',
@@ -204,26 +208,76 @@ describe('bad configuration: one line naming the source, the key, the value and 
 		expect(await loadError({ cwd: sub, env, home: env['HOME'] })).toBe(expected(root));
 	});
 
-	it('an unknown SAFE_DOCKER_ variable', async () => {
-		const env = isolatedEnv({ SAFE_DOCKER_LANES_MUTATE_MAXCONCURRENT: '5' });
-		expect(await loadError({ cwd: tempDir(), env, home: env['HOME'] })).toMatch(
-			/^SAFE_DOCKER_LANES_MUTATE_MAXCONCURRENT: unknown variable; safe-docker reads .*SAFE_DOCKER_LANES_MUTATE_MAX_CONCURRENT/,
+	it('an unknown SAFE_DOCKER_ variable: one short warning naming the closest setting, never the internal ones', async () => {
+		const env = isolatedEnv({ SAFE_DOCKER_LANES_MUTATE_MAXCONCURRENT: '5', SAFE_DOCKER_FOO: '1', SAFE_DOCKER_BROKER_TRACE: '1' });
+		const { warnings, config } = await loadConfig({ cwd: tempDir(), env, home: env['HOME'] });
+		expect(config.lanes).toEqual(DEFAULTS.lanes);
+		expect(warnings).toEqual([
+			'safe-docker: warning: SAFE_DOCKER_LANES_MUTATE_MAXCONCURRENT is not a safe-docker setting (ignored); did you mean SAFE_DOCKER_LANES_MUTATE_MAX_CONCURRENT?',
+			'safe-docker: warning: SAFE_DOCKER_FOO is not a safe-docker setting (ignored); did you mean SAFE_DOCKER_HOME?',
+		]);
+	});
+
+	it('a 100k-deep nested array is one line, not a stack overflow', async () => {
+		const depth = 100_000;
+		const { sub, root } = project({ 'guard.config.json': `{"force":{"allow":${'['.repeat(depth)}${']'.repeat(depth)}}}` });
+		expect(await loadError({ cwd: sub, env: isolatedEnv(), home: root })).toMatch(
+			/guard\.config\.json: force\.allow: \[\[\[…\]\]\] \(nested too deeply\) is not allowed: expected/,
 		);
 	});
 
-	it('reaches the user as one line on stderr with exit code 78, from a proxied call and from guard config, running nothing', async () => {
+	it('a broken package.json with a "safe-docker" key is a broken config; without one, not ours', async () => {
+		const broken = project({ 'package.json': '{"name": "x", "safe-docker": {"force": {"policy": "warn"}},}' });
+		expect(await loadError({ cwd: broken.sub, env: isolatedEnv(), home: broken.root })).toMatch(/package\.json: not valid JSON/);
+		const other = project({ 'package.json': '{"name": "x",}' });
+		expect((await loadConfig({ cwd: other.sub, env: isolatedEnv(), home: other.root })).files).toEqual([]);
+	});
+
+	it('a broken config fails closed for a guarded or limited call and guard config, in one line with exit 78, running nothing', async () => {
 		const { sub } = project({ 'guard.config.json': '{"lanes":{"mutate":{"maxConcurrent":"3"}}}' });
 		const log = join(tempDir(), 'log');
 		const env = isolatedEnv({ SAFE_DOCKER_DOCKER: join(import.meta.dirname, '..', 'fixtures', 'bin', 'docker'), FAKE_DOCKER_LOG: log });
-		for (const args of [['ps'], ['guard', 'config']]) {
+		for (const args of [
+			['run', '-d', 'img'],
+			['guard', 'config'],
+		]) {
 			const result = await runCli(args, { cwd: sub, env });
 			expect(result.exitCode).toBe(78);
 			expect(result.stdout).toBe('');
 			expect(result.stderr).toMatch(
-				/^safe-docker: \S+guard\.config\.json: lanes\.mutate\.maxConcurrent: "3" is not allowed: expected an integer from 1 to 1000\n$/,
+				/^safe-docker: \S+guard\.config\.json: lanes\.mutate\.maxConcurrent: "3" is not allowed: expected an integer from 1 to 1000, or null\n$/,
 			);
 		}
 		expect(() => statSync(log)).toThrow(/ENOENT/);
+	});
+
+	it('a broken config lets a read call go on with the built-in defaults after the one-line error', async () => {
+		const { sub } = project({ 'guard.config.json': '{"lanes":{"mutate":{"maxConcurrent":"3"}}' });
+		const env = isolatedEnv({
+			SAFE_DOCKER_DOCKER: join(import.meta.dirname, '..', 'fixtures', 'bin', 'docker'),
+			FAKE_DOCKER_PRINT_ARGV: '1',
+		});
+		for (const args of [['ps'], ['context', 'ls'], ['--help']]) {
+			const result = await runCli(args, { cwd: sub, env });
+			expect(result.exitCode).toBe(0);
+			expect(result.stdout).toBe(`${JSON.stringify(args)}\n`);
+			expect(result.stderr).toMatch(
+				/^safe-docker: \S+guard\.config\.json: not valid JSON.* \(going on with the built-in defaults: a read-only call\)\n$/,
+			);
+		}
+	});
+
+	it('an unknown variable warns once and the call runs', async () => {
+		const env = isolatedEnv({
+			SAFE_DOCKER_DOCKER: join(import.meta.dirname, '..', 'fixtures', 'bin', 'docker'),
+			FAKE_DOCKER_PRINT_ARGV: '1',
+			SAFE_DOCKER_FOO: '1',
+		});
+		const result = await runCli(['ps'], { env });
+		expect(result.exitCode).toBe(0);
+		expect(result.stderr).toBe(
+			'safe-docker: warning: SAFE_DOCKER_FOO is not a safe-docker setting (ignored); did you mean SAFE_DOCKER_HOME?\n',
+		);
 	});
 });
 

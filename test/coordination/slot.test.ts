@@ -52,9 +52,9 @@ describe('acquireSlot', () => {
 		await listening(settings.stateDir);
 		const queued: QueuedInfo[] = [];
 		const slot = await acquireSlot(settings, REQUEST, info => queued.push(info));
-		expect(queued).toEqual([{ type: 'queued', lane: 'mutate', limit: 3, running: [], ahead: 0 }]);
+		expect(queued).toEqual([{ type: 'queued', lane: 'mutate', limit: 3, mode: 'fixed', running: [], ahead: 0 }]);
 		expect(slot.waitedMs).toBeGreaterThanOrEqual(0);
-		expect((await brokerStatus(settings.stateDir))?.stats.lanes.mutate).toEqual({ running: 1, queued: 0 });
+		expect((await brokerStatus(settings.stateDir))?.stats.lanes.mutate).toEqual({ running: 1, queued: 0, limit: 3, mode: 'fixed' });
 		await slot.release({ exitCode: 3, durationMs: 25, waitedMs: 120, kind: 'failed' });
 		const { stats } = (await brokerStatus(settings.stateDir))!;
 		expect(stats).toMatchObject({

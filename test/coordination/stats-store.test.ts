@@ -46,6 +46,7 @@ describe('StatsStore', () => {
 			waitedCalls: 0,
 			waitMs: { p50: 0, p95: 0, max: 0 },
 			breakers: {},
+			adaptive: {},
 		});
 		expect(lines).toEqual([]);
 	});
@@ -84,8 +85,30 @@ describe('StatsStore', () => {
 			waitedCalls: 0,
 			waitMs: { p50: 0, p95: 0, max: 0 },
 			breakers: { 'unix:///a.sock': OPEN },
+			adaptive: {},
 		});
 		expect(store.breakers).toEqual({ 'unix:///a.sock': OPEN });
+	});
+
+	it('keeps what an adaptive lane learned across restarts and resets; a bad lane is dropped with one line', () => {
+		const { dir, store, lines } = setup();
+		const learned = {
+			limit: 5,
+			reason: 'latency 1.40× baseline',
+			changedAt: T0,
+			measuring: null,
+			slowStart: false,
+			classes: { run: { baselineMs: 400, recentMs: 560, solo: [390, 400, 410], recent: [560] } },
+		};
+		store.setAdaptive({ mutate: learned });
+		store.reset();
+		store.save();
+		expect(new StatsStore(dir).adaptive).toEqual({ mutate: learned });
+		const saved = JSON.parse(readFileSync(join(dir, 'stats.json'), 'utf8'));
+		writeFileSync(join(dir, 'stats.json'), JSON.stringify({ ...saved, adaptive: { mutate: learned, read: { ...learned, limit: 0 } } }));
+		const again = new StatsStore(dir, line => lines.push(line));
+		expect(again.adaptive).toEqual({ mutate: learned });
+		expect(lines).toEqual([`${join(dir, 'stats.json')}: adaptive["read"] is not valid; reset to its default`]);
 	});
 
 	it('saves and loads the same counters', () => {

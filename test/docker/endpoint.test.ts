@@ -79,4 +79,25 @@ describe('the endpoint docker would use', () => {
 			expect.objectContaining({ path: '/tmp/elsewhere.sock' }),
 		);
 	});
+
+	it("docker's global options first: --context over -H over DOCKER_HOST over DOCKER_CONTEXT; --config moves ~/.docker", () => {
+		const dir = home('remote', { remote: 'tcp://192.168.1.20:2375', rootless: 'unix:///run/user/1000/docker.sock' });
+		const env = { DOCKER_HOST: 'unix:///dead.sock', DOCKER_CONTEXT: 'remote' };
+		expect(dockerEndpoint(env, dir, [{ name: 'host', value: 'unix:///var/run/docker.sock' }])).toEqual(DEFAULT);
+		expect(dockerEndpoint(env, dir, [{ name: 'context', value: 'rootless' }])).toEqual(
+			expect.objectContaining({ path: '/run/user/1000/docker.sock' }),
+		);
+		expect(dockerEndpoint(env, dir, [{ name: 'context', value: 'default' }])).toEqual(expect.objectContaining({ path: '/dead.sock' }));
+		expect(dockerEndpoint({}, dir, [{ name: 'context', value: 'default' }])).toEqual(DEFAULT);
+		expect(
+			dockerEndpoint({}, dir, [
+				{ name: 'host', value: 'tcp://ci:2376' },
+				{ name: 'tlsverify', value: true },
+			]),
+		).toEqual(expect.objectContaining({ kind: 'tcp', host: 'ci', tls: true }));
+		const other = home(undefined, { elsewhere: 'unix:///tmp/elsewhere.sock' });
+		expect(dockerEndpoint({ DOCKER_CONTEXT: 'elsewhere' }, '/nonexistent', [{ name: 'config', value: join(other, '.docker') }])).toEqual(
+			expect.objectContaining({ path: '/tmp/elsewhere.sock' }),
+		);
+	});
 });

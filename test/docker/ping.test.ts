@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseHost } from '../../src/docker/endpoint.js';
 import { pingDaemon } from '../../src/docker/ping.js';
+import { refusingSocket } from '../fixtures/sockets.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sd-health-ping-'));
 const servers: Server[] = [];
@@ -55,10 +56,13 @@ describe('our own /_ping with a deadline', () => {
 		expect(performance.now() - started).toBeLessThan(1500); // at the deadline, not hanging: slack for a loaded CI machine
 	});
 
-	it('nothing listening: unreachable, at once', async () => {
+	it('nothing listening: unreachable (it can come back) or missing (no such socket: it cannot), at once', async () => {
 		const started = performance.now();
 		expect(await pingDaemon(parseHost(`unix://${join(dir, 'absent.sock')}`, false), 3000)).toEqual(
-			expect.objectContaining({ ok: false, reason: 'unreachable', detail: expect.stringContaining('ENOENT') }),
+			expect.objectContaining({ ok: false, reason: 'missing', detail: expect.stringContaining('ENOENT') }),
+		);
+		expect(await pingDaemon(parseHost(`unix://${refusingSocket(join(dir, 'refusing.sock'))}`, false), 3000)).toEqual(
+			expect.objectContaining({ ok: false, reason: 'unreachable', detail: expect.stringContaining('ECONNREFUSED') }),
 		);
 		expect(await pingDaemon(parseHost('tcp://127.0.0.1:1', false), 3000)).toEqual(
 			expect.objectContaining({ ok: false, reason: 'unreachable', detail: expect.stringContaining('ECONNREFUSED') }),

@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BIN, FAKE_DOCKER, isolatedEnv, ROOT, runCli, tempDir } from '../fixtures/cli.js';
 import { requireEngine, TEST_IMAGE } from '../fixtures/engine.js';
+import { refusingSocket } from '../fixtures/sockets.js';
 
 const SH_DOCKER = join(ROOT, 'test', 'fixtures', 'bin-sh', 'docker');
 const servers: Server[] = [];
@@ -94,25 +95,29 @@ describe('the breaker', () => {
 });
 
 describe('retries', () => {
-	it('retries a read call after a daemon failure with exponential backoff, saying so each time', async () => {
-		const { env, socket } = setup({
+	it('waits for a daemon that refuses with exponential backoff, saying so each time, then runs docker once', async () => {
+		const { env, socket, dir } = setup({
 			SAFE_DOCKER_RETRY_RETRIES: '2',
 			SAFE_DOCKER_RETRY_INITIAL_DELAY_MS: '100',
 			SAFE_DOCKER_BREAKER_FAILURE_THRESHOLD: '10',
 		});
+		refusingSocket(socket);
 		const result = await runCli(['ps'], { env: { ...env, FAKE_DOCKER_EXIT: '1' } });
 		expect(result.exitCode).toBe(1);
 		expect(result.stderr).toBe(
 			[
-				`safe-docker: the Docker daemon failed (unix://${socket}: ENOENT); retrying \`docker ps\` in 0.1 s (1/2)`,
-				`safe-docker: the Docker daemon failed (unix://${socket}: ENOENT); retrying \`docker ps\` in 0.2 s (2/2)`,
+				`safe-docker: the Docker daemon failed (unix://${socket}: ECONNREFUSED); retrying \`docker ps\` in 0.1 s (1/2)`,
+				`safe-docker: the Docker daemon failed (unix://${socket}: ECONNREFUSED); retrying \`docker ps\` in 0.2 s (2/2)`,
 				'',
 			].join('\n'),
 		);
+		// docker ran once, on the last attempt: its own error is printed once.
+		expect(readFileSync(join(dir, 'docker.log'), 'utf8').match(/^start /gm)).toHaveLength(1);
 	}, 30_000);
 
 	it('holds back a mutating call while the daemon is not listening (it never reached it), then runs it once it is', async () => {
 		const { env, socket, dir } = setup({ SAFE_DOCKER_RETRY_RETRIES: '3', SAFE_DOCKER_RETRY_INITIAL_DELAY_MS: '300' });
+		refusingSocket(socket);
 		const call = spawn(process.execPath, [BIN, 'run', '-d', 'img'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
 		let stderr = '';
 		// The daemon comes up once the call has said it is holding back (however slowly the call starts on a busy machine).
@@ -125,7 +130,17 @@ describe('retries', () => {
 		});
 		const exitCode = await new Promise(resolve => call.on('exit', resolve));
 		expect(exitCode).toBe(0);
-		expect(stderr).toMatch(/^safe-docker: the Docker daemon failed \(.*ENOENT\); retrying `docker run -d img` in 0\.3 s \(1\/3\)\n/);
+		expect(stderr).toMatch(/^safe-docker: the Docker daemon failed \(.*ECONNREFUSED\); retrying `docker run -d img` in 0\.3 s \(1\/3\)\n/);
+		expect(readFileSync(join(dir, 'docker.log'), 'utf8').match(/^start /gm)).toHaveLength(1);
+	}, 30_000);
+
+	it('a socket path that does not exist is not waited for: docker runs once', async () => {
+		const { env, dir } = setup({ SAFE_DOCKER_RETRY_RETRIES: '3', SAFE_DOCKER_RETRY_INITIAL_DELAY_MS: '1000' });
+		const started = Date.now();
+		const result = await runCli(['ps'], { env: { ...env, FAKE_DOCKER_EXIT: '1' } });
+		expect(result.exitCode).toBe(1);
+		expect(result.stderr).toBe('');
+		expect(Date.now() - started).toBeLessThan(5000); // no 1 + 2 + 4 s of backoff
 		expect(readFileSync(join(dir, 'docker.log'), 'utf8').match(/^start /gm)).toHaveLength(1);
 	}, 30_000);
 
@@ -188,6 +203,17 @@ describe.skipIf(!engine)('the breaker on the real engine', () => {
 		const fast = await runCli(['version'], { env });
 		expect(fast.exitCode).toBe(69);
 	}, 60_000);
+
+	it("a daemon socket that does not exist costs no backoff, and docker's error is printed once", async () => {
+		const dir = tempDir();
+		const env = isolatedEnv({ SAFE_DOCKER_HOME: join(dir, 'state'), DOCKER_HOST: 'unix:///nope.sock' });
+		const started = Date.now();
+		const result = await runCli(['ps'], { env });
+		expect(result.exitCode).toBe(1);
+		expect(result.stderr.match(/Cannot connect to the Docker daemon/g)).toHaveLength(1);
+		expect(result.stderr).not.toContain('safe-docker');
+		expect(Date.now() - started).toBeLessThan(5000);
+	}, 30_000);
 });
 
 describe('breaker state across broker restarts', () => {

@@ -405,7 +405,7 @@ describe('a wedged daemon', () => {
 			const { env } = setup({ ...quick, DOCKER_HOST: daemon.url });
 			const started = Date.now();
 			const result = await runCli(['ps'], { env: { ...env, SAFE_DOCKER_DOCKER: undefined }, timeout: 20_000 });
-			expect(Date.now() - started).toBeLessThan(9000);
+			expect(Date.now() - started).toBeLessThan(15_000); // the 3 s deadline, a kill grace, and a busy machine
 			expect(result.exitCode).toBe(124);
 			expect(result.stderr).toMatch(
 				/safe-docker: ended `docker ps`: the Docker daemon gave no answer from unix:\/\/\S+ for \d+ s \(daemon\.readDeadlineMs\); exit 124\n$/,

@@ -73,6 +73,19 @@ describe.skipIf(!engine)('graceful removal on the real engine', () => {
 		expect(JSON.parse(result.stdout)).toEqual([{ name, status: 'removed', wasRunning: false, stoppedInMs: null, exitCode: null }]);
 	});
 
+	it('guard remove: a container that ignores SIGTERM is said to be killed after the timeout (137), not stopped gracefully', async () => {
+		const name = `sd-stubborn-${id}`;
+		containers.push(name);
+		// PID 1 without a TERM handler ignores SIGTERM: docker stop sends SIGKILL after --time.
+		await execa('docker', ['run', '-d', '--name', name, '--network', 'none', TEST_IMAGE, 'sh', '-c', 'while true; do sleep 0.1; done']);
+		const result = await runCli(['guard', 'remove', '--time', '1', name], { env: env() });
+		expect(result.stdout).toMatch(
+			new RegExp(
+				`^${name}: removed \\(did not stop on SIGTERM: killed with SIGKILL when the stop timeout ran out, after \\d+\\.\\d s, exit code 137\\)\n$`,
+			),
+		);
+	});
+
 	it('force.policy rewrite: `rm -f` stops the container gracefully (it sees SIGTERM), then removes it', async () => {
 		const name = `sd-rewrite-${id}`;
 		const volume = `sd-vol-rewrite-${id}`;
@@ -92,10 +105,13 @@ describe.skipIf(!engine)('graceful removal on the real engine', () => {
 	it('force.policy rewrite: a missing container is fine, as with rm -f; other forced commands are still rejected', async () => {
 		const rewriteEnv = { ...env(), SAFE_DOCKER_FORCE_POLICY: 'rewrite' };
 		const missing = await runCli(['rm', '-f', `sd-nothing-${id}`], { env: rewriteEnv });
-		expect(missing.exitCode).toBe(0);
+		const docker = await execa('docker', ['rm', '-f', `sd-nothing-${id}`], { reject: false });
+		expect(missing.exitCode).toBe(docker.exitCode);
 		expect(missing.stdout).toBe('');
+		// docker's own "No such container" line is kept, after the line saying it was rewritten.
+		expect(missing.stderr.split('\n').slice(1).join('\n')).toBe(`${docker.stderr}\n`);
 		const prune = await runCli(['system', 'prune', '-af'], { env: rewriteEnv });
 		expect(prune.exitCode).toBe(77);
-		expect(prune.stderr).toContain('instead: docker system prune -a');
+		expect(prune.stderr).toContain('instead: safe-docker cleanup --dry-run --images');
 	});
 });

@@ -121,9 +121,14 @@ describe('rejection', () => {
 		]);
 	});
 
-	it('offers the command without force where there is no safe rewrite', async () => {
+	it('offers safe-docker cleanup, as a dry run with the matching options, for a prune', async () => {
 		const result = await proxied(['system', 'prune', '-af', '--volumes']);
-		expect(result.stderr).toContain('  instead: docker system prune -a --volumes\n');
+		expect(result.stderr).toContain('  instead: safe-docker cleanup --dry-run --images --volumes\n');
+	});
+
+	it('offers the command without force where there is no safe rewrite', async () => {
+		const result = await proxied(['rmi', '-f', 'app:test']);
+		expect(result.stderr).toContain('  instead: docker rmi app:test\n');
 	});
 });
 
@@ -151,7 +156,7 @@ describe('policies and overrides', () => {
 	it('rejects an unknown command in force.allow, naming the allowed ones', async () => {
 		const dir = tempDir();
 		writeFileSync(join(dir, 'guard.config.json'), JSON.stringify({ force: { allow: ['ps'] } }));
-		const result = await proxied(['ps'], {}, dir);
+		const result = await proxied(['run', '-d', 'img'], {}, dir);
 		expect(result.exitCode).toBe(78);
 		expect(result.stderr).toMatch(
 			/force\.allow: "ps" is not allowed: expected a list of command paths from: container rm, container prune, /,
@@ -238,8 +243,18 @@ describe('guard audit', () => {
 		const text = await runCli(['guard', 'audit'], { env });
 		expect(text.stdout.trim().split('\n')).toHaveLength(2);
 		expect(text.stdout).toMatch(/ {2}rejected +\S+@\S+ {2}exit 77 {2}docker rmi --force img\n$/);
+		// Columns line up whatever the width of the decision and the exit code.
+		await runCli(['rm', '-f', 'c'], { env: { ...env, SAFE_DOCKER_ALLOW_FORCE: 'cleanup job' } });
+		const lines = (await runCli(['guard', 'audit'], { env })).stdout.trim().split('\n');
+		expect(lines).toHaveLength(3);
+		for (const column of [/ (rejected|escape-hatch)/, / exit /, / docker /])
+			expect(new Set(lines.map(line => line.search(column))).size, String(column)).toBe(1);
 		const json = await runCli(['guard', 'audit', '--json', '--since', '1h'], { env });
-		expect(JSON.parse(json.stdout).map((entry: { command: string }) => entry.command)).toEqual(['container rm', 'image rm']);
+		expect(JSON.parse(json.stdout).map((entry: { command: string }) => entry.command)).toEqual([
+			'container rm',
+			'image rm',
+			'container rm',
+		]);
 		const future = await runCli(['guard', 'audit', '--json', '--since', '2999-01-01'], { env });
 		expect(JSON.parse(future.stdout)).toEqual([]);
 		const bad = await runCli(['guard', 'audit', '--since', 'yesterday'], { env });

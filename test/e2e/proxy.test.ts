@@ -136,15 +136,32 @@ describe('finding the real docker', () => {
 		expect(JSON.parse(result.stdout)).toEqual(['version']);
 	});
 
-	it('stops, instead of recursing, when a wrapper script around safe-docker is the first docker', async () => {
+	it('passes through a wrapper-script shim (`exec safe-docker "$@"`) to the next docker on PATH, guarded once, limited once', async () => {
 		const shimDir = tempDir();
 		writeFileSync(join(shimDir, 'docker'), `#!/bin/sh\nexec '${process.execPath}' '${BIN}' "$@"\n`);
 		chmodSync(join(shimDir, 'docker'), 0o755);
-		const result = await runCli(['ps'], { env: isolatedEnv({ PATH: `${shimDir}:${pathWithFakeDocker()}` }), timeout: 20_000 });
-		expect(result.exitCode).toBe(127);
-		expect(result.stderr).toBe(
-			'safe-docker: the "docker" safe-docker found runs safe-docker again; set SAFE_DOCKER_DOCKER to the real docker binary\n',
-		);
+		const log = join(tempDir(), 'log');
+		const env = isolatedEnv({ PATH: `${shimDir}:${pathWithFakeDocker()}`, FAKE_DOCKER_LOG: log, FAKE_DOCKER_PRINT_ARGV: '1' });
+		const result = await runCli(['ps', '-a'], { env, timeout: 20_000 });
+		expect(result).toEqual(expect.objectContaining({ exitCode: 0, stdout: '["ps","-a"]\n', stderr: '' }));
+		expect(readLog(log).map(entry => entry.argv)).toEqual([['ps', '-a']]);
+		// The outer safe-docker guards: a forced call never reaches the shim.
+		const refused = await runCli(['rm', '-f', 'web'], { env, timeout: 20_000 });
+		expect(refused.exitCode).toBe(77);
+		expect(readLog(log)).toHaveLength(1);
+		// One call, one slot: the inner pass-through never asks the broker.
+		expect(JSON.parse((await runCli(['guard', 'stats', '--json'], { env })).stdout).totalCalls).toBe(1);
+	});
+
+	it('a chain of two wrapper shims still ends at the real docker', async () => {
+		const [one, two] = [tempDir(), tempDir()];
+		for (const dir of [one, two]) {
+			writeFileSync(join(dir, 'docker'), `#!/bin/sh\nexec '${process.execPath}' '${BIN}' "$@"\n`);
+			chmodSync(join(dir, 'docker'), 0o755);
+		}
+		const env = isolatedEnv({ PATH: `${one}:${two}:${pathWithFakeDocker()}`, FAKE_DOCKER_PRINT_ARGV: '1' });
+		const result = await runCli(['version'], { env, timeout: 20_000 });
+		expect(result).toEqual(expect.objectContaining({ exitCode: 0, stdout: '["version"]\n' }));
 	});
 
 	it('no docker anywhere: one line, exit 127', async () => {
@@ -168,10 +185,14 @@ describe('finding the real docker', () => {
 });
 
 describe('--version', () => {
-	it("prints safe-docker's version, then docker's", async () => {
+	it("is docker's alone; safe-docker's own version is `guard --version`", async () => {
 		const { version } = JSON.parse(readFileSync(join(FAKE_BIN_DIR, '..', '..', '..', 'package.json'), 'utf8'));
-		const result = await runCli(['--version'], { env: fakeEnv({ FAKE_DOCKER_PRINT_ARGV: '1' }) });
-		expect(result.exitCode).toBe(0);
-		expect(result.stdout).toBe(`safe-docker version ${version}\n["--version"]\n`);
+		for (const flag of ['--version', '-v']) {
+			const result = await runCli([flag], { env: fakeEnv({ FAKE_DOCKER_PRINT_ARGV: '1' }) });
+			expect(result.exitCode).toBe(0);
+			expect(result.stdout).toBe(`${JSON.stringify([flag])}\n`);
+		}
+		const own = await runCli(['guard', '--version'], { env: fakeEnv() });
+		expect(own.stdout).toBe(`${version}\n`);
 	});
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DockerClient, DockerResult } from '../../src/docker/client.js';
-import { removeGracefully } from '../../src/guard/graceful-remove.js';
+import { describeOutcome, removeGracefully } from '../../src/guard/graceful-remove.js';
 
 /** A docker that answers from a script and records the calls. */
 function scriptedDocker(answer: (args: readonly string[]) => Partial<DockerResult>): DockerClient & { calls: string[][] } {
@@ -49,4 +49,38 @@ describe('removeGracefully', () => {
 		expect(outcome).toEqual({ name: 'web', status: 'failed', step: 'verify', detail: 'still running after stop' });
 		expect(docker.calls.some(args => args[1] === 'rm')).toBe(false);
 	}, 20_000);
+});
+
+describe('describeOutcome', () => {
+	it('says that exit code 137 means killed with SIGKILL after the stop timeout, not a graceful stop', () => {
+		expect(describeOutcome({ name: 'web', status: 'removed', wasRunning: true, stoppedInMs: 10_800, exitCode: 137 })).toBe(
+			'web: removed (did not stop on SIGTERM: killed with SIGKILL when the stop timeout ran out, after 10.8 s, exit code 137)',
+		);
+		expect(describeOutcome({ name: 'web', status: 'removed', wasRunning: true, stoppedInMs: 300, exitCode: 0 })).toBe(
+			'web: removed (stopped gracefully in 0.3 s, exit code 0)',
+		);
+	});
+});
+
+describe('progress while a container stops', () => {
+	it('is shown and redrawn while stop runs, then cleared', async () => {
+		const shown: string[] = [];
+		let cleared = 0;
+		const docker = scriptedDocker(args =>
+			args[3] === '{{.State.Status}}' ? { stdout: 'running' } : args[1] === 'inspect' ? { stdout: 'false 0' } : {},
+		);
+		const slowStop: DockerClient = async args => {
+			if (args[1] === 'stop') await new Promise(resolve => setTimeout(resolve, 120));
+			return docker(args);
+		};
+		const [outcome] = await removeGracefully(
+			['web'],
+			{ timeSeconds: 10, volumes: false, tickMs: 20, progress: { show: text => shown.push(text), clear: () => cleared++ } },
+			slowStop,
+		);
+		expect(outcome).toEqual(expect.objectContaining({ status: 'removed' }));
+		expect(shown.length).toBeGreaterThanOrEqual(2);
+		expect(shown[0]).toBe('safe-docker: stopping web: SIGTERM sent 0 s ago; SIGKILL at 10 s');
+		expect(cleared).toBe(1);
+	});
 });

@@ -8,6 +8,7 @@ const UP: PingResult = { ok: true, latencyMs: 1, apiVersion: '1.41' };
 const DOWN: PingResult = { ok: false, reason: 'unreachable', detail: 'connect ECONNREFUSED /run/d.sock' };
 const WEDGED: PingResult = { ok: false, reason: 'timeout', detail: 'no answer within 3000 ms' };
 const UNKNOWN: PingResult = { ok: false, reason: 'unknown', detail: 'cannot ping' };
+const MISSING: PingResult = { ok: false, reason: 'missing', detail: 'unix:///nope.sock: ENOENT' };
 const ENV = { DOCKER_HOST: 'unix:///run/d.sock' };
 
 /** A daemon check with a scripted ping (the last answer repeats) and a sleep that only records. */
@@ -32,21 +33,21 @@ const read = () => makeCall(['ps'], { env: ENV });
 const mutate = () => makeCall(['run', '-d', 'busybox'], { env: ENV });
 
 describe('daemonCheckStep', () => {
-	it('exit 0 is ok, with no ping for a read call', async () => {
+	it('exit 0 is ok, after one ping before docker runs', async () => {
 		const { step, pings } = setup();
 		const { next, calls } = fakeNext({ exitCode: 0 });
 		expect(await step.handle(read(), next)).toMatchObject({ exitCode: 0, kind: 'ok', retried: 0 });
 		expect(calls).toHaveLength(1);
-		expect(pings).toEqual([]);
+		expect(pings).toHaveLength(1);
 	});
 
 	it.each([
 		['a signal', { exitCode: 143, signal: 'SIGTERM' as const }],
 		['an exit code over 128', { exitCode: 130, signal: null }],
-	])('a call ended by %s failed, and the daemon is not asked', async (_, exit) => {
-		const { step, pings } = setup(DOWN);
+	])('a call ended by %s failed, and the daemon is not asked afterwards', async (_, exit) => {
+		const { step, pings } = setup(UP, DOWN);
 		expect(await step.handle(read(), fakeNext(exit).next)).toMatchObject({ ...exit, kind: 'failed', retried: 0 });
-		expect(pings).toEqual([]);
+		expect(pings).toHaveLength(1);
 	});
 
 	it.each([
@@ -57,11 +58,11 @@ describe('daemonCheckStep', () => {
 		const { next, calls } = fakeNext({ exitCode: 1 });
 		expect(await step.handle(read(), next)).toMatchObject({ exitCode: 1, kind: 'failed', retried: 0 });
 		expect(calls).toHaveLength(1);
-		expect(pings).toEqual([{ url: 'unix:///run/d.sock', timeoutMs: 3000 }]);
+		expect(pings.at(-1)).toEqual({ url: 'unix:///run/d.sock', timeoutMs: 3000 });
 		expect(sleeps).toEqual([]);
 	});
 
-	it('retries a read call while the daemon is down, 1 s → 2 s → 4 s, then reports a daemon failure', async () => {
+	it('holds a read call back while the daemon is down, 1 s → 2 s → 4 s, runs docker once (its error prints once), then reports a daemon failure', async () => {
 		const { step, sleeps, stderr } = setup(DOWN);
 		const { next, calls } = fakeNext({ exitCode: 1 });
 		expect(await step.handle(read(), next)).toMatchObject({
@@ -70,7 +71,7 @@ describe('daemonCheckStep', () => {
 			detail: 'connect ECONNREFUSED /run/d.sock',
 			retried: 3,
 		});
-		expect(calls).toHaveLength(4);
+		expect(calls).toHaveLength(1);
 		expect(sleeps).toEqual([1000, 2000, 4000]);
 		expect(stderr.text.split('\n').slice(0, 3)).toEqual(
 			[1, 2, 4].map(
@@ -80,8 +81,8 @@ describe('daemonCheckStep', () => {
 		);
 	});
 
-	it('a read call that succeeds on a retry is ok, with the retries counted', async () => {
-		const { step, sleeps } = setup(WEDGED);
+	it('a read call whose daemon stopped answering while it ran is run again; ok, with the retries counted', async () => {
+		const { step, sleeps } = setup(UP, WEDGED, UP);
 		const { next, calls } = fakeNext({ exitCode: 1 }, { exitCode: 0 });
 		expect(await step.handle(read(), next)).toMatchObject({ exitCode: 0, kind: 'ok', retried: 1 });
 		expect(calls).toHaveLength(2);
@@ -124,6 +125,26 @@ describe('daemonCheckStep', () => {
 		expect(pings).toHaveLength(2);
 	});
 
+	it('holds a mutating call back while the daemon is wedged too (docker has not run: it cannot have reached it)', async () => {
+		const { step, sleeps } = setup(WEDGED, UP);
+		const { next, calls } = fakeNext({ exitCode: 0 });
+		expect(await step.handle(mutate(), next)).toMatchObject({ kind: 'ok', retried: 1 });
+		expect(calls).toHaveLength(1);
+		expect(sleeps).toEqual([1000]);
+	});
+
+	it.each([
+		['read', read],
+		['mutating', mutate],
+	])('a %s call to a socket path that does not exist is not waited for: docker runs once, a daemon failure', async (_, call) => {
+		const { step, sleeps, stderr } = setup(MISSING);
+		const { next, calls } = fakeNext({ exitCode: 1 });
+		expect(await step.handle(call(), next)).toMatchObject({ exitCode: 1, kind: 'daemon', retried: 0 });
+		expect(calls).toHaveLength(1);
+		expect(sleeps).toEqual([]);
+		expect(stderr.text).toBe('');
+	});
+
 	it('holds back a mutating call while the daemon answers nothing, and never runs it on a wedged daemon (docker would hang)', async () => {
 		const { step, sleeps } = setup(WEDGED);
 		const { next, calls } = fakeNext({ exitCode: 1 });
@@ -136,11 +157,11 @@ describe('daemonCheckStep', () => {
 	});
 
 	it('returns what the daemon watch decided without retrying or pinging again', async () => {
-		const { step, pings } = setup(WEDGED);
+		const { step, pings } = setup(UP, WEDGED);
 		const { next, calls } = fakeNext({ exitCode: 124, kind: 'daemon', detail: 'no answer for 30 s' });
 		expect(await step.handle(makeCall(['ps']), next)).toMatchObject({ exitCode: 124, kind: 'daemon', retried: 0 });
 		expect(calls).toHaveLength(1);
-		expect(pings).toHaveLength(0);
+		expect(pings).toHaveLength(1); // the one before docker ran
 	});
 
 	it('runs a mutating call after the last hold-back even if the daemon stays unreachable', async () => {

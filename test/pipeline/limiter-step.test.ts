@@ -177,12 +177,13 @@ describe('limiterStep', () => {
 
 	it('shows the waiting line only once the wait passes showAfterMs', async () => {
 		vi.useFakeTimers();
-		const grantAfter = (ms: number) =>
+		const grantAfter = (ms: number, mode: 'fixed' | 'adaptive' = 'fixed') =>
 			fakeAcquire(async onQueued => {
 				onQueued({
 					type: 'queued',
 					lane: 'mutate',
 					limit: 4,
+					mode,
 					running: ['docker build .', 'docker pull a', 'docker pull b', 'docker rm c'],
 					ahead: 1,
 				});
@@ -199,10 +200,33 @@ describe('limiterStep', () => {
 		await vi.advanceTimersByTimeAsync(400);
 		await handled;
 
+		// An adaptive lane says so, with the limit it learned.
+		const adaptive = setup(grantAfter(500, 'adaptive').acquire, 100);
+		const learning = adaptive.step.handle(makeCall(['run', 'busybox']), fakeNext().next);
+		await vi.advanceTimersByTimeAsync(100);
+		expect(adaptive.stderr.text).toBe(
+			'safe-docker: waiting, 1 ahead; 4 mutate slots busy, limit 4 (adaptive): docker build ., docker pull a, docker pull b, …\n',
+		);
+		await vi.advanceTimersByTimeAsync(400);
+		await learning;
+
 		const quick = setup(grantAfter(99).acquire, 100);
 		const done = quick.step.handle(makeCall(['run', 'busybox']), fakeNext().next);
 		await vi.advanceTimersByTimeAsync(1000);
 		await done;
 		expect(quick.stderr.text).toBe('');
+	});
+
+	it('says nothing when nothing is ahead and a slot is free: a slow broker start is not a wait for a slot', async () => {
+		vi.useFakeTimers();
+		const slowBroker = fakeAcquire(async onQueued => {
+			onQueued({ type: 'queued', lane: 'read', limit: 8, running: ['docker ps'], ahead: 0 });
+			await new Promise(resolve => setTimeout(resolve, 3000));
+		});
+		const { step, stderr } = setup(slowBroker.acquire, 100);
+		const handled = step.handle(makeCall(['ps']), fakeNext().next);
+		await vi.advanceTimersByTimeAsync(3000);
+		await handled;
+		expect(stderr.text).toBe('');
 	});
 });

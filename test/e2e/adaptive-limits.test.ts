@@ -1,0 +1,94 @@
+// Adaptive limits with real processes: separate safe-docker clients through the broker, in front of a fake
+// daemon (bash) whose calls slow down past its capacity.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BIN, isolatedEnv, ROOT, runCli, tempDir } from '../fixtures/cli.js';
+
+const DAEMON_DOCKER = join(ROOT, 'test', 'fixtures', 'bin-daemon', 'docker');
+const CAPACITY = 3;
+const BASE_MS = 400;
+const children: ChildProcess[] = [];
+afterEach(() => {
+	for (const child of children.splice(0)) child.kill('SIGKILL');
+});
+
+function setup() {
+	const dir = tempDir();
+	const daemon = join(dir, 'daemon');
+	mkdirSync(daemon);
+	const env = isolatedEnv({
+		SAFE_DOCKER_HOME: join(dir, 'state'),
+		SAFE_DOCKER_DOCKER: DAEMON_DOCKER,
+		SAFE_DOCKER_LANES_MUTATE_MODE: 'adaptive',
+		SAFE_DOCKER_BROKER_IDLE_TIMEOUT_MS: '20000',
+		FAKE_DAEMON_DIR: daemon,
+		FAKE_DAEMON_CAPACITY: String(CAPACITY),
+		FAKE_DAEMON_BASE_MS: String(BASE_MS),
+	});
+	const calls = () =>
+		readFileSync(join(daemon, 'calls'), 'utf8')
+			.trim()
+			.split('\n')
+			.map(line => line.split(' '))
+			.map(([start, end, inflight]) => ({
+				start: Number(BigInt(start!) / 1_000_000n),
+				end: Number(BigInt(end!) / 1_000_000n),
+				inflight: Number(inflight),
+			}));
+	return { env, calls };
+}
+
+const create = (env: Record<string, string | undefined>) =>
+	new Promise<number | null>(resolve => {
+		const child = spawn(process.execPath, [BIN, 'container', 'create', 'img'], { env, stdio: 'ignore' });
+		children.push(child);
+		child.on('exit', code => resolve(code));
+	});
+
+describe('adaptive limits through the broker', () => {
+	it('keeps a daemon of capacity 3 near 3 calls in flight, with many separate clients, and finishes near N / C × latency', async () => {
+		const { env, calls } = setup();
+		// A few calls alone first, as a script's would: the baseline (kept across brokers) is measured from them.
+		for (let i = 0; i < 3; i++) expect(await create(env)).toBe(0);
+		const storm = 36;
+		const codes = await Promise.all(Array.from({ length: storm }, () => create(env)));
+		expect(codes.every(code => code === 0)).toBe(true);
+		const stormCalls = calls().slice(3);
+		const inflight = stormCalls.map(call => call.inflight).sort((a, b) => a - b);
+		const makespan = Math.max(...stormCalls.map(call => call.end)) - Math.min(...stormCalls.map(call => call.start));
+		const ideal = (storm / CAPACITY) * BASE_MS;
+		// Unlimited, the daemon would see 36 at once; the seed's fixed 3 / 500 ms would take 36 × 500 ms.
+		expect(inflight[Math.floor(inflight.length / 2)], `in flight at each start: ${inflight.join(',')}`).toBeLessThanOrEqual(CAPACITY + 2);
+		expect(inflight.at(-1)).toBeLessThanOrEqual(16);
+		// Near N / C × latency: the daemon kept about C calls busy the whole time (measured as busy time over
+		// makespan, which a machine loaded by other tests stretches alike; one at a time would give 1).
+		const busy = stormCalls.reduce((sum, call) => sum + call.end - call.start, 0);
+		expect(busy / makespan, `makespan ${makespan} ms (ideal ${ideal} ms), ${busy} ms busy`).toBeGreaterThanOrEqual(CAPACITY - 1);
+
+		const stats = JSON.parse((await runCli(['guard', 'stats', '--json'], { env })).stdout);
+		expect(stats.lanes.mutate.mode).toBe('adaptive');
+		expect(stats.adaptive.mutate.classes.create.baselineMs).toBeGreaterThanOrEqual(BASE_MS);
+		expect(stats.adaptive.mutate.classes.create.baselineMs).toBeLessThan(2 * BASE_MS);
+		const text = (await runCli(['guard', 'stats'], { env })).stdout;
+		expect(text).toMatch(/mutate {4}limit \d+ \(adaptive\)/);
+		expect(text, text).toMatch(/create {3}baseline \d+ ms, recent \d+ ms/);
+		const prometheus = (await runCli(['guard', 'stats', '--prometheus'], { env })).stdout;
+		expect(prometheus).toMatch(/^safe_docker_lane_limit\{lane="mutate",mode="adaptive"\} \d+$/m);
+		expect(prometheus).toMatch(/^safe_docker_adaptive_baseline_seconds\{lane="mutate",class="create"\} 0\.\d+$/m);
+
+		// What it learned survives the broker: stopped, the saved state shows; the next broker starts from it.
+		const learned = stats.adaptive.mutate;
+		expect((await runCli(['guard', 'broker', 'stop'], { env })).exitCode).toBe(0);
+		const saved = JSON.parse((await runCli(['guard', 'stats', '--json'], { env })).stdout);
+		expect(saved.brokerPid).toBe(0);
+		expect(saved.adaptive.mutate.classes.create.baselineMs).toBe(learned.classes.create.baselineMs);
+		expect(saved.lanes.mutate.limit).toBe(learned.limit);
+		expect(await create(env)).toBe(0);
+		const restarted = JSON.parse((await runCli(['guard', 'stats', '--json'], { env })).stdout);
+		expect(restarted.brokerPid).not.toBe(stats.brokerPid);
+		expect(restarted.lanes.mutate.limit).toBe(learned.limit);
+		expect(restarted.adaptive.mutate.classes.create.solo.length).toBeGreaterThanOrEqual(3);
+	}, 90_000);
+});
