@@ -83,7 +83,9 @@ function table(stats: StatsReport, live: boolean): string {
 	);
 	const time = (at: number | null) => new Date(at ?? 0).toISOString();
 	return [
-		`since ${stats.since}${live ? ` (broker pid ${stats.brokerPid})` : ' (no broker running: as last saved)'}`,
+		stats.since === new Date(0).toISOString()
+			? 'nothing counted yet (no broker has run for this state directory)'
+			: `since ${stats.since}${live ? ` (broker pid ${stats.brokerPid})` : ' (no broker running: as last saved)'}`,
 		`calls          ${stats.totalCalls}`,
 		`failed         ${stats.failures.failed} (docker or the container said no), ${stats.failures.daemon} daemon failures`,
 		`had to wait    ${stats.waitedCalls}; wait p50 ${stats.waitMs.p50} ms, p95 ${stats.waitMs.p95} ms, max ${stats.waitMs.max} ms`,
