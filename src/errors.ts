@@ -1,4 +1,4 @@
-import { explainForce } from './guard/explain.js';
+import { explainForce, explainLoss } from './guard/explain.js';
 import { describeHolder, type HolderSummary } from './lock/describe-holder.js';
 
 /**
@@ -101,6 +101,8 @@ export class GuardRejection extends SafeDockerError {
 		readonly alternative: string,
 		/** The refused call, ready to paste. */
 		readonly call: string,
+		/** What else the call would have done, told with the refusal (`  also: destroys anonymous volumes…`). */
+		readonly also: readonly string[] = [],
 	) {
 		super(`refused \`${call}\`: ${flag === '--force' ? '--force' : `${flag} (--force)`} on ${command}`);
 		this.name = 'GuardRejection';
@@ -110,7 +112,45 @@ export class GuardRejection extends SafeDockerError {
 	lines(): string[] {
 		return [
 			...explainForce(`safe-docker: ${this.message}`, this.risk, this.alternative),
+			...this.also,
 			`  (to force it once anyway, audited: SAFE_DOCKER_ALLOW_FORCE="<reason>" ${this.call})`,
+		];
+	}
+}
+
+/** A docker call refused because it destroys volume data (named volumes, by default); maybe forced too. */
+export class DataLossRejection extends SafeDockerError {
+	readonly code = 'DATA_LOSS_REJECTED';
+	readonly exitCode = REJECTED_EXIT_CODE;
+
+	constructor(
+		/** Canonical command path: `volume rm`. */
+		readonly command: string,
+		readonly lossClass: 'named' | 'anonymous',
+		/** The token that causes it (`-v`, `--volumes`), or null when the command itself does. */
+		readonly flag: string | null,
+		/** The volumes that would go, when known. */
+		readonly volumes: readonly string[] | null,
+		readonly risk: string,
+		/** The safe command to run instead, ready to paste. */
+		readonly alternative: string,
+		readonly keeps: string,
+		readonly backupFirst: boolean,
+		/** The refused call, ready to paste. */
+		readonly call: string,
+		/** The same call's force refusal, when it is forced too: both reasons are told. */
+		readonly force?: GuardRejection,
+	) {
+		const named = volumes === null || volumes.length === 0 ? '' : `: ${volumes.join(', ')}`;
+		super(`refused \`${call}\`: ${flag === null ? command : `${flag} on ${command}`} destroys ${lossClass} volumes${named}`);
+		this.name = 'DataLossRejection';
+	}
+
+	/** What a user reads: the force refusal first, if any, then what would be lost, the risk and the safe way. */
+	lines(): string[] {
+		return [
+			...(this.force?.lines() ?? []),
+			...explainLoss(`safe-docker: ${this.message}`, this.risk, this.alternative, this.keeps, this.backupFirst, this.call, true),
 		];
 	}
 }
@@ -263,9 +303,36 @@ export class ScanLimitExceeded extends SafeDockerError {
 	}
 }
 
+/** A volume backup or restore that did not happen; whatever it had half-written is gone. */
+export class VolumeBackupFailed extends SafeDockerError {
+	readonly code = 'VOLUME_BACKUP_FAILED';
+	readonly exitCode = 1;
+
+	constructor(
+		readonly operation: 'backup' | 'restore',
+		readonly volume: string,
+		readonly problem: string,
+		options?: { cause?: unknown },
+	) {
+		super(`${operation} of volume ${volume} failed: ${problem}`, options);
+		this.name = 'VolumeBackupFailed';
+	}
+}
+
+/** One of our own commands stopped by Ctrl-C (SIGINT) or SIGTERM after cleaning up. */
+export class Interrupted extends SafeDockerError {
+	readonly code = 'INTERRUPTED';
+	readonly exitCode = 130; // 128 + SIGINT, as a shell reports it
+
+	constructor(readonly what: string) {
+		super(`${what} interrupted; nothing half-done was kept`);
+		this.name = 'Interrupted';
+	}
+}
+
 /** The one line a user reads for a failure; unknown errors keep their message but never a stack trace. */
 export function formatError(error: unknown): string {
-	if (error instanceof GuardRejection) return error.lines().join('\n');
+	if (error instanceof GuardRejection || error instanceof DataLossRejection) return error.lines().join('\n');
 	if (error instanceof SafeDockerError) return `safe-docker: ${error.message}`;
 	if (error instanceof Error) return `safe-docker: internal error: ${error.message}`;
 	return `safe-docker: internal error: ${String(error)}`;

@@ -10,6 +10,7 @@ import { parseDockerArgv } from './docker-grammar/parse.js';
 import { ConfigError, exitCodeOf, formatError } from './errors.js';
 import { daemonCheckStep } from './pipeline/daemon-check-step.js';
 import { daemonWatchStep } from './pipeline/daemon-watch-step.js';
+import { dataLossStep } from './pipeline/data-loss-step.js';
 import { guardStep } from './pipeline/guard-step.js';
 import { runPipeline } from './pipeline/index.js';
 import { limiterStep } from './pipeline/limiter-step.js';
@@ -32,7 +33,8 @@ export interface MainOptions {
 
 /**
  * The proxy's steps, in order:
- * 1. the guard — a refused call never waits for a lock or a slot;
+ * 1. the guards, data loss then force — a refused call never waits for a lock or a slot; the data-loss guard
+ *    comes first so that a call both lossy and forced is refused with both reasons;
  * 2. the environment lock — taken before the slot, so that a call queued for a slot never holds a lock others wait behind;
  * 3. the limiter — a slot from the broker, which also answers at once when the endpoint's breaker is open;
  * 4. the daemon check — inside the slot: tells daemon failures (what the breaker counts) from others, and retries;
@@ -53,6 +55,7 @@ function steps(options: {
 	const guard = guardStep({ stateDir: state, cwd: options.cwd, stdout: options.stdout, stderr: options.stderr });
 	if (options.daemonless) return [guard];
 	return [
+		dataLossStep({ stateDir: state, cwd: options.cwd, stderr: options.stderr }),
 		guard,
 		lockStep({ stateDir: state, stderr: options.stderr }),
 		limiterStep({ stateDir: state, version: VERSION, stderr: options.stderr }),

@@ -7,7 +7,16 @@ import { openRegularFile, readRegularFile } from '../system/regular-file.js';
 import { currentUser } from '../system/user.js';
 
 /** What the guard decided about a call. */
-export type AuditDecision = 'rejected' | 'rewritten' | 'warned' | 'allowed-by-config' | 'escape-hatch' | 'unlocked' | 'unlimited';
+export type AuditDecision =
+	| 'rejected'
+	| 'rewritten'
+	| 'warned'
+	| 'allowed-by-config'
+	| 'escape-hatch'
+	| 'unlocked'
+	| 'unlimited'
+	/** `guard cleanup --backup-to`: a volume the policy refuses, removed after its verified backup. */
+	| 'backed-up';
 
 /** One line of the audit log. */
 export interface AuditEntry {
@@ -19,7 +28,7 @@ export interface AuditEntry {
 	/** The docker argv, secrets redacted. */
 	readonly argv: readonly string[];
 	readonly command: string | null;
-	/** The token that asked for force: `-f`, `-af`, `--force`. */
+	/** The token that asked for force (`-f`, `-af`, `--force`), or that causes the data loss (`-v`). */
 	readonly flag: string | null;
 	readonly decision: AuditDecision;
 	readonly policy: string;
@@ -27,6 +36,12 @@ export interface AuditEntry {
 	readonly exitCode: number | null;
 	/** Why an escape hatch or override was used, when given. */
 	readonly reason?: string;
+	/** Which guard decided: the force guard (when absent) or the data-loss guard. */
+	readonly guard?: 'data-loss';
+	/** The data-loss guard's class, volumes when known, and the API version it judged for. */
+	readonly loss?: 'named' | 'anonymous';
+	readonly volumes?: readonly string[] | null;
+	readonly apiVersion?: string | null;
 }
 
 /** A line that completes an earlier entry of the same process with the exit code of the call it let run. */

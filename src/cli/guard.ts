@@ -11,6 +11,7 @@ import { type LockCommandOptions, lockCommand, lockStatusCommand, unlockCommand 
 import { removeCommand } from '../commands/remove.js';
 import { scanCommand } from '../commands/scan-code.js';
 import { statsCommand } from '../commands/stats.js';
+import { type BackupCommandOptions, backupCommand, restoreCommand } from '../commands/volume-backup.js';
 import { exitCodeOf, formatError, HealthUnmeasured, UsageError } from '../errors.js';
 import { VERSION } from '../version.js';
 
@@ -126,7 +127,7 @@ export async function runGuard(argv: readonly string[], io: CommandIO): Promise<
 	program
 		.command('cleanup')
 		.description(
-			"reclaim disk safely: plan from the engine's listings, then remove stopped containers older than a cutoff, dangling images, unused networks and build cache above its budget — never running containers, named volumes, locked environments or anything labelled to keep; without force. Exit 0 when all planned was done, 1 when something failed.",
+			"reclaim disk safely: plan from the engine's listings, then remove stopped containers older than a cutoff, dangling images, unused networks and build cache above its budget — never running containers, locked environments or anything labelled to keep, and named volumes only with --volumes=named and as the data-loss policy allows (or after a verified backup, --backup-to); without force. Exit 0 when all planned was done, 1 when something failed.",
 		)
 		.option('--dry-run', 'print the plan (what, why, size) and change nothing')
 		.option(
@@ -137,10 +138,42 @@ export async function runGuard(argv: readonly string[], io: CommandIO): Promise<
 		.option('--older-than <duration>', 'stopped containers older than this (default: cleanup.olderThanMs, 24h)')
 		.option('--images', 'also unused tagged images, least recently used first, until images fit in cleanup.imageBudgetBytes')
 		.option('--volumes [kind]', 'also unused anonymous volumes; --volumes=named includes named ones')
+		.option(
+			'--backup-to <dir>',
+			'volumes the data-loss policy refuses (named ones, by default) are backed up here first and removed only after a verified backup; without it they are spared',
+		)
 		.option('--label <key[=value]>', 'only resources carrying this label, e.g. ci-job=1234 (leaves the build cache alone)')
 		.option('--json', 'print the plan and the results as JSON')
 		.action(async (options: CleanupOptions) => {
 			exitCode = await cleanupCommand(options, context, diskPercent);
+		});
+
+	program
+		.command('backup')
+		.description(
+			'back up volumes before anything removes them: one archive (tar) plus a manifest (name, driver, labels, size, sha256, engine, time) per volume, verified after writing, never overwriting; needs only the docker binary (no image from a registry, no tools in a container). Exit 0 all backed up, 1 any failed, 130 interrupted',
+		)
+		.argument('[volumes...]', 'volume names')
+		.option(
+			'--compose',
+			"also the named volumes the compose file here declares (not external ones): -f/COMPOSE_FILE/compose.yaml, the project's prefix",
+		)
+		.option('--to <dir>', 'where the archives go (default: <state dir>/backups)')
+		.option('--json', 'print the manifests, with the archive paths, as JSON')
+		.action(async (volumes: string[], options: BackupCommandOptions) => {
+			exitCode = await backupCommand(volumes, options, context);
+		});
+
+	program
+		.command('restore')
+		.description(
+			"restore a volume from an archive of `guard backup`: the archive is checked against its manifest first; the volume (the backup's name, or --as) must be missing — it is created with the backup's driver and labels — or empty. Exit 0 restored, 1 refused or failed, 130 interrupted",
+		)
+		.argument('<archive>', 'the .tar written by guard backup (its .json manifest beside it), or the manifest')
+		.option('--as <name>', 'restore into this volume instead')
+		.option('--json', 'print the result as JSON')
+		.action(async (archive: string, options: { as?: string; json?: boolean }) => {
+			exitCode = await restoreCommand(archive, options, context);
 		});
 
 	program

@@ -1,5 +1,10 @@
+import { resolve } from 'node:path';
+import { appendAudit, completeAudit } from '../audit/audit-log.js';
+import { backupVolume } from '../backup/backup-volume.js';
 import { executePlan, type ItemResult } from '../cleanup/execute.js';
-import { buildPlan, type Plan } from '../cleanup/plan.js';
+import { buildPlan, type Plan, type PlanItem } from '../cleanup/plan.js';
+import { applyVolumePolicy, type VolumeRemoval } from '../cleanup/volume-policy.js';
+import type { Config } from '../config/defaults.js';
 import type { DockerClient } from '../docker/client.js';
 import { diskUsage, listContainers, listImages, listNetworks, listVolumes } from '../docker/listings.js';
 import { formatBytes } from '../docker/sizes.js';
@@ -7,7 +12,9 @@ import { UsageError } from '../errors.js';
 import { ENV_NAME } from '../lock/paths.js';
 import { environmentLock } from '../lock/status.js';
 import { parseDuration } from '../system/duration.js';
+import { VERSION } from '../version.js';
 import type { CommandContext } from './context.js';
+import { dockerFor, engineOf } from './volume-backup.js';
 
 export interface CleanupOptions {
 	readonly dryRun?: boolean;
@@ -19,6 +26,8 @@ export interface CleanupOptions {
 	readonly volumes?: boolean | string;
 	/** Only resources with this label (`key` or `key=value`). */
 	readonly label?: string;
+	/** Volumes the data-loss policy refuses are backed up here first, and removed only after a verified backup. */
+	readonly backupTo?: string;
 	readonly json?: boolean;
 }
 
@@ -65,7 +74,7 @@ export async function cleanupCommand(options: CleanupOptions, context: CommandCo
 		listVolumes(docker),
 		diskUsage(docker),
 	]);
-	const plan = buildPlan(
+	const planned = buildPlan(
 		{ containers, images, networks, volumes: volumeList, usage },
 		{
 			now: Date.now(),
@@ -80,12 +89,22 @@ export async function cleanupCommand(options: CleanupOptions, context: CommandCo
 			isLocked: env => ENV_NAME.test(env) && environmentLock(config, env, context.stateDir).state === 'held',
 		},
 	);
+	// Our own removals never bypass the guard: volumes go through the data-loss policy like any docker volume rm.
+	const backupTo = options.backupTo === undefined ? undefined : resolve(context.cwd, options.backupTo);
+	const { plan, removals } = applyVolumePolicy(planned, volumeList, config.dataLoss, context.env, backupTo);
 
 	if (options.dryRun) {
 		context.stdout.write(options.json ? `${JSON.stringify({ dryRun: true, ...plan }, null, 2)}\n` : renderPlan(plan));
 		return 0;
 	}
-	const results = await executePlan(plan.items, config.cleanup.buildCacheBudgetBytes, docker);
+	const backedUp = await backUpFirst(removals, backupTo, context);
+	const toRemove = plan.items.filter(
+		item => !backedUp.failed.some(({ item: failed }) => failed.kind === item.kind && failed.id === item.id),
+	);
+	const audited = auditRemovals(toRemove, removals, backedUp.archives, context, config);
+	const executed = await executePlan(audited.items, config.cleanup.buildCacheBudgetBytes, docker);
+	audited.complete(executed);
+	const results = [...backedUp.failed, ...audited.failed, ...executed];
 	const after = await diskUsage(docker);
 	const total = (bytes: Record<string, number>) => Object.values(bytes).reduce((sum, value) => sum + value, 0);
 	const reclaimedBytes = Math.max(0, total(usage) - total(after));
@@ -96,6 +115,94 @@ export async function cleanupCommand(options: CleanupOptions, context: CommandCo
 			: renderResults(results, plan, reclaimedBytes, total(usage), total(after)),
 	);
 	return failed > 0 ? 1 : 0;
+}
+
+/** Backs up the volumes the policy refuses (with --backup-to); a volume whose backup fails is not removed. */
+async function backUpFirst(removals: readonly VolumeRemoval[], backupTo: string | undefined, context: CommandContext) {
+	const failed: ItemResult[] = [];
+	const archives = new Map<string, string>();
+	const first = removals.filter(removal => removal.backupFirst);
+	if (first.length === 0 || backupTo === undefined) return { failed, archives };
+	const docker = await dockerFor(context);
+	const engine = await engineOf(docker, context);
+	for (const { item } of first) {
+		try {
+			const backup = await backupVolume(item.name, { dir: backupTo, engine, version: VERSION }, docker);
+			archives.set(item.name, backup.archivePath);
+		} catch (error) {
+			failed.push({ item, removed: false, error: `not removed: ${(error as Error).message}` });
+		}
+	}
+	return { failed, archives };
+}
+
+/**
+ * Every volume removal the data-loss guard let through other than silently is audited (and flushed) before it
+ * runs, with its way through; a volume whose entry cannot be written is not removed. Returns the items that
+ * may go, and a function that records how each went.
+ */
+function auditRemovals(
+	items: readonly PlanItem[],
+	removals: readonly VolumeRemoval[],
+	archives: ReadonlyMap<string, string>,
+	context: CommandContext,
+	config: Pick<Config, 'dataLoss' | 'audit'>,
+): { items: PlanItem[]; failed: ItemResult[]; complete: (results: readonly ItemResult[]) => void } {
+	const entries = new Map<string, string>();
+	const failed: ItemResult[] = [];
+	const blocked = new Set<string>();
+	for (const { item, verdict, backupFirst } of removals) {
+		const archive = archives.get(item.name);
+		if (backupFirst && archive === undefined) continue; // its backup failed: it is not removed
+		const cls = verdict.loss.class;
+		if (verdict.decision === 'warn')
+			context.stderr.write(`safe-docker: warning: cleanup removes the ${cls} volume ${item.name} (dataLoss.${cls} = warn)\n`);
+		if (verdict.decision === 'escape-hatch') {
+			context.stderr.write(
+				`safe-docker: the ${cls} volume ${item.name} is removed by SAFE_DOCKER_ALLOW_DATA_LOSS (reason: ${verdict.reason}); this is audited\n`,
+			);
+		}
+		try {
+			const time = appendAudit(
+				context.stateDir(),
+				{
+					cwd: context.cwd,
+					argv: ['volume', 'rm', item.name],
+					command: 'volume rm',
+					flag: null,
+					decision: backupFirst
+						? 'backed-up'
+						: verdict.decision === 'warn'
+							? 'warned'
+							: verdict.decision === 'reject'
+								? 'rejected'
+								: verdict.decision,
+					policy: `dataLoss.${cls} = ${config.dataLoss[cls]}`,
+					exitCode: null,
+					guard: 'data-loss',
+					loss: cls,
+					volumes: [item.name],
+					apiVersion: null,
+					reason: archive !== undefined ? `guard cleanup, after a verified backup: ${archive}` : (verdict.reason ?? 'guard cleanup'),
+				},
+				config.audit.maxBytes,
+			);
+			entries.set(item.id, time);
+		} catch (error) {
+			blocked.add(item.id);
+			failed.push({ item, removed: false, error: `not removed: ${(error as Error).message}` });
+		}
+	}
+	return {
+		items: items.filter(item => !(item.kind === 'volume' && blocked.has(item.id))),
+		failed,
+		complete: results => {
+			for (const result of results) {
+				const time = result.item.kind === 'volume' ? entries.get(result.item.id) : undefined;
+				if (time !== undefined) completeAudit(context.stateDir(), time, result.removed ? 0 : 1, config.audit.maxBytes);
+			}
+		},
+	};
 }
 
 function renderPlan(plan: Plan): string {

@@ -6,9 +6,18 @@ import type { StatsSnapshot } from '../coordination/protocol.js';
 import { StatsStore } from '../coordination/stats-store.js';
 import type { CommandContext } from './context.js';
 
-/** What `guard stats` reports: the broker's counters (live, or as last saved) and the guard's refusals from the audit log. */
+/** The data-loss guard's refusals and escape-hatch uses of one class. */
+interface LossCounts {
+	readonly rejected: number;
+	readonly escapeHatch: number;
+}
+
+/** What `guard stats` reports: the broker's counters (live, or as last saved) and the guards' decisions from the audit log. */
 interface StatsReport extends StatsSnapshot {
+	/** Calls the force guard refused. */
 	readonly rejections: number;
+	/** The data-loss guard, by class. */
+	readonly dataLoss: { readonly named: LossCounts; readonly anonymous: LossCounts };
 	/** Calls that ran without cross-process limits because no broker could be had (broker.onUnavailable = run). */
 	readonly unlimitedCalls: number;
 }
@@ -46,11 +55,17 @@ export async function statsCommand(
 		brokerPid: 0,
 		lanes: { mutate: idle('mutate'), read: idle('read'), attached: idle('attached') },
 	};
-	const audited = readAudit(dir).filter(entry => entry.time >= stats.since);
+	const entries = readAudit(dir).filter(entry => entry.time >= stats.since);
+	const count = (loss: 'named' | 'anonymous', decision: 'rejected' | 'escape-hatch') =>
+		entries.filter(entry => entry.guard === 'data-loss' && entry.loss === loss && entry.decision === decision).length;
 	const report: StatsReport = {
 		...stats,
-		rejections: audited.filter(entry => entry.decision === 'rejected').length,
-		unlimitedCalls: audited.filter(entry => entry.decision === 'unlimited').length,
+		rejections: entries.filter(entry => entry.guard === undefined && entry.decision === 'rejected').length,
+		unlimitedCalls: entries.filter(entry => entry.decision === 'unlimited').length,
+		dataLoss: {
+			named: { rejected: count('named', 'rejected'), escapeHatch: count('named', 'escape-hatch') },
+			anonymous: { rejected: count('anonymous', 'rejected'), escapeHatch: count('anonymous', 'escape-hatch') },
+		},
 	};
 	if (options.prometheus) context.stdout.write(prometheus(report));
 	else if (options.json) context.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
@@ -75,6 +90,7 @@ function table(stats: StatsReport, live: boolean): string {
 		`failed         ${stats.failures.failed} (docker or the container said no), ${stats.failures.daemon} daemon failures`,
 		`had to wait    ${stats.waitedCalls}; wait p50 ${stats.waitMs.p50} ms, p95 ${stats.waitMs.p95} ms, max ${stats.waitMs.max} ms`,
 		`rejected       ${stats.rejections} by the force guard`,
+		`data loss      named: ${stats.dataLoss.named.rejected} refused, ${stats.dataLoss.named.escapeHatch} let through by the escape hatch; anonymous: ${stats.dataLoss.anonymous.rejected} refused, ${stats.dataLoss.anonymous.escapeHatch} by the escape hatch`,
 		`unlimited      ${stats.unlimitedCalls} ran without cross-process limits (no broker to be had)`,
 		...Object.entries(stats.breakers).map(
 			([url, breaker]) =>
@@ -172,6 +188,15 @@ function prometheus(stats: StatsReport): string {
 		metric('safe_docker_unlimited_calls_total', 'counter', 'Calls that ran without cross-process limits: no broker could be had.', [
 			['', stats.unlimitedCalls],
 		]),
+		metric(
+			'safe_docker_data_loss_total',
+			'counter',
+			'Calls the data-loss guard refused, or let through by SAFE_DOCKER_ALLOW_DATA_LOSS, by the class of volumes they destroy.',
+			(['named', 'anonymous'] as const).flatMap(loss => [
+				[`{class="${loss}",decision="rejected"}`, stats.dataLoss[loss].rejected] as [string, number],
+				[`{class="${loss}",decision="escape-hatch"}`, stats.dataLoss[loss].escapeHatch] as [string, number],
+			]),
+		),
 		metric(
 			'safe_docker_breaker_open',
 			'gauge',

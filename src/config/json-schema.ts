@@ -1,6 +1,6 @@
 import { ENV_NAME } from '../lock/paths.js';
 import { KEYS, type KeySpec } from './keys.js';
-import { LABEL } from './validate.js';
+import { GLOB, LABEL } from './validate.js';
 
 /** The JSON Schema of guard.config.json (shipped as guard.config.schema.json), derived from the key list. */
 export function jsonSchema(): Record<string, unknown> {
@@ -45,6 +45,8 @@ function leaf(key: KeySpec): Record<string, unknown> {
 			return { ...base, type: 'string', pattern: LABEL.source };
 		case 'label-list':
 			return { ...base, type: 'array', items: { type: 'string', pattern: LABEL.source } };
+		case 'glob-list':
+			return { ...base, type: 'array', items: { type: 'string', pattern: GLOB.source } };
 		case 'path':
 			return { ...base, type: ['string', 'null'], minLength: 1 };
 		case 'name':

@@ -9,6 +9,8 @@ import { FORCE_RULES } from '../guard/force-rules.js';
 export type KeyType =
 	| { readonly kind: 'integer'; readonly min: number; readonly max?: number; readonly nullable?: true }
 	| { readonly kind: 'label-list' }
+	/** Shell-style name globs (`*`, `?`, `[…]`), e.g. volume names. */
+	| { readonly kind: 'glob-list' }
 	| { readonly kind: 'label' }
 	| { readonly kind: 'path'; readonly nullable: true }
 	| { readonly kind: 'name'; readonly nullable: true }
@@ -55,6 +57,23 @@ export const CONFIG_KEYS = {
 			{ kind: 'command-list', values: Object.keys(FORCE_RULES) },
 			[],
 			'Command paths allowed to use force, e.g. ["network rm"] (whose -f only ignores a missing network); every use is still audited.',
+		),
+	},
+	dataLoss: {
+		named: oneOf(
+			['reject', 'warn', 'allow'],
+			'reject',
+			'Calls that destroy named volumes (volume rm, compose down -v, volume prune -a, plain prunes below API 1.42): reject them (default), warn and run them, or allow them.',
+		),
+		anonymous: oneOf(
+			['warn', 'reject', 'allow'],
+			'warn',
+			'Calls that destroy only anonymous volumes (rm -v, compose rm -v, compose up -V, prunes from API 1.42): warn and run them (default), reject them, or allow them.',
+		),
+		allowVolumes: new Key<readonly string[]>(
+			{ kind: 'glob-list' },
+			[],
+			'Volume name globs that may go without asking (caches), e.g. ["*_cache", "tmp-*"]: a call whose volumes all match is allowed and audited.',
 		),
 	},
 	lock: {
@@ -258,6 +277,8 @@ export function describeAllowed(type: KeyType): string {
 			return 'a docker label name (letters, digits, ".", "-", "_", "/")';
 		case 'label-list':
 			return 'a list of docker label names';
+		case 'glob-list':
+			return 'a list of name globs (*, ?, [...]), e.g. ["*_cache"]';
 		case 'path':
 			return 'a file path (string) or null';
 		case 'enum':

@@ -54,7 +54,7 @@ const USER_FILES = ['config.json', 'config.yaml', 'config.yml', 'config'];
 const USER_CODE_FILES = ['config.js', 'config.cjs', 'config.mjs', 'config.ts'];
 
 /** Environment variables of ours that users set and that are not config keys. */
-const OTHER_VARIABLES = ['SAFE_DOCKER_CONFIG', 'SAFE_DOCKER_HOME', 'SAFE_DOCKER_ALLOW_FORCE'];
+const OTHER_VARIABLES = ['SAFE_DOCKER_CONFIG', 'SAFE_DOCKER_HOME', 'SAFE_DOCKER_ALLOW_FORCE', 'SAFE_DOCKER_ALLOW_DATA_LOSS'];
 /** Variables safe-docker sets for its own children: not settings, never suggested. */
 const INTERNAL_VARIABLES = new Set([
 	'SAFE_DOCKER_PARENT_PID',

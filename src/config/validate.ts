@@ -5,6 +5,8 @@ import { describeAllowed, KEYS, type KeySpec } from './keys.js';
 
 /** A docker label name. */
 export const LABEL = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,254}$/;
+/** A glob over docker object names (`[a-zA-Z0-9][a-zA-Z0-9_.-]*`): those characters plus `*`, `?`, `[`, `]`, `!`. */
+export const GLOB = /^[A-Za-z0-9_.*?[\]!-]{1,255}$/;
 const byPath = new Map(KEYS.map(key => [key.path, key]));
 /** Section path ('' for the root) → the key names allowed in it. */
 const sections = new Map<string, Set<string>>();
@@ -88,6 +90,9 @@ function checkValue(key: KeySpec, value: unknown, source: string): unknown {
 		case 'label-list':
 			if (!Array.isArray(value) || !value.every(item => typeof item === 'string' && LABEL.test(item))) throw bad();
 			return value;
+		case 'glob-list':
+			if (!Array.isArray(value) || !value.every(item => typeof item === 'string' && GLOB.test(item))) throw bad();
+			return value;
 		case 'command-list': {
 			if (!Array.isArray(value)) throw bad();
 			return value.map(item => {
@@ -110,6 +115,7 @@ export function parseEnvValue(key: KeySpec, text: string, source: string): unkno
 		case 'label':
 			return checkValue(key, text, source);
 		case 'label-list':
+		case 'glob-list':
 			return checkValue(
 				key,
 				text

@@ -29,7 +29,15 @@ export function detectForce(call: ParsedCall): ForceUse | undefined {
 
 /** The argv without any force flag: `-af` becomes `-a`, `--force`/`-f=true` disappear. */
 export function withoutForce(call: ParsedCall): string[] {
-	const edits = forceEdits(call);
+	return withoutFlags(call, { force: 'f' });
+}
+
+/**
+ * The argv without the given flags (long name → its shorthand letter, if any): a shorthand is taken out of
+ * its cluster (`-fv` → `-v`), with its `=value`, which ends the cluster; a flag without a shorthand letter goes whole.
+ */
+export function withoutFlags(call: ParsedCall, flags: Readonly<Record<string, string | undefined>>): string[] {
+	const edits = flagEdits(call, flags);
 	return call.argv.flatMap((token, index) => {
 		const edit = edits.get(index);
 		return edit === undefined ? (edits.has(index) ? [] : [token]) : [edit];
@@ -38,16 +46,21 @@ export function withoutForce(call: ParsedCall): string[] {
 
 /** Argv index → what that token becomes without force: a shorter cluster, or undefined when it goes. */
 export function forceEdits(call: ParsedCall): Map<number, string | undefined> {
+	return flagEdits(call, { force: 'f' });
+}
+
+function flagEdits(call: ParsedCall, flags: Readonly<Record<string, string | undefined>>): Map<number, string | undefined> {
 	const edits = new Map<number, string | undefined>();
 	for (const flag of call.flags) {
-		if (flag.name !== 'force') continue;
+		if (!Object.hasOwn(flags, flag.name)) continue;
 		const token = edits.has(flag.index) ? edits.get(flag.index) : call.argv[flag.index]!;
-		if (token === undefined || token.startsWith('--')) {
+		const short = flags[flag.name];
+		if (token === undefined || token.startsWith('--') || short === undefined) {
 			edits.set(flag.index, undefined);
 			continue;
 		}
 		// A shorthand cluster: take out the letter (and its `=value`, which ends the cluster).
-		const letter = token.indexOf('f', 1);
+		const letter = token.indexOf(short, 1);
 		const rest = token[letter + 1] === '=' ? '' : token.slice(letter + 1);
 		const cluster = token.slice(0, letter) + rest;
 		edits.set(flag.index, cluster === '-' ? undefined : cluster);

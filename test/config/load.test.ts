@@ -128,7 +128,7 @@ describe('bad configuration: one line naming the source, the key, the value and 
 			{ 'guard.config.json': '{"lane":{}}' },
 			{},
 			root =>
-				`${join(root, 'guard.config.json')}: lane: unknown key; allowed at the top level: force, lock, audit, docker, lanes, broker, daemon, retry, breaker, health, cleanup, remove`,
+				`${join(root, 'guard.config.json')}: lane: unknown key; allowed at the top level: force, dataLoss, lock, audit, docker, lanes, broker, daemon, retry, breaker, health, cleanup, remove`,
 		],
 		[
 			'an unknown nested key',

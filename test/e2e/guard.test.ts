@@ -3,7 +3,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readAudit } from '../../src/audit/audit-log.js';
-import { type CliResult, FAKE_DOCKER, isolatedEnv, runCli, tempDir } from '../fixtures/cli.js';
+import { type CliResult, FAKE_DOCKER, isolatedEnv, runCli, runProxied, tempDir } from '../fixtures/cli.js';
 import { forceCorpus } from '../fixtures/corpus.js';
 
 const corpus = forceCorpus();
@@ -52,6 +52,9 @@ const pflagCases: Array<[string, boolean]> = [
 	['container prune -hf', false],
 ];
 
+/** The force guard alone: the data-loss guard (test/e2e/data-loss.test.ts) lets everything through. */
+const FORCE_ONLY = { SAFE_DOCKER_DATA_LOSS_NAMED: 'allow', SAFE_DOCKER_DATA_LOSS_ANONYMOUS: 'allow' };
+
 async function inBatches<T, R>(items: readonly T[], size: number, run: (item: T) => Promise<R>): Promise<R[]> {
 	const results: R[] = [];
 	for (let i = 0; i < items.length; i += size) results.push(...(await Promise.all(items.slice(i, i + size).map(run))));
@@ -63,14 +66,8 @@ async function proxied(
 	extra: Record<string, string> = {},
 	cwd?: string,
 ): Promise<CliResult & { ran: boolean; log: string; home: string }> {
-	const dir = tempDir();
-	const log = join(dir, 'docker.log');
-	const home = join(dir, 'state');
-	const result = await runCli(argv, {
-		env: isolatedEnv({ SAFE_DOCKER_DOCKER: FAKE_DOCKER, FAKE_DOCKER_LOG: log, SAFE_DOCKER_HOME: home, ...extra }),
-		...(cwd ? { cwd } : {}),
-	});
-	return { ...result, ran: existsSync(log), log, home };
+	const result = await runProxied(argv, extra, cwd);
+	return { ...result, ran: result.calls.length > 0 };
 }
 
 /** The audit log's entries, each with the exit code its completion line (written after the call ran) gave it. */
@@ -78,7 +75,7 @@ const auditOf = (home: string) => readAudit(home);
 
 describe('the runtime guard on real command lines', () => {
 	it(`classifies every line of the force corpus (${corpus.length}) correctly: 100 % recall, no false positives`, async () => {
-		const results = await inBatches(corpus, 8, async entry => ({ entry, result: await proxied(entry.argv) }));
+		const results = await inBatches(corpus, 8, async entry => ({ entry, result: await proxied(entry.argv, FORCE_ONLY) }));
 		const wrong = results
 			.filter(({ entry, result }) => result.ran === entry.force || (entry.force && result.exitCode !== 77))
 			.map(({ entry }) => `${entry.force ? 'missed' : 'false positive'}: ${entry.cmd}`);
@@ -87,7 +84,11 @@ describe('the runtime guard on real command lines', () => {
 	}, 240_000);
 
 	it('classifies the pflag edge cases as docker parses them', async () => {
-		const results = await inBatches(pflagCases, 8, async ([line, force]) => ({ line, force, result: await proxied(line.split(' ')) }));
+		const results = await inBatches(pflagCases, 8, async ([line, force]) => ({
+			line,
+			force,
+			result: await proxied(line.split(' '), FORCE_ONLY),
+		}));
 		expect(results.filter(({ force, result }) => result.ran === force).map(({ line }) => line)).toEqual([]);
 	}, 120_000);
 });
@@ -133,11 +134,11 @@ describe('rejection', () => {
 
 describe('policies and overrides', () => {
 	it("warn: runs it, with the warning on stderr, and audits it with docker's exit code", async () => {
-		const result = await proxied(['volume', 'prune', '-f'], { SAFE_DOCKER_FORCE_POLICY: 'warn', FAKE_DOCKER_EXIT: '3' });
+		const result = await proxied(['image', 'prune', '-f'], { SAFE_DOCKER_FORCE_POLICY: 'warn', FAKE_DOCKER_EXIT: '3' });
 		expect(result.ran).toBe(true);
 		expect(result.exitCode).toBe(3);
 		expect(result.stderr).toMatch(
-			/^safe-docker: warning: `docker volume prune -f` uses -f \(--force\) on volume prune; running it anyway \(force.policy = warn\)\n/,
+			/^safe-docker: warning: `docker image prune -f` uses -f \(--force\) on image prune; running it anyway \(force.policy = warn\)\n/,
 		);
 		expect(auditOf(result.home)).toEqual([expect.objectContaining({ decision: 'warned', exitCode: 3, policy: 'warn' })]);
 	});
@@ -208,10 +209,21 @@ describe('guard check', () => {
 			lane: 'mutate',
 			hold: 'call',
 			decision: 'reject',
+			force: 'reject',
 			policy: 'reject',
 			flag: '-f',
 			reason: 'deletes without asking for confirmation: the service containers',
 			alternative: 'docker compose -f a.yml rm',
+			loss: {
+				class: 'none',
+				flag: null,
+				volumes: null,
+				apiVersion: null,
+				decision: 'allow',
+				policy: null,
+				reason: null,
+				alternative: null,
+			},
 		});
 	});
 
