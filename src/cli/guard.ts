@@ -207,10 +207,11 @@ export async function runGuard(argv: readonly string[], io: CommandIO): Promise<
 		.command('broker')
 		.description('the per-user broker that holds the cross-process limits: status, or stop it (the next call starts a new one)')
 		.argument('<action>', 'status | stop')
-		.action(async (action: string) => {
+		.option('--json', 'print the status (pid, version, socket, lanes) or what was stopped as JSON')
+		.action(async (action: string, options: { json?: boolean }) => {
 			if (action !== 'status' && action !== 'stop')
 				throw new UsageError(`unknown broker action ${JSON.stringify(action)}: use status or stop`);
-			exitCode = await brokerCommand(action as 'status' | 'stop', context);
+			exitCode = await brokerCommand(action, options, context);
 		});
 
 	program

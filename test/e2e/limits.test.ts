@@ -197,3 +197,25 @@ describe('statistics', () => {
 		);
 	}, 60_000);
 });
+
+describe('guard broker', () => {
+	it('status and stop, as text and as --json', async () => {
+		const { env, home } = setup();
+		expect(JSON.parse((await runCli(['guard', 'broker', 'status', '--json'], { env })).stdout)).toEqual(
+			expect.objectContaining({ running: false }),
+		);
+		await runCli(['ps'], { env });
+		const status = JSON.parse((await runCli(['guard', 'broker', 'status', '--json'], { env })).stdout);
+		expect(status).toEqual(
+			expect.objectContaining({
+				running: true,
+				pid: brokerPid(home),
+				version: '0.1.0',
+				lanes: expect.objectContaining({ mutate: expect.any(Object) }),
+			}),
+		);
+		expect((await runCli(['guard', 'broker', 'status'], { env })).stdout).toMatch(/^broker pid \d+, version 0\.1\.0, socket /);
+		const stopped = JSON.parse((await runCli(['guard', 'broker', 'stop', '--json'], { env })).stdout);
+		expect(stopped).toEqual(expect.objectContaining({ running: false, stopped: status.pid }));
+	}, 30_000);
+});
