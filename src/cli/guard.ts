@@ -48,7 +48,7 @@ export async function runGuard(argv: readonly string[], io: CommandIO): Promise<
 	program
 		.command('scan')
 		.description(
-			'find forced docker calls before they run, in shell scripts (.sh, .bats, shebang files), Makefiles, justfiles, Dockerfiles, CI and Taskfile YAML, package.json scripts, Markdown/AsciiDoc code, Robot, Jenkinsfile, PowerShell, and argv lists and shell strings in JS/TS/Python/Go; each with a safe alternative to paste in its place; exit 1 when found, 2 when a named file cannot be scanned. A comment `safe-docker: allow-force <reason>` on the line (or above) suppresses one finding',
+			'find forced docker calls, and calls that destroy volume data (named volumes refused by dataLoss fail the scan; loss it only warns about, anonymous by default, is listed), before they run, in shell scripts (.sh, .bats, shebang files), Makefiles, justfiles, Dockerfiles, CI and Taskfile YAML, package.json scripts, Markdown/AsciiDoc code, Robot, Jenkinsfile, PowerShell, and argv lists and shell strings in JS/TS/Python/Go; each with a safe alternative to paste in its place; exit 1 when a forced call or refused data loss is found, 2 when a named file cannot be scanned. A comment `safe-docker: allow-force <reason>` on the line (or above) suppresses one finding',
 		)
 		.argument('[paths...]', 'files or directories (default: .), directories walked respecting .gitignore and .git/info/exclude')
 		.option('--json', 'print the findings as JSON')
@@ -59,7 +59,7 @@ export async function runGuard(argv: readonly string[], io: CommandIO): Promise<
 	program
 		.command('hook')
 		.description(
-			"pre-execution hook for a coding agent: reads the agent's JSON on stdin and refuses forced docker/podman/nerdctl calls anywhere in the shell command, with the safe alternative as the reason",
+			"pre-execution hook for a coding agent: reads the agent's JSON on stdin and refuses forced docker/podman/nerdctl calls anywhere in the shell command, and calls that destroy named volumes (dataLoss), with the safe alternative (for a volume, a backup first) as the reason",
 		)
 		.argument('<agent>', 'claude, codex, gemini, copilot or cursor')
 		.option('--install', "merge the hook into the agent's config file (idempotent; shows the diff)")

@@ -20,18 +20,8 @@ export interface Alternative {
  */
 export function alternativeFor(call: ShellCall, parsed: ParsedCall, use: ForceUse): Alternative {
 	const raw = (index: number) => call.raw[index];
-	const kept = (text: string | undefined) => (text === undefined ? [] : [{ text, written: true }]);
-	const fresh = (...texts: string[]) => texts.map(text => ({ text, written: false }));
 	const docker = ['docker', 'docker-compose', 'safe-docker'].includes(call.program);
-	// -H/--context/--config as the variables safe-docker's own commands honour, so they reach the same daemon.
-	const daemon = () => {
-		const settings = parsed.globals.flatMap(flag => {
-			const variable = DAEMON_OPTIONS[flag.name];
-			const value = raw(flag.valueIndex);
-			return variable && typeof flag.value === 'string' && value !== undefined ? [{ text: `${variable}=${value}`, written: true }] : [];
-		});
-		return settings.length > 0 ? [...fresh('env'), ...settings] : [];
-	};
+	const daemon = () => daemonSettings(call, parsed);
 	if (use.rule.alternative === 'cleanup' && docker) {
 		// The guard's own alternative: a dry run of `safe-docker cleanup` with the prune's options translated.
 		const [, ...words] = safeAlternative(parsed, use);
@@ -71,6 +61,40 @@ export function alternativeFor(call: ShellCall, parsed: ParsedCall, use: ForceUs
 	return { words: [...kept(call.programRaw), ...argv] };
 }
 
+/**
+ * The data-loss guard's safe way (`judgeLoss`'s alternative) written in the call's place: a backup or
+ * `safe-docker guard cleanup` (reaching the same daemon), or the call itself as written without the flag
+ * that destroys volumes.
+ */
+export function lossAlternative(call: ShellCall, parsed: ParsedCall, alternative: readonly string[]): Alternative {
+	const [program, ...rest] = alternative;
+	if (program === 'safe-docker') {
+		const words =
+			rest[1] === 'backup'
+				? [...fresh('safe-docker', 'guard', 'backup'), ...positionalIndices(parsed).flatMap(index => kept(call.raw[index]))]
+				: fresh(...alternative);
+		return { words: [...daemonSettings(call, parsed), ...words] };
+	}
+	// The alternative only drops flags or shortens a cluster (`-sv` → `-s`): walk both argvs side by side.
+	const words: Array<{ text: string; written: boolean }> = [];
+	let next = 0;
+	parsed.argv.forEach((token, index) => {
+		const wanted = rest[next];
+		if (wanted === token) words.push(...kept(call.raw[index]));
+		else if (wanted !== undefined && /^-[^-]/.test(token) && /^-[^-]/.test(wanted) && wanted.length < token.length)
+			words.push(...fresh(wanted));
+		else return;
+		next++;
+	});
+	return { words: [...kept(call.programRaw), ...words] };
+}
+
+/** The call as written, to be run once with an escape hatch (`VAR="<reason>"`) set for it. */
+export function withHatch(call: ShellCall, hatch: string): string {
+	const words = [...kept(call.programRaw), ...call.raw.flatMap(kept)];
+	return `${hatch}="<reason>" ${shellAlternative(call, { words })}`;
+}
+
 /** An alternative as a shell command line in place of the call: wrappers and redirections around it kept. */
 export function shellAlternative(call: ShellCall, alternative: Alternative): string {
 	if (!alternative.words) return alternative.advice ?? '';
@@ -78,6 +102,19 @@ export function shellAlternative(call: ShellCall, alternative: Alternative): str
 		word.written || /^[\w@%+=:,./-]+$/.test(word.text) ? word.text : displayCommand([word.text]),
 	);
 	return oneLine([call.before.trimEnd(), ...words, call.after].filter(Boolean).join(' '));
+}
+
+const kept = (text: string | undefined) => (text === undefined ? [] : [{ text, written: true }]);
+const fresh = (...texts: string[]) => texts.map(text => ({ text, written: false }));
+
+/** -H/--context/--config as the variables safe-docker's own commands honour, so they reach the same daemon. */
+function daemonSettings(call: ShellCall, parsed: ParsedCall): Array<{ text: string; written: boolean }> {
+	const settings = parsed.globals.flatMap(flag => {
+		const variable = DAEMON_OPTIONS[flag.name];
+		const value = call.raw[flag.valueIndex];
+		return variable && typeof flag.value === 'string' && value !== undefined ? [{ text: `${variable}=${value}`, written: true }] : [];
+	});
+	return settings.length > 0 ? [...fresh('env'), ...settings] : [];
 }
 
 /** Argv indices of a parsed call's positionals (the words that are neither command words nor options). */

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { ScanLimitExceeded } from '../errors.js';
+import type { CallLossContext } from './call-loss.js';
 import { kindOf } from './file-kind.js';
 import { type Finding, scanText } from './scan.js';
 
@@ -40,7 +41,7 @@ const WHY: Readonly<Record<Skipped['reason'], string>> = {
  * .git or node_modules). A directory's files that cannot be scanned are counted as skipped; a file named
  * on the command line that cannot be scanned is a problem. Nothing scanned is ever executed.
  */
-export function scanPaths(paths: readonly string[], cwd: string): ScanResult {
+export function scanPaths(paths: readonly string[], cwd: string, lossContext?: CallLossContext): ScanResult {
 	const findings: Finding[] = [];
 	const problems: ScanProblem[] = [];
 	const skipped: Skipped[] = [];
@@ -63,7 +64,7 @@ export function scanPaths(paths: readonly string[], cwd: string): ScanResult {
 		if (text.slice(0, 8000).includes('\u0000')) return skip('binary');
 		if (!kind) return skip('unsupported');
 		try {
-			findings.push(...scanText(shown(path), kind, text));
+			findings.push(...scanText(shown(path), kind, text, lossContext));
 			files++;
 		} catch (error) {
 			if (!(error instanceof ScanLimitExceeded)) throw error;
@@ -127,7 +128,8 @@ function ancestorRules(start: string): Array<{ base: string; ignore: Ignore }> {
 /** The closing line: findings, files, and what was skipped and why (naming files given up on). */
 export function summaryLine({ findings, files, skipped }: ScanResult): string {
 	const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-	let line = `${plural(findings.length, 'finding')} in ${plural(files, 'file')}`;
+	const warned = findings.filter(finding => !finding.fails).length;
+	let line = `${plural(findings.length, 'finding')}${warned > 0 ? ` (${warned} data loss only warned about)` : ''} in ${plural(files, 'file')}`;
 	if (skipped.length > 0) {
 		const reasons = (Object.keys(WHY) as Array<Skipped['reason']>).flatMap(reason => {
 			const these = skipped.filter(skip => skip.reason === reason);

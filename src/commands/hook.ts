@@ -1,5 +1,6 @@
 import { homedir } from 'node:os';
 import { DEFAULTS } from '../config/defaults.js';
+import { stateDir } from '../config/paths.js';
 import { UsageError } from '../errors.js';
 import { AGENTS, type AgentName, hookCommandLine } from '../hook/agents.js';
 import { type HookScope, hookFile, installHook, lineDiff } from '../hook/install.js';
@@ -36,15 +37,17 @@ export async function hookCommand(
 		return options.install ? install(contract, file, context) : test(contract, file, context);
 	}
 	const input = await readInput(stdin);
-	let force = DEFAULTS.force;
+	let { force, dataLoss } = DEFAULTS;
 	// Most commands an agent runs name no container engine: judged with the defaults, without reading config files.
 	if ('tooLarge' in input || /docker|podman|nerdctl/.test(input.text))
 		try {
-			force = (await context.loaded()).config.force;
+			({ force, dataLoss } = (await context.loaded()).config);
 		} catch {
 			// A config that cannot be read must not open the gate: judge with the defaults (reject).
 		}
-	const answer = runHook(contract, input, force, context.env);
+	// Never a daemon: the API version is DOCKER_API_VERSION or the cached negotiated one, else unknown.
+	const loss = { policy: dataLoss, cwd: context.cwd, stateDir: stateDir(context.env) };
+	const answer = runHook(contract, input, force, context.env, loss);
 	context.stdout.write(answer.stdout);
 	return answer.exitCode;
 }

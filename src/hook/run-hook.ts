@@ -1,3 +1,4 @@
+import type { CallLossContext } from '../code-scan/call-loss.js';
 import type { Config } from '../config/defaults.js';
 import type { AgentContract, HookAnswer } from './agents.js';
 import { judgeShell } from './judge-shell.js';
@@ -12,6 +13,8 @@ export function runHook(
 	input: { text: string } | { tooLarge: true },
 	force: Config['force'],
 	env: Readonly<Record<string, string | undefined>>,
+	/** How data loss is judged (default: the default policy, no API version known). */
+	loss?: Omit<CallLossContext, 'env'>,
 ): HookAnswer {
 	const refuse = (reason: string) => contract.answer({ decision: 'deny', reason: `safe-docker: ${reason}` });
 	try {
@@ -25,7 +28,7 @@ export function runHook(
 		const request = contract.read(payload);
 		if ('otherTool' in request) return contract.answer({ decision: 'allow' });
 		if ('unreadable' in request) return refuse(`${request.unreadable}; refused unread`);
-		return contract.answer(judgeShell(request.command, force, env));
+		return contract.answer(judgeShell(request.command, force, env, loss));
 	} catch (error) {
 		return refuse(`the hook failed (${error instanceof Error ? error.message : String(error)}); refused to be safe`);
 	}

@@ -6,28 +6,42 @@ import { lexShell } from '../../src/code-scan/shell-lexer.js';
 import { shellCalls } from '../../src/code-scan/shell-walk.js';
 import { DEFAULTS } from '../../src/config/defaults.js';
 import { parseDockerArgv } from '../../src/docker-grammar/parse.js';
+import { classifyVolumeLoss } from '../../src/docker-grammar/volume-loss.js';
 import { judge } from '../../src/guard/judge.js';
 import { ROOT } from '../fixtures/cli.js';
-import { forceCorpus } from '../fixtures/corpus.js';
+import { datalossCorpus, forceCorpus } from '../fixtures/corpus.js';
 
 const budget = () => ({ maxDepth: 64, remaining: 1_000_000 });
 const programs = new Set(['docker', 'docker-compose', 'safe-docker']);
 
-/** What an alternative does, read back with the scanner's own tokenizer: its docker calls' verdicts and the containers it names. */
-function readBack(alternative: string): { verdicts: string[]; removes: string[][]; positionals: string[][] } {
+/**
+ * What an alternative does, read back with the scanner's own tokenizer: its docker calls' verdicts (the force
+ * guard's, or `loses data` when the data-loss guard would stop it, for any API version), the containers it
+ * removes, the volumes it backs up.
+ */
+function readBack(alternative: string): { verdicts: string[]; removes: string[][]; backups: string[][]; positionals: string[][] } {
 	const calls = shellCalls(alternative, { budget: budget(), programs });
 	const words = lexShell(alternative, budget()).flatMap(token =>
 		token.type === 'word' ? [token.value] : token.type === 'op' ? ['\0'] : [],
 	);
 	const removes: string[][] = [];
+	const backups: string[][] = [];
 	words.forEach((word, index) => {
-		if (word !== 'safe-docker' || words[index + 1] !== 'guard' || words[index + 2] !== 'remove') return;
+		if (word !== 'safe-docker' || words[index + 1] !== 'guard') return;
 		const end = words.indexOf('\0', index);
-		removes.push(words.slice(index + 3, end === -1 ? undefined : end).filter(name => name !== '--volumes'));
+		const operands = words.slice(index + 3, end === -1 ? undefined : end);
+		if (words[index + 2] === 'remove') removes.push(operands.filter(name => name !== '--volumes'));
+		if (words[index + 2] === 'backup') backups.push(operands);
 	});
+	const verdict = (argv: readonly string[]) => {
+		const parsed = parseDockerArgv(argv);
+		const lossy = ['1.41', '1.43'].some(api => classifyVolumeLoss(parsed, api).class !== 'none');
+		return lossy ? 'loses data' : judge(parsed, DEFAULTS.force, {}).decision;
+	};
 	return {
-		verdicts: calls.map(call => judge(parseDockerArgv(call.argv), DEFAULTS.force, {}).decision),
+		verdicts: calls.map(call => verdict(call.argv)),
 		removes,
+		backups,
 		positionals: calls.map(call => [...parseDockerArgv(call.argv).positionals]),
 	};
 }
@@ -53,6 +67,7 @@ describe('every alternative printed for the force corpus is safe to paste', () =
 			expect(back.verdicts.every(verdict => verdict === 'allow')).toBe(true);
 			// A prune's alternative is the guard's own: a dry run of safe-docker cleanup, which removes nothing.
 			if (finding.alternative!.includes('safe-docker cleanup')) expect(finding.alternative).toMatch(/safe-docker cleanup --dry-run/);
+			else if (finding.alternative!.includes('safe-docker guard backup')) expect(back.backups).toEqual([[...parsed.positionals]]);
 			else if (finding.alternative!.includes('safe-docker guard remove')) expect(back.removes).toEqual([[...parsed.positionals]]);
 			else expect(back.positionals).toContainEqual([...parsed.positionals]);
 		}
@@ -60,6 +75,33 @@ describe('every alternative printed for the force corpus is safe to paste', () =
 
 	it('covers the corpus', () => {
 		expect(corpus.length).toBeGreaterThan(50);
+	});
+});
+
+describe('every alternative printed for the data-loss corpus passes both guards and keeps the call’s own words', () => {
+	const corpus = datalossCorpus().filter(entry => entry.loss !== 'none');
+
+	it.each(corpus.map(entry => [entry.cmd, entry] as const))('%s', (_, entry) => {
+		const findings = scanText('x.sh', 'shell', entry.cmd).filter(finding => finding.rule.includes('data-loss/'));
+		expect(findings).toHaveLength(1);
+		const [finding] = findings;
+		const alternative = finding!.alternative!;
+		expect(alternative).not.toMatch(/SUBST|\uE000/);
+		const back = readBack(alternative);
+		expect(back.verdicts.every(verdict => verdict === 'allow')).toBe(true);
+		const [call] = shellCalls(entry.cmd, { budget: budget(), programs });
+		const parsed = parseDockerArgv(call!.argv);
+		if (alternative.includes('safe-docker guard backup')) {
+			expect(back.backups).toEqual([[...parsed.positionals]]);
+			// Then the call itself, once, with the hatch: the same argv, which the scanner then passes.
+			expect(finding!.afterBackup).toMatch(/^SAFE_DOCKER_ALLOW_DATA_LOSS="<reason>" /);
+			expect(shellCalls(finding!.afterBackup!, { budget: budget(), programs }).map(then => then.argv)).toContainEqual(call!.argv);
+			expect(scanText('x.sh', 'shell', finding!.afterBackup!).filter(then => then.rule.includes('data-loss/'))).toEqual([]);
+		} else if (!/safe-docker (guard )?(cleanup|remove)/.test(alternative)) expect(back.positionals).toContainEqual([...parsed.positionals]);
+	});
+
+	it('covers the lossy lines', () => {
+		expect(corpus.length).toBeGreaterThan(60);
 	});
 });
 

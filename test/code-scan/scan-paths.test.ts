@@ -16,7 +16,7 @@ describe('guard scan over every file type it reads', () => {
 			'bin/reset-env:3:1  force/container rm (-f)  safe-docker guard remove "$(cat .container-id)"',
 			'bin/teardown.local:2:1  force/system prune (-f)  safe-docker cleanup --dry-run',
 			'ci/cleanup.robot:7:36  force/compose rm (-f)  docker compose rm',
-			'ci/cleanup.robot:8:12  force/volume prune (-f)  safe-docker cleanup --dry-run --volumes',
+			'ci/cleanup.robot:8:12  force/volume prune (-f) + data-loss/named (volume prune)  safe-docker cleanup --dry-run --volumes',
 			'ci/cleanup.robot:9:20  force/container rm (-f)  safe-docker    guard    remove    ${WORKER}',
 			'docker.Makefile:6:6  force/container rm (-f)  safe-docker guard remove $(NAME)-db $(NAME)-web',
 			'docker.Makefile:7:2  force/image rm (-f)  docker rmi $$(docker images -q $(NAME)) 2>/dev/null',
@@ -36,11 +36,11 @@ describe('guard scan over every file type it reads', () => {
 			'test/helper.bats:21:7  force/container rm (-f)  run safe-docker guard remove "${CONTAINER_NAME}-2" 2>/dev/null',
 			'tools/cleanup.go:6:23  force/container rm (-f)  "safe-docker", "guard", "remove", name',
 			'tools/cleanup.ps1:3:1  force/container rm (-f)  safe-docker guard remove $names',
-			'tools/cleanup.ps1:4:3  force/volume prune (-f)  safe-docker cleanup --dry-run --volumes --label test',
+			'tools/cleanup.ps1:4:3  force/volume prune (-f) + data-loss/named (volume prune)  safe-docker cleanup --dry-run --volumes --label test',
 			'tools/cleanup.py:6:16  force/container rm (-f)  "safe-docker guard remove " + name',
 			'tools/cleanup.py:7:22  force/image rm (-f)  f"docker rmi {name}:latest"',
 			"tools/cleanup.ts:5:12  force/container rm (-f)  'safe-docker guard remove test-db'",
-			'tools/cleanup.ts:6:10  force/volume rm (-f)  `docker volume rm ${container}-data`',
+			'tools/cleanup.ts:6:10  force/volume rm (-f) + data-loss/named (volume rm)  `safe-docker guard backup ${container}-data`  then, audited: SAFE_DOCKER_ALLOW_DATA_LOSS="<reason>" docker volume rm -f ${container}-data',
 		]);
 		expect(result.stderr).toBe('safe-docker: 31 findings in 16 files; 1 file skipped (1 not a supported type)\n');
 	});

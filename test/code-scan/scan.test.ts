@@ -1,7 +1,8 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scanText } from '../../src/code-scan/scan.js';
-import { isolatedEnv, ROOT, runCli } from '../fixtures/cli.js';
+import { isolatedEnv, ROOT, runCli, tempDir } from '../fixtures/cli.js';
 import { forceCorpus } from '../fixtures/corpus.js';
 
 const TREE = join(ROOT, 'test', 'fixtures', 'scan', 'tree');
@@ -24,9 +25,9 @@ describe('guard scan', () => {
 			'.github/workflows/ci.yml:12:14  force/network prune (--force)  safe-docker cleanup --dry-run',
 			'.gitlab-ci.yml:3:7  force/compose rm (-f)  docker-compose rm',
 			'.gitlab-ci.yml:5:18  force/image rm (-f)  docker rmi app:test',
-			'Dockerfile:3:5  force/volume prune (-f)  safe-docker cleanup --dry-run --volumes',
+			'Dockerfile:3:5  force/volume prune (-f) + data-loss/named (volume prune)  safe-docker cleanup --dry-run --volumes',
 			'Dockerfile:4:7  force/image prune (--force)  ["safe-docker", "cleanup", "--dry-run"]',
-			'Makefile:2:3  force/container rm (-fv)  safe-docker guard remove --volumes $$(docker ps -aq)',
+			'Makefile:2:3  force/container rm (-fv) + data-loss/anonymous (-fv)  safe-docker guard remove --volumes $$(docker ps -aq)',
 			'package.json:4:15  force/container rm (-f)  safe-docker guard remove db',
 			'README.md:4:3  force/builder prune (-f)  safe-docker cleanup --dry-run',
 			'scripts/deploy.sh:3:1  force/container rm (-f)  safe-docker guard remove web',
@@ -51,6 +52,9 @@ describe('guard scan', () => {
 			flag: '-f',
 			risk: 'kills a running container with SIGKILL; its work and logs are lost',
 			alternative: 'safe-docker guard remove web',
+			afterBackup: null,
+			loss: { class: 'none', flag: null, volumes: null, apiVersion: null },
+			fails: true,
 			text: 'docker rm -f web',
 		});
 	});
@@ -65,6 +69,34 @@ describe('guard scan', () => {
 		expect(ok.exitCode).toBe(0);
 		expect(ok.stdout).toBe('');
 		expect(ok.stderr).toBe('safe-docker: 0 findings in 1 file\n');
+	});
+});
+
+describe('guard scan and data loss', () => {
+	it('fails on named loss, with the backup first; lists anonymous loss marked as a warning; the config decides', async () => {
+		const dir = tempDir();
+		writeFileSync(join(dir, 'reset.sh'), 'docker rm -v web\ndocker compose down -v\ndocker volume rm pgdata\n');
+		writeFileSync(join(dir, 'anon.sh'), 'docker compose up -d -V\n');
+		const result = await runCli(['guard', 'scan'], { cwd: dir, env: isolatedEnv() });
+		expect(result.exitCode).toBe(1);
+		expect(result.stdout.trim().split('\n')).toEqual([
+			'anon.sh:1:1  warning: data-loss/anonymous (-V)  docker compose up -d',
+			'reset.sh:1:1  warning: data-loss/anonymous (-v)  docker rm web',
+			'reset.sh:2:1  data-loss/named (-v)  docker compose down',
+			'reset.sh:3:1  data-loss/named (volume rm)  safe-docker guard backup pgdata  then, audited: SAFE_DOCKER_ALLOW_DATA_LOSS="<reason>" docker volume rm pgdata',
+		]);
+		expect(result.stderr).toBe('safe-docker: 4 findings (2 data loss only warned about) in 2 files\n');
+		const warnedOnly = await runCli(['guard', 'scan', 'anon.sh'], { cwd: dir, env: isolatedEnv() });
+		expect(warnedOnly.exitCode).toBe(0);
+		const json = await runCli(['guard', 'scan', '--json', 'reset.sh'], { cwd: dir, env: isolatedEnv() });
+		expect(JSON.parse(json.stdout)[2]).toMatchObject({
+			loss: { class: 'named', flag: null, volumes: ['pgdata'], apiVersion: null },
+			fails: true,
+		});
+		writeFileSync(join(dir, '.safe-dockerrc.json'), JSON.stringify({ dataLoss: { named: 'warn' } }));
+		const relaxed = await runCli(['guard', 'scan', 'reset.sh'], { cwd: dir, env: isolatedEnv() });
+		expect(relaxed.exitCode).toBe(0);
+		expect(relaxed.stdout).toMatch(/^reset\.sh:3:1 {2}warning: data-loss\/named \(volume rm\)/m);
 	});
 });
 

@@ -25,6 +25,24 @@ function envWithSafeDocker(): Record<string, string | undefined> {
 }
 
 describe.each(AGENTS)('safe-docker guard hook %s (the built CLI)', agent => {
+	it('refuses named volume loss with a backup first; allows anonymous loss (warn by default) as any allowed call', async () => {
+		const refused = await runCli(['guard', 'hook', agent], {
+			env: isolatedEnv(),
+			input: JSON.stringify(PAYLOADS[agent]('docker volume rm pgdata')),
+		});
+		expect(refused.exitCode).toBe(0);
+		expect(decisionOf(refused.stdout)).toEqual({
+			decision: 'deny',
+			reason: expect.stringContaining(
+				'Run instead: safe-docker guard backup pgdata, then ask the user to run (audited): SAFE_DOCKER_ALLOW_DATA_LOSS="<reason>" docker volume rm pgdata',
+			),
+		});
+		const input = (command: string) => JSON.stringify(PAYLOADS[agent](command));
+		const warned = await runCli(['guard', 'hook', agent], { env: isolatedEnv(), input: input('docker rm -v web') });
+		const plain = await runCli(['guard', 'hook', agent], { env: isolatedEnv(), input: input('docker rm web') });
+		expect({ stdout: warned.stdout, exitCode: warned.exitCode }).toEqual({ stdout: plain.stdout, exitCode: plain.exitCode });
+	});
+
 	it('refuses a forced call hidden in a compound command, and allows the rest', async () => {
 		const refused = await runCli(['guard', 'hook', agent], {
 			env: isolatedEnv(),

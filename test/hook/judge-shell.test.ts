@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { shellCalls } from '../../src/code-scan/shell-walk.js';
 import { DEFAULTS } from '../../src/config/defaults.js';
 import { parseDockerArgv } from '../../src/docker-grammar/parse.js';
+import { classifyVolumeLoss } from '../../src/docker-grammar/volume-loss.js';
 import { judge } from '../../src/guard/judge.js';
 import { judgeShell } from '../../src/hook/judge-shell.js';
 
@@ -9,6 +10,11 @@ const verdict = (command: string) => judgeShell(command, DEFAULTS.force, {});
 
 /** What the popular regex guards miss, each refused here. */
 const REFUSED = [
+	'docker compose down -v',
+	'docker volume rm pgdata',
+	'docker-compose -f prod.yml down --volumes --remove-orphans',
+	'sudo docker volume prune -a',
+	'docker rm -fv web',
 	'docker container rm -f web',
 	'docker -H tcp://prod:2376 rm -f web',
 	'docker --context prod system prune -af',
@@ -74,6 +80,34 @@ describe('judgeShell', () => {
 		});
 	});
 
+	it('refuses named volume loss with what is lost, why, and a backup first; both reasons for a forced lossy call', () => {
+		expect(verdict('docker compose down -v')).toEqual({
+			decision: 'deny',
+			reason:
+				"safe-docker refused: `docker compose down -v` destroys named volumes (-v): removes the project's named volumes (all but external ones) and anonymous volumes. Run instead: docker compose down",
+		});
+		expect(verdict('docker volume rm -f pgdata')).toEqual({
+			decision: 'deny',
+			reason:
+				'safe-docker refused: `docker volume rm -f pgdata` uses -f (--force) on docker volume rm: removes volumes and the data in them without the usual checks; and destroys named volumes: pgdata: removes the named volumes and all their data. Run instead: safe-docker guard backup pgdata, then ask the user to run (audited): SAFE_DOCKER_ALLOW_DATA_LOSS="<reason>" docker volume rm -f pgdata',
+		});
+		// Anonymous loss is warned about at run time, by default: the hook lets it run.
+		expect(verdict('docker rm -v web')).toEqual({ decision: 'allow' });
+	});
+
+	it('data loss by the configured policy and the API version in force', () => {
+		const loss = (policy: Partial<typeof DEFAULTS.dataLoss>) => ({
+			policy: { ...DEFAULTS.dataLoss, ...policy },
+			cwd: '/nonexistent',
+			stateDir: undefined,
+		});
+		expect(judgeShell('docker volume rm pgdata', DEFAULTS.force, {}, loss({ named: 'warn' })).decision).toBe('allow');
+		expect(judgeShell('docker rm -v web', DEFAULTS.force, {}, loss({ anonymous: 'reject' })).decision).toBe('deny');
+		expect(judgeShell('docker volume prune', DEFAULTS.force, {}).decision).toBe('deny');
+		expect(judgeShell('docker volume prune', DEFAULTS.force, { DOCKER_API_VERSION: '1.43' }).decision).toBe('allow');
+		expect(judgeShell('docker volume prune', DEFAULTS.force, { SAFE_DOCKER_ALLOW_DATA_LOSS: 'ci reset' }).decision).toBe('allow');
+	});
+
 	it('a docker command that cannot be known before it runs is neither allowed nor silently refused', () => {
 		expect(verdict('docker $CMD web')).toEqual({
 			decision: 'unknown',
@@ -98,11 +132,14 @@ describe('judgeShell', () => {
 		for (const command of REFUSED) {
 			const result = verdict(command);
 			if (result.decision !== 'deny') continue;
-			for (const [, instead] of result.reason.matchAll(/Run instead: (.*?)(?=; `|$)/g)) {
+			for (const [, instead] of result.reason.matchAll(/Run instead: (.*?)(?=, then ask the user to run \(audited\): |; `|$)/g)) {
 				if (instead!.includes('<container')) continue; // said in words: nothing named to remove
 				const calls = shellCalls(instead!, { budget: { maxDepth: 32, remaining: 100_000 }, programs });
-				for (const call of calls)
-					expect(judge(parseDockerArgv(call.argv), DEFAULTS.force, {}).decision, `${command} → ${instead}`).toBe('allow');
+				for (const call of calls) {
+					const parsed = parseDockerArgv(call.argv);
+					expect(judge(parsed, DEFAULTS.force, {}).decision, `${command} → ${instead}`).toBe('allow');
+					expect(classifyVolumeLoss(parsed, undefined).class, `${command} → ${instead}`).toBe('none');
+				}
 			}
 		}
 	});

@@ -37,6 +37,44 @@ describe.each(AGENT_NAMES)('runHook for %s', agent => {
 		expect(reason).toMatch(/^safe-docker refused: `.+` uses -\w*f\w* \(--force\) on .+: .+\. Run instead: /);
 	});
 
+	it.each([
+		['compose down -v', 'docker compose down -v', 'Run instead: docker compose down'],
+		[
+			'volume rm',
+			'cd app && docker volume rm pgdata',
+			'Run instead: safe-docker guard backup pgdata, then ask the user to run (audited): SAFE_DOCKER_ALLOW_DATA_LOSS="<reason>" docker volume rm pgdata',
+		],
+		['prune, API version unknown', 'docker volume prune -f', 'unknown API version counts as named'],
+	])('named volume loss (%s): the deny form, with what is lost and the safe way', (_, command, expected) => {
+		const answer = hook(agent, JSON.stringify(PAYLOADS[agent](command)));
+		expect(answer.exitCode).toBe(0);
+		const { decision, reason } = decisionOf(answer.stdout);
+		expect(decision).toBe('deny');
+		expect(reason).toMatch(/^safe-docker refused: `.+` (uses .+; and )?destroys named volumes/);
+		expect(reason).toContain(expected);
+	});
+
+	it.each([
+		['rm -v (anonymous, warn by default)', 'docker rm -v web'],
+		['compose up -V', 'docker compose up -d -V'],
+		['no loss', 'docker compose down && docker run --rm -v data:/d app'],
+	])('allowed like any allowed call: %s', (_, command) => {
+		expect(hook(agent, JSON.stringify(PAYLOADS[agent](command)))).toEqual(hook(agent, JSON.stringify(PAYLOADS[agent]('docker ps'))));
+	});
+
+	it("refuses a hatch the agent writes on its own call: the hatch is the user's to set", () => {
+		const payload = JSON.stringify(
+			PAYLOADS[agent]('safe-docker guard backup pgdata && SAFE_DOCKER_ALLOW_DATA_LOSS="backed up" docker volume rm pgdata'),
+		);
+		expect(decisionOf(hook(agent, payload).stdout).decision).toBe('deny');
+	});
+
+	it('the data-loss policy is the configured one', () => {
+		const payload = JSON.stringify(PAYLOADS[agent]('docker rm -v web'));
+		const strict = { policy: { ...DEFAULTS.dataLoss, anonymous: 'reject' as const }, cwd: '/nonexistent', stateDir: undefined };
+		expect(decisionOf(runHook(AGENTS[agent], { text: payload }, DEFAULTS.force, {}, strict).stdout).decision).toBe('deny');
+	});
+
 	it('unknowable argv: ask where the agent can, else a refusal that says why', () => {
 		expect(withCommand(agent, 'docker $CMD web')).toEqual({
 			decision: UNKNOWN[agent],

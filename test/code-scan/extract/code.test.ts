@@ -28,7 +28,7 @@ describe('code', () => {
 			"1:11 force/container rm (-f) => 'safe-docker guard remove web'",
 			'2:21 force/system prune (-af) => "safe-docker cleanup --dry-run --images"',
 			'3:9 force/container rm (-f) => `safe-docker guard remove ${c}`',
-			"4:8 force/volume prune (-f) => 'safe-docker cleanup --dry-run --volumes'",
+			"4:8 force/volume prune (-f) + data-loss/named (volume prune) => 'safe-docker cleanup --dry-run --volumes'",
 			"5:8 force/container rm (-f) => 'safe-docker', 'guard', 'remove', name",
 		]);
 	});

@@ -21,7 +21,7 @@ describe('Makefile and justfile recipes', () => {
 
 	it('keeps make’s $(VAR) and the shell’s $$(…) as written in the alternative', () => {
 		expect(found('makefile', 'x:\n\tdocker rm -fv $(NAME) $$(docker ps -aq) 2>/dev/null\n')).toEqual([
-			'2:2 force/container rm (-fv) => safe-docker guard remove --volumes $(NAME) $$(docker ps -aq) 2>/dev/null',
+			'2:2 force/container rm (-fv) + data-loss/anonymous (-fv) => safe-docker guard remove --volumes $(NAME) $$(docker ps -aq) 2>/dev/null',
 		]);
 	});
 

@@ -39,7 +39,7 @@ describe('Robot Framework, Jenkinsfile, PowerShell, bats', () => {
 		const text = ['<# docker rm -f in-a-comment #>', 'docker rm -f $name `', '  $other', '& docker volume prune -f'].join('\n');
 		expect(found('powershell', text)).toEqual([
 			'2:1 force/container rm (-f) => safe-docker guard remove $name $other',
-			'4:3 force/volume prune (-f) => safe-docker cleanup --dry-run --volumes',
+			'4:3 force/volume prune (-f) + data-loss/named (volume prune) => safe-docker cleanup --dry-run --volumes',
 		]);
 	});
 
