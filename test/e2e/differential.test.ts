@@ -1,6 +1,6 @@
 // safe-docker against docker itself: the same stdout, stderr (bytes) and exit code for each command line, except
-// where the README documents a difference (refusals, and safe-docker's own lines on stderr, none of which these
-// lines trigger).
+// where the README documents a difference (refusals, and safe-docker's own lines on stderr: of these lines, only
+// the data-loss guard's warning before `rm -v`, which must then be followed by docker's own stderr, byte for byte).
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -34,7 +34,6 @@ const LINES = [
 	"image inspect $'\\xff\\xfe'",
 	'inspect sd-differential-no-such-container',
 	'rm sd-differential-no-such-container',
-	'rm -v sd-differential-no-such-container',
 	'volume ls -q --filter name=sd-differential-none',
 	'run --rm --network none "$I" sh -c \'echo out; echo err >&2; exit 3\'',
 	'run --rm --network none "$I" printf \'caf\\351\\n\'',
@@ -64,5 +63,18 @@ describe.skipIf(!engine)('differential: safe-docker and docker give the same byt
 		expect(safe.exitCode).toBe(docker.exitCode);
 		expect(safe.stdout.toString('latin1')).toBe(docker.stdout.toString('latin1'));
 		expect(safe.stderr.toString('latin1')).toBe(docker.stderr.toString('latin1'));
+	});
+
+	it('docker rm -v: the documented data-loss warning (anonymous volumes), then docker exactly', () => {
+		const line = 'rm -v sd-differential-no-such-container';
+		const docker = run('docker', line);
+		const safe = run(`'${BIN}'`, line);
+		expect(safe.exitCode).toBe(docker.exitCode);
+		expect(safe.stdout.toString('latin1')).toBe(docker.stdout.toString('latin1'));
+		const warning = safe.stderr.toString('latin1').slice(0, -docker.stderr.length);
+		expect(safe.stderr.toString('latin1').endsWith(docker.stderr.toString('latin1'))).toBe(true);
+		expect(warning).toMatch(
+			/^safe-docker: warning: `docker rm -v \S+` destroys anonymous volumes \(-v\); running it \(dataLoss\.anonymous = warn\)\n/,
+		);
 	});
 });
