@@ -1,21 +1,13 @@
-import { explainForce, explainLoss } from './guard/explain.js';
-import { describeHolder, type HolderSummary } from './lock/describe-holder.js';
-
 /**
- * Every failure safe-docker reports itself is one of these records: a stable `code`, typed fields, and an
- * optional `cause`. `formatError` turns any of them into the one line a user reads; `--json` prints the fields.
+ * The family of failures safe-docker reports itself, in one place to import from: each a structured record with a
+ * stable `code`, typed fields and a `cause` (see errors/safe-docker-error.ts). Refusals and coordination failures
+ * live in errors/; the rest, and the one function that turns any failure into the line a user reads, here.
  */
-abstract class SafeDockerError extends Error {
-	abstract readonly code: string;
-	/** The process exit code this failure maps to. */
-	abstract readonly exitCode: number;
+import { DataLossRejection, GuardRejection } from './errors/refusals.js';
+import { SafeDockerError } from './errors/safe-docker-error.js';
 
-	/** The fields worth printing with `--json`. */
-	toJSON(): Record<string, unknown> {
-		const { name: _name, message, stack: _stack, cause: _cause, ...fields } = this as unknown as Record<string, unknown>;
-		return { code: this.code, message, ...fields };
-	}
-}
+export * from './errors/coordination.js';
+export * from './errors/refusals.js';
 
 /** A config file or variable that is unreadable, malformed, or names an unknown key or a bad value. */
 export class ConfigError extends SafeDockerError {
@@ -77,133 +69,6 @@ export class StateDirError extends SafeDockerError {
 	) {
 		super(`state directory ${path}: ${problem}`, options);
 		this.name = 'StateDirError';
-	}
-}
-
-/** Exit code of a call ended or not started because the daemon stopped answering, as timeout(1) exits. */
-export const DAEMON_STALLED_EXIT_CODE = 124;
-
-/** Exit code of a refused call: EX_NOPERM (sysexits.h), distinct from docker's own 125/126/127. */
-export const REJECTED_EXIT_CODE = 77;
-
-/** A docker call refused because it uses force semantics. */
-export class GuardRejection extends SafeDockerError {
-	readonly code = 'FORCE_REJECTED';
-	readonly exitCode = REJECTED_EXIT_CODE;
-
-	constructor(
-		/** Canonical command path: `container rm`. */
-		readonly command: string,
-		/** The token that asked for force: `-f`, `-af`, `--force`. */
-		readonly flag: string,
-		readonly risk: string,
-		/** The safe command to run instead, ready to paste. */
-		readonly alternative: string,
-		/** The refused call, ready to paste. */
-		readonly call: string,
-		/** What else the call would have done, told with the refusal (`  also: destroys anonymous volumes…`). */
-		readonly also: readonly string[] = [],
-	) {
-		super(`refused \`${call}\`: ${flag === '--force' ? '--force' : `${flag} (--force)`} on ${command}`);
-		this.name = 'GuardRejection';
-	}
-
-	/** The three lines a user reads: what was refused, the risk, what to run instead. */
-	lines(): string[] {
-		return [
-			...explainForce(`safe-docker: ${this.message}`, this.risk, this.alternative),
-			...this.also,
-			`  (to force it once anyway, audited: SAFE_DOCKER_ALLOW_FORCE="<reason>" ${this.call})`,
-		];
-	}
-}
-
-/** A docker call refused because it destroys volume data (named volumes, by default); maybe forced too. */
-export class DataLossRejection extends SafeDockerError {
-	readonly code = 'DATA_LOSS_REJECTED';
-	readonly exitCode = REJECTED_EXIT_CODE;
-
-	constructor(
-		/** Canonical command path: `volume rm`. */
-		readonly command: string,
-		readonly lossClass: 'named' | 'anonymous',
-		/** The token that causes it (`-v`, `--volumes`), or null when the command itself does. */
-		readonly flag: string | null,
-		/** The volumes that would go, when known. */
-		readonly volumes: readonly string[] | null,
-		readonly risk: string,
-		/** The safe command to run instead, ready to paste. */
-		readonly alternative: string,
-		readonly keeps: string,
-		readonly backupFirst: boolean,
-		/** The refused call, ready to paste. */
-		readonly call: string,
-		/** The same call's force refusal, when it is forced too: both reasons are told. */
-		readonly force?: GuardRejection,
-	) {
-		const named = volumes === null || volumes.length === 0 ? '' : `: ${volumes.join(', ')}`;
-		super(`refused \`${call}\`: ${flag === null ? command : `${flag} on ${command}`} destroys ${lossClass} volumes${named}`);
-		this.name = 'DataLossRejection';
-	}
-
-	/** What a user reads: the force refusal first, if any, then what would be lost, the risk and the safe way. */
-	lines(): string[] {
-		return [
-			...(this.force?.lines() ?? []),
-			...explainLoss(`safe-docker: ${this.message}`, this.risk, this.alternative, this.keeps, this.backupFirst, this.call, true),
-		];
-	}
-}
-
-/** The breaker of the daemon endpoint is open: the call fails fast instead of piling onto a failing daemon. */
-export class BreakerOpen extends SafeDockerError {
-	readonly code = 'BREAKER_OPEN';
-	readonly exitCode = 69; // EX_UNAVAILABLE (sysexits.h)
-
-	constructor(
-		readonly endpoint: string,
-		readonly breaker: {
-			readonly consecutiveFailures: number;
-			readonly openedAt: number | null;
-			readonly nextProbeAt: number | null;
-			readonly lastFailure: string | null;
-		},
-	) {
-		const time = (at: number | null) => (at === null ? '?' : new Date(at).toISOString());
-		super(
-			`the Docker daemon at ${endpoint} is failing (${breaker.lastFailure ?? 'daemon failures'}) since ${time(breaker.openedAt)}; calls fail fast until the next probe at ${time(breaker.nextProbeAt)}; details: safe-docker guard health`,
-		);
-		this.name = 'BreakerOpen';
-	}
-}
-
-/** The directory of the environment locks cannot be used (a file in its place, no permission). */
-export class LockDirectoryUnusable extends SafeDockerError {
-	readonly code = 'LOCK_DIRECTORY_UNUSABLE';
-	readonly exitCode = 73; // EX_CANTCREAT (sysexits.h)
-
-	constructor(
-		readonly path: string,
-		readonly problem: string,
-		options?: { cause?: unknown },
-	) {
-		super(`lock directory ${path}: ${problem}; set lock.directory to a directory you can write`, options);
-		this.name = 'LockDirectoryUnusable';
-	}
-}
-
-/** Waited for an environment lock longer than allowed. */
-export class LockTimeout extends SafeDockerError {
-	readonly code = 'LOCK_TIMEOUT';
-	readonly exitCode = 75; // EX_TEMPFAIL (sysexits.h): try again later
-
-	constructor(
-		readonly env: string,
-		readonly waitedMs: number,
-		readonly holder: HolderSummary | undefined,
-	) {
-		super(`timed out after ${(waitedMs / 1000).toFixed(1)} s waiting for the lock of environment '${env}': ${describeHolder(holder)}`);
-		this.name = 'LockTimeout';
 	}
 }
 
@@ -270,25 +135,6 @@ export class AuditUnreadable extends SafeDockerError {
 	) {
 		super(`cannot read the audit log ${file} (${problem})`, options);
 		this.name = 'AuditUnreadable';
-	}
-}
-
-/**
- * The per-user broker that holds the cross-process limits cannot be had: it cannot be started (`unstartable`), it
- * closed the connection (`closed`: it died, and the next call starts another), or it stopped answering (`silent`:
- * a stopped or wedged process, which is not replaced while it holds its socket).
- */
-export class BrokerUnavailable extends SafeDockerError {
-	readonly code = 'BROKER_UNAVAILABLE';
-	readonly exitCode = 69; // EX_UNAVAILABLE (sysexits.h)
-
-	constructor(
-		readonly detail: string,
-		readonly reason: 'unstartable' | 'closed' | 'silent' = 'unstartable',
-		options?: { cause?: unknown },
-	) {
-		super(detail, options);
-		this.name = 'BrokerUnavailable';
 	}
 }
 
