@@ -113,9 +113,11 @@ export function parseEnvValue(key: KeySpec, text: string, source: string): unkno
 			if (key.type.nullable && text.trim() === '') return checkValue(key, null, source);
 			return checkValue(key, /^-?\d+$/.test(text.trim()) ? Number(text.trim()) : text, source);
 		case 'label':
+		case 'enum':
 			return checkValue(key, text, source);
 		case 'label-list':
 		case 'glob-list':
+		case 'command-list':
 			return checkValue(
 				key,
 				text
@@ -127,17 +129,6 @@ export function parseEnvValue(key: KeySpec, text: string, source: string): unkno
 		case 'path':
 		case 'name':
 			return checkValue(key, text === '' ? null : text, source);
-		case 'enum':
-			return checkValue(key, text, source);
-		case 'command-list':
-			return checkValue(
-				key,
-				text
-					.split(',')
-					.map(item => item.trim())
-					.filter(Boolean),
-				source,
-			);
 	}
 }
 
