@@ -7,6 +7,15 @@ import type { LanePolicy, Ticket } from './lane-scheduler.js';
 import type { ReportedOutcome } from './protocol.js';
 
 /**
+ * How long after its lease a foreground run that normally ends within the lease still counts against the limit,
+ * in leases. A storm of `run --rm … true` on a busy machine outlives its 2 s leases, and without this each lease
+ * that ended let one more call start: the lane ran far past its limit exactly when the daemon was slowest. A run
+ * that is a long job (a test suite in a container) stops counting after this bound, so a stream never holds
+ * the lane for long.
+ */
+const OVERDUE_LEASES = 4;
+
+/**
  * The mutate lane in adaptive mode: the scheduler's policy, answered by the controller, which is fed here with
  * what the broker sees — each finished call's duration and class, and how many calls of the lane ran beside it.
  */
@@ -21,6 +30,8 @@ export class AdaptiveLane implements LanePolicy {
 	private areaAt: number;
 	private lastRunning = 0;
 	private readonly starts = new WeakMap<Ticket, { readonly area: number; readonly at: number }>();
+	/** Foreground runs held for a lease, by when they were granted, until they finish (or outlive OVERDUE_LEASES). */
+	private readonly leased = new Map<Ticket, number>();
 
 	constructor(
 		lane: Config['lanes']['mutate'],
@@ -41,8 +52,23 @@ export class AdaptiveLane implements LanePolicy {
 		);
 	}
 
+	/** The controller's limit, less the foreground runs still running past their lease (they hold no slot now). */
 	limit(): number {
-		return this.controller.limit();
+		return Math.max(1, this.controller.limit() - this.overdue());
+	}
+
+	/** Foreground runs whose lease ended while they still run, of a class that normally ends within its lease. */
+	private overdue(): number {
+		if (this.leased.size === 0) return 0;
+		const now = this.now();
+		const baseline = this.controller.baseline('run');
+		const holding = new Set(this.running());
+		let overdue = 0;
+		for (const [ticket, grantedAt] of this.leased) {
+			if (now - grantedAt > (1 + OVERDUE_LEASES) * this.leaseMs) this.leased.delete(ticket);
+			else if (!holding.has(ticket) && baseline !== undefined && baseline < this.leaseMs) overdue++;
+		}
+		return overdue;
 	}
 
 	spacingMs(): number {
@@ -50,7 +76,9 @@ export class AdaptiveLane implements LanePolicy {
 	}
 
 	/** A call of the lane got its slot: everyone running now runs beside that many. */
-	granted(ticket: Ticket): void {
+	granted(ticket: Ticket, call: { readonly command: string | null; readonly hold: Hold; readonly reannounce?: boolean }): void {
+		// A re-announced call is never reported finished to the lane: it is not counted past its lease either.
+		if (latencyClassOf(call.command ?? undefined, call.hold) === 'run' && !call.reannounce) this.leased.set(ticket, this.now());
 		this.integrate();
 		this.starts.set(ticket, { area: this.area, at: this.areaAt });
 		const running = this.running();
@@ -91,6 +119,7 @@ export class AdaptiveLane implements LanePolicy {
 
 	/** A call of the lane finished, as its client reported. */
 	finished(ticket: Ticket, call: { readonly command: string | null; readonly hold: Hold }, outcome: ReportedOutcome): void {
+		this.leased.delete(ticket);
 		// Counted when its lease ended, or a stream: only a daemon failure still says something.
 		const counted = this.censored.has(ticket) || (call.hold === 'lease' && outcome.durationMs > this.leaseMs);
 		if (counted && outcome.kind !== 'daemon') return;

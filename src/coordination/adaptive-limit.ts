@@ -27,6 +27,14 @@ const FRESH = 8;
  * an idle period, RFC 5681 §4.1): the daemon may have changed, and what each limit delivered is stale.
  */
 const IDLE_RESTART_MS = 10_000;
+/**
+ * The most each call may be stretched (latency over its baseline) to buy throughput. On a two-core machine a
+ * `run --rm` storm delivers about as much at two or three calls at once (1.1–1.8× baseline) as at six (3×), while
+ * an interactive `docker ps` beside it goes from 1.7× its idle p95 to 5× (bench/results/adaptive.md): past
+ * this, more calls at once only make everyone else wait. Neither slow start nor a probe goes up from a window
+ * stretched more than this, and a limit that stretched calls more is not "best" however much it delivered.
+ */
+const STRETCH = 2;
 /** Windows at the minimum, latency still high, before the baseline is doubted (envoy#10647 uses five). */
 const STUCK_WINDOWS = 3;
 
@@ -187,7 +195,12 @@ export class AdaptiveLimit {
 		const { tolerance, minimum, ceiling } = this.settings;
 		this.congested = false;
 
-		this.stuck = limit === minimum && queued >= tolerance / 2 ? this.stuck + 1 : 0;
+		// Less delivered than one call alone would: the calls are slow for a reason outside the lane (a hundred
+		// clients starting at once, other work on the machine), which fewer calls of ours would not cure. Latency
+		// then takes the limit no lower than 2 — at 1 the lane would lose half its throughput for nothing, and the
+		// rise back takes windows; failures and stalls still halve it to the minimum.
+		const floor = delivered < 1 ? Math.max(minimum, Math.min(2, limit)) : minimum;
+		this.stuck = limit <= floor && queued >= tolerance / 2 ? this.stuck + 1 : 0;
 		if (this.stuck >= STUCK_WINDOWS) {
 			this.stuck = 0;
 			this.slowStart = true;
@@ -198,7 +211,8 @@ export class AdaptiveLimit {
 			// Calls still running when counted: latency is at least this, throughput at most — no guide to more.
 			this.slowStart = false;
 			if (queued <= 1.5 * tolerance) return;
-			const lower = Math.max(Math.ceil(limit / 2), Math.min(limit - 1, Math.round((limit * (1 + NOISE)) / ratio + tolerance)));
+			const lower = Math.max(floor, Math.ceil(limit / 2), Math.min(limit - 1, Math.round((limit * (1 + NOISE)) / ratio + tolerance)));
+			if (lower >= limit) return;
 			return this.change(lower, `${said} at least: calls outlive their lease`, at, true);
 		}
 		// An app-limited lane (fewer calls than the limit) says nothing about more; one filling up (calls
@@ -206,21 +220,23 @@ export class AdaptiveLimit {
 		const reached = Math.max(...window.map(entry => entry.inflight)) >= limit;
 		if (!reached) return;
 		const full = window.reduce((sum, entry) => sum + entry.load, 0) / window.length >= limit - 0.5;
-		const before = full ? this.throughput.add(limit, delivered) : undefined;
+		const before = full ? this.throughput.add(limit, delivered, ratio) : undefined;
 		if (before !== undefined && delivered < CHANGED * before) {
 			// What other limits delivered before is no guide now.
 			this.throughput.clear();
 			this.slowStart = false;
-			const target = Math.max(Math.ceil(limit / 2), Math.round((limit * delivered) / before));
-			return this.change(Math.min(limit - 1, target), `${said}, was ${before.toFixed(1)}: the daemon got slower`, at, true);
+			const target = Math.max(floor, Math.ceil(limit / 2), Math.min(limit - 1, Math.round((limit * delivered) / before)));
+			if (target < limit) return this.change(target, `${said}, was ${before.toFixed(1)}: the daemon got slower`, at, true);
+			return;
 		}
 		if (!full && this.slowStart) return;
 		if (limit >= ceiling) return this.settle(limit, ratio, queued, said, at);
-		if (queued < tolerance / 2) {
+		const stretched = ratio > STRETCH;
+		if (queued < tolerance / 2 && !stretched) {
 			if (!this.slowStart && ++this.roomy < 2) return;
 			return this.change(this.slowStart ? limit * 2 : limit + 1, `${said}: room for more${this.slowStart ? ' (slow start)' : ''}`, at);
 		}
-		if (this.slowStart) {
+		if (this.slowStart && !stretched) {
 			const previous = this.throughput.throughputAt(this.from);
 			// More than double from double the calls is no gain but a bad measurement before (a burst of clients
 			// starting at once slows the first window): stop doubling on it.
@@ -228,7 +244,7 @@ export class AdaptiveLimit {
 			if (this.from >= limit || pays) return this.change(limit * 2, `${said} (slow start)`, at);
 			this.slowStart = false;
 		}
-		this.settle(limit, ratio, queued, said, at);
+		this.settle(limit, ratio, queued, said, at, floor);
 	}
 
 	/**
@@ -236,15 +252,17 @@ export class AdaptiveLimit {
 	 * not seen lately: one more call, or fewer — down to what Vegas's queue estimate says the daemon takes,
 	 * at most half, when many calls queue (so a daemon that lost capacity is followed in a window or two).
 	 */
-	private settle(limit: number, ratio: number, queued: number, said: string, at: number) {
+	private settle(limit: number, ratio: number, queued: number, said: string, at: number, floor = this.settings.minimum) {
 		this.slowStart = false;
-		const best = this.throughput.best() ?? limit;
+		const best = Math.max(floor, this.throughput.best(STRETCH) ?? limit);
 		if (best !== limit) return this.change(best, `${said}; ${best} delivered nearly as much`, at, best < limit);
-		const { minimum, ceiling, tolerance } = this.settings;
+		const { ceiling, tolerance } = this.settings;
 		const vegas = Math.round((limit * (1 + NOISE)) / ratio + tolerance);
-		const lower = Math.max(minimum, Math.ceil(limit / 2), Math.min(limit - 1, vegas));
-		const up = limit < ceiling && !this.throughput.knows(limit + 1, FRESH);
-		const down = limit > minimum && queued >= tolerance / 2 && !this.throughput.knows(lower, FRESH);
+		const lower = Math.max(floor, Math.ceil(limit / 2), Math.min(limit - 1, vegas));
+		const up = limit < ceiling && ratio <= STRETCH && !this.throughput.knows(limit + 1, FRESH);
+		// Within the stretch budget, fewer is tried only once a whole call queues: a step down from 2 to 1 costs
+		// half the throughput for a window, and the table already prefers the smaller of two that deliver alike.
+		const down = lower < limit && (ratio > STRETCH || queued >= tolerance) && !this.throughput.knows(lower, FRESH);
 		// Many calls queued: fewer first. Otherwise one way, then the other.
 		this.probeUp = queued > limit / 4 ? false : !this.probeUp;
 		if (up && (this.probeUp || !down)) return this.change(limit + 1, `${said}; trying ${limit + 1}`, at);

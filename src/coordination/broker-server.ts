@@ -190,7 +190,7 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 					stopWaiting();
 					if (options.trace) log(`granted ${lane} ${label}`);
 					if (lane === 'mutate' && adaptive) {
-						adaptive.granted(grantedTicket);
+						adaptive.granted(grantedTicket, message);
 						if (message.hold === 'lease') {
 							// Still holding the ticket at the lease's end: the call has not finished (a release clears it).
 							const timer = setTimeout(() => {

@@ -11,22 +11,32 @@ const GOOD_ENOUGH = 0.9;
  * at two), the controller runs at the smallest limit that delivers nearly the best throughput seen.
  */
 export class ThroughputTable {
-	private readonly entries = new Map<number, { throughput: number; window: number }>();
+	private readonly entries = new Map<number, { throughput: number; ratio: number; window: number }>();
 	private windows = 0;
 
-	/** Records a window at `limit`; returns what the limit delivered before, if anything. */
-	add(limit: number, throughput: number): number | undefined {
+	/** Records a window at `limit` (latency `ratio` × baseline); returns what the limit delivered before, if anything. */
+	add(limit: number, throughput: number, ratio: number): number | undefined {
 		this.windows++;
 		for (const [at, entry] of this.entries) if (this.windows - entry.window > FORGET_AFTER) this.entries.delete(at);
-		const before = this.entries.get(limit)?.throughput;
-		this.entries.set(limit, { throughput: before === undefined ? throughput : (before + throughput) / 2, window: this.windows });
-		return before;
+		const before = this.entries.get(limit);
+		this.entries.set(
+			limit,
+			before === undefined
+				? { throughput, ratio, window: this.windows }
+				: { throughput: (before.throughput + throughput) / 2, ratio: (before.ratio + ratio) / 2, window: this.windows },
+		);
+		return before?.throughput;
 	}
 
-	/** The smallest limit that delivered nearly the best throughput. */
-	best(): number | undefined {
-		const top = Math.max(...[...this.entries.values()].map(entry => entry.throughput));
-		return [...this.entries.keys()].sort((a, b) => a - b).find(limit => this.entries.get(limit)!.throughput >= GOOD_ENOUGH * top);
+	/**
+	 * The smallest limit that delivered nearly the best throughput among those that kept latency within
+	 * `maxRatio` × baseline: throughput bought by stretching every call further is paid by every other user of the
+	 * daemon (an interactive `docker ps` slows with it), so it is not on offer.
+	 */
+	best(maxRatio = Number.POSITIVE_INFINITY): number | undefined {
+		const within = [...this.entries].filter(([, entry]) => entry.ratio <= maxRatio).sort(([a], [b]) => a - b);
+		const top = Math.max(...within.map(([, entry]) => entry.throughput));
+		return within.find(([, entry]) => entry.throughput >= GOOD_ENOUGH * top)?.[0];
 	}
 
 	/** Whether `limit` was tried in the last `windows` windows. */

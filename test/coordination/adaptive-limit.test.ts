@@ -59,6 +59,22 @@ describe('adaptive limit: a daemon of capacity C', () => {
 		expect(firstCut.at - 20_000).toBeLessThan(2 * before * BASE * (before / 2));
 	});
 
+	it('a slow patch from outside the lane (clients starting: every call 6× slower at any limit) holds it at 2 or more', () => {
+		const controller = new AdaptiveLimit(SETTINGS);
+		// Settled near 6 after 120 calls; the next 30 are slow whatever the limit; then the daemon is itself again.
+		const slow = (call: number) => call >= 120 && call < 150;
+		const run = simulate(controller, { capacity: () => 6, baseMs: BASE, jitter: call => (slow(call) ? 6 : 1) }, 480);
+		const limits = run.limits.map(entry => entry.limit);
+		expect(Math.min(...limits.slice(100, 120))).toBeGreaterThanOrEqual(6);
+		const during = limits.slice(120, 160);
+		// It backs off (fewer calls would not make these faster, but it cannot know that at once)…
+		expect(Math.min(...during), during.join(',')).toBeLessThan(6);
+		// …yet never to 1, which would halve throughput for nothing; and it finds the daemon again after.
+		expect(Math.min(...limits.slice(100))).toBeGreaterThanOrEqual(2);
+		expect(Math.max(...limits.slice(300))).toBeGreaterThanOrEqual(6);
+		expect(controller.snapshot().classes['run']!.baselineMs).toBe(BASE);
+	});
+
 	it('a lucky-fast first call does not collapse the limit', () => {
 		const controller = new AdaptiveLimit(SETTINGS);
 		const run = simulate(controller, { capacity: () => 6, baseMs: BASE, jitter: call => (call === 0 ? 0.05 : 1) }, 360);
