@@ -200,7 +200,10 @@ export class AdaptiveLimit {
 		// then takes the limit no lower than 2 — at 1 the lane would lose half its throughput for nothing, and the
 		// rise back takes windows; failures and stalls still halve it to the minimum.
 		const floor = delivered < 1 ? Math.max(minimum, Math.min(2, limit)) : minimum;
-		this.stuck = limit <= floor && queued >= tolerance / 2 ? this.stuck + 1 : 0;
+		// Held there by calls that outlive their lease, it is a burst passing, not a stale baseline: measuring
+		// one then would take the burst's latency for the daemon's.
+		const held = limit === minimum || (limit <= floor && !censored);
+		this.stuck = held && queued >= tolerance / 2 ? this.stuck + 1 : 0;
 		if (this.stuck >= STUCK_WINDOWS) {
 			this.stuck = 0;
 			this.slowStart = true;

@@ -163,6 +163,24 @@ describe('adaptive limit: failures, bounds and restarts', () => {
 		expect(Math.min(...steady(run))).toBeGreaterThanOrEqual(2);
 	});
 
+	it('calls outliving their lease at 2 (a burst of clients starting) neither take it to 1 nor start a measurement', () => {
+		const controller = new AdaptiveLimit(SETTINGS, {
+			limit: 3,
+			reason: 'restored',
+			changedAt: 0,
+			measuring: null,
+			slowStart: false,
+			classes: { run: { baselineMs: 250, recentMs: 250, solo: [250, 250, 250], recent: [250] } },
+		});
+		// Ten windows of foreground runs counted at their 2 s lease's end, two at once: 8× the baseline at least.
+		for (let call = 0, at = 10_000; call < 60; call++, at += 1000) {
+			controller.record({ commandClass: 'run', durationMs: 2000, kind: 'ok', at, inflight: 2, load: 2, censored: true });
+		}
+		expect(controller.limit()).toBe(2);
+		expect(controller.snapshot().measuring).toBeNull();
+		expect(controller.snapshot().reason).toMatch(/calls outlive their lease/);
+	});
+
 	it('survives a restart: the snapshot restores limit, baselines and reason', () => {
 		const controller = warm();
 		const saved = JSON.parse(JSON.stringify(controller.snapshot()));
