@@ -4,10 +4,15 @@
 // - 20 sequential `docker tag` and 20 sequential `docker run --rm <img> true`.
 // Each mode keeps one state directory for all its scenarios, as a user's broker would: the sequential loops run
 // first (interleaved call by call across modes), so adaptive starts its storm with the baselines they measured.
+// Beside each figure, the load average (the machine may be shared). Each probe's p95 is also given over the samples
+// taken after the storm's first call ended: before that, the machine is busy starting 100 clients (node for
+// safe-docker, the docker CLI for raw), which no limit on the daemon's work changes — the start-up burst line
+// measures that alone (100 × `node -e ''` at once, no docker work).
+// Options (environment): BENCH_STORM (calls in the storm, 100), BENCH_LOOP (sequential calls, 20), BENCH_FRONTIER (below).
 // Writes bench/results/adaptive.json and adaptive.md.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +22,9 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = join(root, 'bin', 'safe-docker.js');
 const IMAGE = 'safe-docker-test/busybox:latest';
 const N = Number(process.env.BENCH_STORM ?? 100);
+// BENCH_FRONTIER=2,4,8: also storms at these fixed limits without spacing, right after the others — what any
+// limit buys in makespan and costs in `docker ps` p95 on this machine, at this load.
+const FRONTIER = (process.env.BENCH_FRONTIER ?? '').split(',').filter(Boolean).map(Number);
 const LOOP = Number(process.env.BENCH_LOOP ?? 20);
 if (spawnSync('docker', ['image', 'inspect', IMAGE], { stdio: 'ignore' }).status !== 0) {
 	console.error(`adaptive: needs a running engine with ${IMAGE} (scripts/engine.sh)`);
@@ -26,10 +34,16 @@ if (spawnSync('docker', ['image', 'inspect', IMAGE], { stdio: 'ignore' }).status
 const median = values => percentile(values, 0.5);
 
 const stateDirs = [];
-const modeEnv = mode => {
+const modeEnv = (mode, extra = {}) => {
 	const dir = mkdtempSync(join(tmpdir(), `safe-docker-bench-${mode}-`));
 	stateDirs.push(dir);
-	return { ...process.env, SAFE_DOCKER_HOME: dir, SAFE_DOCKER_BROKER_IDLE_TIMEOUT_MS: '20000', SAFE_DOCKER_LANES_MUTATE_MODE: mode };
+	return {
+		...process.env,
+		SAFE_DOCKER_HOME: dir,
+		SAFE_DOCKER_BROKER_IDLE_TIMEOUT_MS: '20000',
+		SAFE_DOCKER_LANES_MUTATE_MODE: mode,
+		...extra,
+	};
 };
 const modes = { fixed: modeEnv('fixed'), adaptive: modeEnv('adaptive') };
 const via = {
@@ -37,28 +51,80 @@ const via = {
 	fixed: { command: process.execPath, prefix: [bin], env: modes.fixed },
 	adaptive: { command: process.execPath, prefix: [bin], env: modes.adaptive },
 };
+for (const limit of FRONTIER) {
+	const env = modeEnv('fixed', { SAFE_DOCKER_LANES_MUTATE_MAX_CONCURRENT: String(limit), SAFE_DOCKER_LANES_MUTATE_MIN_TIME_MS: '0' });
+	via[`fixed ${limit} / 0 ms`] = { command: process.execPath, prefix: [bin], env };
+}
 const runArgs = ['run', '--rm', '--network', 'none', IMAGE, 'true'];
 
+const load = () => Math.round(loadavg()[0] * 10) / 10;
+
+/** Probes `ps` every 0.3 s while `running()`; each sample with when it started (ms on performance.now()). */
 async function probeWhile(running, { command, prefix, env }) {
 	const samples = [];
 	while (running()) {
-		samples.push((await timed(command, [...prefix, 'ps'], env)).ms);
+		const at = performance.now();
+		samples.push({ at, ms: (await timed(command, [...prefix, 'ps'], env)).ms });
 		await sleep(300);
 	}
-	return { samples: samples.length, p50: median(samples), p95: percentile(samples, 0.95) };
+	return samples;
+}
+
+/** p50 and p95 of the samples; `afterStartup`: p95 of those started once the first call had ended. */
+function summary(samples, firstEndAt) {
+	const ms = samples.map(sample => sample.ms);
+	const later = samples.filter(sample => sample.at >= firstEndAt).map(sample => sample.ms);
+	return {
+		samples: ms.length,
+		p50: median(ms),
+		p95: percentile(ms, 0.95),
+		afterStartup: { samples: later.length, p95: percentile(later, 0.95) },
+	};
 }
 
 async function storm(name) {
 	const { command, prefix, env } = via[name];
 	let done = false;
+	let firstEndAt = Number.POSITIVE_INFINITY;
+	const loadBefore = load();
 	const started = performance.now();
 	// One probe raw, one through safe-docker (with this mode's broker, so it shows what an interactive user of it sees).
-	const probes = Promise.all([probeWhile(() => !done, via.raw), probeWhile(() => !done, name === 'raw' ? via.fixed : via[name])]);
-	const results = await Promise.all(Array.from({ length: N }, () => timed(command, [...prefix, ...runArgs], env)));
+	const probes = Promise.all([
+		probeWhile(() => !done, via.raw),
+		probeWhile(() => !done, name === 'raw' || !(name in modes) ? via.fixed : via[name]),
+	]);
+	const results = await Promise.all(
+		Array.from({ length: N }, () =>
+			timed(command, [...prefix, ...runArgs], env).then(result => {
+				firstEndAt = Math.min(firstEndAt, performance.now());
+				return result;
+			}),
+		),
+	);
 	const makespanMs = Math.round(performance.now() - started);
 	done = true;
-	const [rawProbe, safeProbe] = await probes;
-	return { name, makespanMs, failed: results.filter(result => result.code !== 0).length, rawProbe, safeProbe };
+	const [rawProbe, safeProbe] = (await probes).map(samples => summary(samples, firstEndAt));
+	return {
+		name,
+		makespanMs,
+		firstEndMs: Math.round(firstEndAt - started),
+		failed: results.filter(result => result.code !== 0).length,
+		rawProbe,
+		safeProbe,
+		load: { before: loadBefore, after: load() },
+	};
+}
+
+/** The raw probe while 100 bare node processes start at once: what starting the clients alone does to `docker ps`. */
+async function startupBurst() {
+	let done = false;
+	const started = performance.now();
+	const probe = probeWhile(() => !done, via.raw);
+	await Promise.all(Array.from({ length: N }, () => timed(process.execPath, ['-e', ''], process.env)));
+	const ms = Math.round(performance.now() - started);
+	done = true;
+	const samples = (await probe).map(sample => Math.round(sample.ms));
+	return { ms, probeMs: samples, load: load() };
 }
 
 /** LOOP sequential calls per mode, interleaved call by call (raw, fixed, adaptive, raw…) so machine noise hits all alike. */
@@ -75,6 +141,7 @@ async function loops(args) {
 	return Object.fromEntries(Object.entries(total).map(([name, ms]) => [name, Math.round(ms)]));
 }
 
+const loadAtStart = load();
 const idle = [];
 for (let i = 0; i < 20; i++) {
 	idle.push((await timed('docker', ['ps'], process.env)).ms);
@@ -91,6 +158,7 @@ for (let i = 0; i < 10; i++) {
 }
 const overheadMs = median(through) - median(raw);
 
+const loopLoad = load();
 const tagMs = await loops((name, i) => ['tag', IMAGE, `safe-docker-bench/${name}:${i}`]);
 const runMs = await loops(() => runArgs);
 const sequential = Object.fromEntries(Object.keys(tagMs).map(name => [name, { tagMs: tagMs[name], runMs: runMs[name] }]));
@@ -98,10 +166,17 @@ for (const name of Object.keys(tagMs)) {
 	spawnSync('docker', ['rmi', ...Array.from({ length: LOOP }, (_, i) => `safe-docker-bench/${name}:${i}`)], { stdio: 'ignore' });
 }
 
+const burst = await startupBurst();
+await sleep(3000);
 const storms = {};
 for (const name of ['raw', 'fixed', 'adaptive']) {
 	storms[name] = await storm(name);
 	await sleep(3000); // let the engine settle between storms
+}
+const frontier = [];
+for (const limit of FRONTIER) {
+	frontier.push(await storm(`fixed ${limit} / 0 ms`));
+	await sleep(3000);
 }
 const learned = spawnSync(process.execPath, [bin, 'guard', 'stats', '--json'], { env: modes.adaptive, encoding: 'utf8' });
 const adaptiveState = JSON.parse(learned.stdout || '{}').adaptive?.mutate ?? null;
@@ -110,13 +185,18 @@ const adaptiveTrace = readFileSync(join(modes.adaptive.SAFE_DOCKER_HOME, 'broker
 	.split('\n')
 	.filter(line => line.includes('mutate limit'))
 	.map(line => line.replace(/^\S+ broker \d+: mutate limit /, ''));
-for (const env of Object.values(modes)) spawnSync(process.execPath, [bin, 'guard', 'broker', 'stop'], { env, stdio: 'ignore' });
+for (const { env } of Object.values(via).slice(1)) spawnSync(process.execPath, [bin, 'guard', 'broker', 'stop'], { env, stdio: 'ignore' });
 for (const dir of stateDirs) rmSync(dir, { recursive: true, force: true });
 
 const floors = {
 	stormMakespan: storms.adaptive.makespanMs <= 1.3 * storms.raw.makespanMs,
 	stormRawProbe: storms.adaptive.rawProbe.p95 <= 3 * idleProbe.p95,
 	tagLoop: sequential.adaptive.tagMs <= sequential.raw.tagMs + 1.2 * overheadMs * LOOP,
+};
+// Not the issue's floor, which counts the start-up burst: the same bound on what the limit controls.
+const afterStartup = {
+	rawProbeWithin3xIdle: storms.adaptive.rawProbe.afterStartup.p95 <= 3 * idleProbe.p95,
+	beatsFixed: storms.adaptive.rawProbe.afterStartup.p95 <= storms.fixed.rawProbe.afterStartup.p95,
 };
 const goals = {
 	stormMakespan: storms.adaptive.makespanMs <= storms.raw.makespanMs,
@@ -134,13 +214,18 @@ const results = {
 	calls: N,
 	loop: LOOP,
 	image: IMAGE,
+	loadAtStart,
 	idleProbe,
 	overheadMs,
+	loopLoad,
 	sequential,
+	startupBurst: burst,
 	storms,
+	frontier,
 	adaptiveState,
 	adaptiveTrace,
 	floors,
+	afterStartup,
 	goals,
 	beatsFixed,
 };
@@ -149,24 +234,40 @@ writeFileSync(join(root, 'bench', 'results', 'adaptive.json'), `${JSON.stringify
 const yes = value => (value ? 'yes' : 'NO');
 const row = name => {
 	const s = storms[name];
-	return `| ${name} | ${s.makespanMs} | ${s.rawProbe.p50} / ${s.rawProbe.p95} | ${s.safeProbe.p50} / ${s.safeProbe.p95} | ${sequential[name].tagMs} | ${sequential[name].runMs} | ${s.failed} |`;
+	return `| ${name} | ${s.makespanMs} (first ends at ${s.firstEndMs}) | ${s.rawProbe.p50} / ${s.rawProbe.p95} | ${s.rawProbe.afterStartup.p95} (of ${s.rawProbe.afterStartup.samples}) | ${s.safeProbe.p50} / ${s.safeProbe.p95} | ${sequential[name].tagMs} | ${sequential[name].runMs} | ${s.failed} | ${s.load.before} → ${s.load.after} |`;
 };
 const markdown = [
 	`# Fixed against adaptive limits (${results.date})`,
 	'',
-	`${results.machine}; ${N} × \`docker run --rm ${IMAGE} true\` at once; \`docker ps\` probed every 0.3 s raw and through safe-docker; ${LOOP} sequential \`tag\` and \`run --rm … true\`. Idle \`docker ps\`: p50 ${idleProbe.p50} ms, p95 ${idleProbe.p95} ms. Start-up overhead of one call through safe-docker: ${overheadMs} ms.`,
+	`${results.machine}; ${N} × \`docker run --rm ${IMAGE} true\` at once; \`docker ps\` probed every 0.3 s raw and through safe-docker; ${LOOP} sequential \`tag\` and \`run --rm … true\`. Idle \`docker ps\`: p50 ${idleProbe.p50} ms, p95 ${idleProbe.p95} ms (load ${loadAtStart}). Start-up overhead of one call through safe-docker: ${overheadMs} ms. Load average (1 min) at the loops: ${loopLoad}.`,
 	'',
-	'| | storm makespan ms | raw ps p50 / p95 ms | safe-docker ps p50 / p95 ms | 20 × tag ms | 20 × run --rm ms | failed |',
-	'|---|---|---|---|---|---|---|',
+	`Start-up burst, no docker work: ${N} × \`node -e ''\` at once take ${burst.ms} ms; raw \`ps\` probes during it: ${burst.probeMs.join(', ')} ms (load ${burst.load}).`,
+	'',
+	'| | storm makespan ms | raw ps p50 / p95 ms | raw ps p95 after the first call ended | safe-docker ps p50 / p95 ms | 20 × tag ms | 20 × run --rm ms | failed | load before → after |',
+	'|---|---|---|---|---|---|---|---|---|',
 	row('raw'),
 	row('fixed'),
 	row('adaptive'),
 	'',
+	...(frontier.length === 0
+		? []
+		: [
+				'Fixed limits without spacing, right after (what a limit buys in makespan and costs in `ps` p95 here, now):',
+				'',
+				'| | storm makespan ms | raw ps p50 / p95 ms | raw ps p95 after the first call ended | load before → after |',
+				'|---|---|---|---|---|',
+				...frontier.map(
+					s =>
+						`| ${s.name} | ${s.makespanMs} (first ends at ${s.firstEndMs}) | ${s.rawProbe.p50} / ${s.rawProbe.p95} | ${s.rawProbe.afterStartup.p95} (of ${s.rawProbe.afterStartup.samples}) | ${s.load.before} → ${s.load.after} |`,
+				),
+				'',
+			]),
 	`Adaptive after the storm: limit ${adaptiveState?.limit ?? '?'} — ${adaptiveState?.reason ?? '?'}. How it moved (all runs):`,
 	'',
 	...adaptiveTrace.map(line => `- ${line}`),
 	'',
 	`Floors: storm makespan ≤ 1.3 × raw: ${yes(floors.stormMakespan)}; raw ps p95 ≤ 3 × idle: ${yes(floors.stormRawProbe)}; tag loop ≤ raw + 1.2 × overhead per call: ${yes(floors.tagLoop)}.`,
+	`After the start-up burst (the first call ended): adaptive raw ps p95 ≤ 3 × idle: ${yes(afterStartup.rawProbeWithin3xIdle)}; ≤ fixed's: ${yes(afterStartup.beatsFixed)}.`,
 	`Goals: makespan ≤ raw: ${yes(goals.stormMakespan)}; raw ps p95 ≤ 2 × idle: ${yes(goals.stormRawProbe)}.`,
 	`Adaptive beats fixed: storm makespan ${yes(beatsFixed.stormMakespan)}, probe p95 ${yes(beatsFixed.probeP95)}, sequential loops ${yes(beatsFixed.sequentialLoop)}.`,
 	'',

@@ -14,7 +14,7 @@ afterEach(() => {
 	for (const child of children.splice(0)) child.kill('SIGKILL');
 });
 
-function setup() {
+function setup(extra: Record<string, string> = {}) {
 	const dir = tempDir();
 	const daemon = join(dir, 'daemon');
 	mkdirSync(daemon);
@@ -26,6 +26,7 @@ function setup() {
 		FAKE_DAEMON_DIR: daemon,
 		FAKE_DAEMON_CAPACITY: String(CAPACITY),
 		FAKE_DAEMON_BASE_MS: String(BASE_MS),
+		...extra,
 	});
 	const calls = () =>
 		readFileSync(join(daemon, 'calls'), 'utf8')
@@ -40,9 +41,9 @@ function setup() {
 	return { env, calls };
 }
 
-const create = (env: Record<string, string | undefined>) =>
+const create = (env: Record<string, string | undefined>, argv = ['container', 'create', 'img']) =>
 	new Promise<number | null>(resolve => {
-		const child = spawn(process.execPath, [BIN, 'container', 'create', 'img'], { env, stdio: 'ignore' });
+		const child = spawn(process.execPath, [BIN, ...argv], { env, stdio: 'ignore' });
 		children.push(child);
 		child.on('exit', code => resolve(code));
 	});
@@ -92,5 +93,24 @@ describe('adaptive limits through the broker', () => {
 		expect(restarted.brokerPid).not.toBe(stats.brokerPid);
 		expect(restarted.lanes.mutate.limit).toBe(learned.limit);
 		expect(restarted.adaptive.mutate.classes.create.solo.length).toBeGreaterThanOrEqual(3);
+	}, 90_000);
+
+	it('foreground runs that outlive their lease still count: the daemon never sees more than the ceiling at once', async () => {
+		// Runs take 200 ms alone, within a 600 ms lease; the daemon has room for one, so four at once take 800 ms
+		// each and outlive their leases. Were a lease's end to free its slot for good, each would let one more start.
+		const { env, calls } = setup({
+			FAKE_DAEMON_CAPACITY: '1',
+			FAKE_DAEMON_BASE_MS: '200',
+			SAFE_DOCKER_LANES_ATTACHED_LEASE_MS: '600',
+			SAFE_DOCKER_LANES_MUTATE_MAX_CONCURRENT: '4',
+		});
+		const run = ['run', '--rm', 'img', 'true'];
+		for (let i = 0; i < 3; i++) expect(await create(env, run)).toBe(0);
+		const codes = await Promise.all(Array.from({ length: 24 }, () => create(env, run)));
+		expect(codes.every(code => code === 0)).toBe(true);
+		const inflight = calls()
+			.slice(3)
+			.map(call => call.inflight);
+		expect(Math.max(...inflight), `in flight at each start: ${inflight.join(',')}`).toBeLessThanOrEqual(4);
 	}, 90_000);
 });
