@@ -1,42 +1,19 @@
+import {
+	CHANGED,
+	DOUBLING_PAYS,
+	FRESH,
+	IDLE_RESTART_MS,
+	MEASURE_FOR_MS,
+	NOISE,
+	STRETCH,
+	STUCK_WINDOWS,
+	TOO_HIGH,
+} from './adaptive-tuning.js';
 import type { AdaptiveSettings, AdaptiveSnapshot, CongestionSignal, LatencySample } from './adaptive-types.js';
 import { ClassLatency, ESTABLISHED_AFTER } from './class-latency.js';
 import type { LatencyClass } from './command-class.js';
 import { trimmedMean, upperMedian } from './robust-stats.js';
 import { ThroughputTable } from './throughput-table.js';
-
-/**
- * Latency within this much of the baseline is noise, not queueing (Envoy adds 25 % to its minRTT for the
- * same reason, envoy#9038): without it, a baseline measured 15 % low reads as 1.8 calls queued at a limit of 12.
- */
-const NOISE = 0.1;
-/** A baseline off by more than this (window median over baseline) is replaced rather than trusted. */
-const TOO_HIGH = 0.7;
-/** The longest a baseline measurement pins the lane at 1. */
-const MEASURE_FOR_MS = 30_000;
-/**
- * Throughput at the same limit this much lower than before: the daemon got slower. (More throughput is found
- * by probing: one window's noise must not send the limit up.)
- */
-const CHANGED = 0.7;
-/** Slow start doubles the limit while each doubling buys this much more throughput (BBR leaves its startup below 25 %). */
-const DOUBLING_PAYS = 1.25;
-/** At its best limit, the controller tries again a neighbour not tried in this many windows. */
-const FRESH = 8;
-/**
- * A lane idle this long starts its next burst in slow start from where it was (TCP restarts its window after
- * an idle period, RFC 5681 §4.1): the daemon may have changed, and what each limit delivered is stale.
- */
-const IDLE_RESTART_MS = 10_000;
-/**
- * The most each call may be stretched (latency over its baseline) to buy throughput. On a two-core machine a
- * `run --rm` storm delivers about as much at two or three calls at once (1.1–1.8× baseline) as at six (3×), while
- * an interactive `docker ps` beside it goes from 1.7× its idle p95 to 5× (bench/results/adaptive.md): past
- * this, more calls at once only make everyone else wait. Neither slow start nor a probe goes up from a window
- * stretched more than this, and a limit that stretched calls more is not "best" however much it delivered.
- */
-const STRETCH = 2;
-/** Windows at the minimum, latency still high, before the baseline is doubted (envoy#10647 uses five). */
-const STUCK_WINDOWS = 3;
 
 /**
  * Adaptive concurrency for one lane. A Docker daemon seen from here: few calls (tens a second at most, not
@@ -50,11 +27,14 @@ const STUCK_WINDOWS = 3;
  * - Past that, throughput decides (see ThroughputTable), as failsafe-go's limiter watches throughput
  *   against in-flight: slow start doubles while a doubling still pays, then the limit settles on the smallest
  *   one that delivered nearly the best throughput, probing one step either side now and then. Pure Vegas
- *   or Gradient2 stop where latency starts to grow, at two on this two-core machine, a third short of the
- *   throughput it reaches at six; Gradient2 also drifts up under modest overload (concurrency-limits#134).
+ *   or Gradient2 stop where latency starts to grow, which noise on a two-core machine puts anywhere from
+ *   1 to 3; Gradient2 also drifts up under modest overload (concurrency-limits#134). The search is bounded
+ *   by latency all the same (STRETCH), as Gradient2's long-term RTT bounds its growth: throughput bought by
+ *   stretching calls past twice their baseline is paid by every other user of the daemon.
  * - A daemon that got slower (less throughput at the same limit) is followed within one window, by the
  *   throughput it lost, at most halving, as Gradient clamps its gradient at 0.5; a daemon failure or a
- *   stalled ping halves the limit (AIMD), once per round of calls rather than once per failed call.
+ *   stalled ping halves the limit (AIMD), once per round of calls rather than once per failed call. Latency
+ *   alone stops at 2 when the lane delivers less than one call alone would: the cause is then outside it.
  * - Only calls started after the last change and run at no more than the current limit count (envoy#11579:
  *   samples from the previous regime skew the next decision), and the limit grows only when it was reached
  *   (Netflix: "don't grow the limit if we are app limited").
