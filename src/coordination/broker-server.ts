@@ -3,6 +3,7 @@ import type { Config } from '../config/defaults.js';
 import { maxConcurrentOf } from '../config/lane-profile.js';
 import { pingDaemon } from '../docker/ping.js';
 import { LANES, type Lane } from '../docker-grammar/lanes.js';
+import { joinFleet } from '../fleet/join-fleet.js';
 import { AdaptiveLane } from './adaptive-lane.js';
 import type { CongestionSignal } from './adaptive-types.js';
 import { type BrokerSocket, listenPrivately } from './broker-socket.js';
@@ -17,6 +18,8 @@ export interface BrokerOptions {
 	readonly version: string;
 	readonly lanes: Config['lanes'];
 	readonly breaker: Config['breaker'];
+	/** Fleet mode (`redis` set): lane permits shared through Redis with every host that uses the same daemon. */
+	readonly fleet?: Config['fleet'];
 	/** Deadline of the half-open probe's ping. */
 	readonly probeTimeoutMs: number;
 	/** Exit after this long with no client and nothing queued. */
@@ -45,7 +48,7 @@ const PERSIST_DELAY_MS = 200;
  * it or its connection closes. The broker exits after an idle period, when asked, or — retired by a client of
  * another version — once its last client is gone.
  */
-export function runBroker(options: BrokerOptions): Promise<void> {
+export async function runBroker(options: BrokerOptions): Promise<void> {
 	const log = options.log ?? (() => undefined);
 	const ping = options.ping ?? pingDaemon;
 	const stats = new StatsStore(options.stateDir, log);
@@ -70,7 +73,11 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 				: fixedPolicy({ maxConcurrent: maxConcurrentOf(options.lanes, lane), minTimeMs: options.lanes[lane].minTimeMs }),
 		]),
 	) as Record<Lane, LanePolicy>;
-	const scheduler = new LaneScheduler(policies, { holdUntil: Date.now() + (options.reannounceGraceMs ?? 300) });
+	const fleet = options.fleet?.redis ? await joinFleet(options.fleet, policies, log) : undefined;
+	const scheduler = new LaneScheduler(policies, {
+		holdUntil: Date.now() + (options.reannounceGraceMs ?? 300),
+		...(fleet ? { gate: fleet.permits } : {}),
+	});
 	const modeOf = (lane: Lane) => (lane === 'mutate' && adaptive ? 'adaptive' : 'fixed');
 	const congestion = (signal: CongestionSignal) => {
 		if (!adaptive) return;
@@ -135,6 +142,7 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 		if (persistTimer) clearTimeout(persistTimer);
 		if (idleTimer) clearTimeout(idleTimer);
 		scheduler.close();
+		fleet?.close();
 		save();
 		for (const socket of sockets) socket.destroy();
 		done();
@@ -183,9 +191,16 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 			let granted = false;
 			request = message;
 			ticket = scheduler.request(lane, label, {
+				scope: message.endpoint.url,
 				reannounce: message.reannounce === true,
 				...(message.hold === 'lease' ? { leaseMs: options.lanes.attached.leaseMs } : {}),
-				onGrant: (waitedMs, grantedTicket) => {
+				onRefused: detail => {
+					stopWaiting();
+					ticket = undefined;
+					if (options.trace) log(`refused ${lane} ${label}: ${detail}`);
+					send({ type: 'fleet-unavailable', redis: fleet?.link.shownUrl ?? '', detail });
+				},
+				onGrant: (waitedMs, grantedTicket, note) => {
 					granted = true;
 					stopWaiting();
 					if (options.trace) log(`granted ${lane} ${label}`);
@@ -199,7 +214,7 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 							socket.once('close', () => clearTimeout(timer));
 						}
 					}
-					send({ type: 'granted', waitedMs });
+					send({ type: 'granted', waitedMs, ...(note === undefined ? {} : { note }) });
 				},
 			});
 			if (granted) return;
