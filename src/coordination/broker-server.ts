@@ -6,6 +6,7 @@ import { LANES, type Lane } from '../docker-grammar/lanes.js';
 import { joinFleet } from '../fleet/join-fleet.js';
 import { AdaptiveLane } from './adaptive-lane.js';
 import type { CongestionSignal } from './adaptive-types.js';
+import { BreakerAdmission } from './admission.js';
 import { type BrokerSocket, listenPrivately } from './broker-socket.js';
 import { EndpointBreakers } from './endpoint-breakers.js';
 import { fixedPolicy, type LanePolicy, LaneScheduler, type Ticket } from './lane-scheduler.js';
@@ -73,7 +74,10 @@ export async function runBroker(options: BrokerOptions): Promise<void> {
 				: fixedPolicy({ maxConcurrent: maxConcurrentOf(options.lanes, lane), minTimeMs: options.lanes[lane].minTimeMs }),
 		]),
 	) as Record<Lane, LanePolicy>;
-	const fleet = options.fleet?.redis ? await joinFleet(options.fleet, policies, log) : undefined;
+	const fleet = options.fleet?.redis
+		? await joinFleet(options.fleet, policies, { ...options.breaker, probeTimeoutMs: options.probeTimeoutMs }, log)
+		: undefined;
+	const admission = new BreakerAdmission(breakers, fleet?.breakers, log);
 	const scheduler = new LaneScheduler(policies, {
 		holdUntil: Date.now() + (options.reannounceGraceMs ?? 300),
 		...(fleet ? { gate: fleet.permits } : {}),
@@ -90,6 +94,7 @@ export async function runBroker(options: BrokerOptions): Promise<void> {
 	const failWaiters = (url: string) => {
 		for (const [waiter, fail] of [...waiters]) if (waiter.url === url) fail();
 	};
+	admission.onOpened = failWaiters;
 	let accepting = true;
 	let idleTimer: NodeJS.Timeout | undefined;
 	let persistTimer: NodeJS.Timeout | undefined;
@@ -230,26 +235,25 @@ export async function runBroker(options: BrokerOptions): Promise<void> {
 			});
 		};
 
-		const acquire = (message: Extract<ClientMessage, { type: 'acquire' }>) => {
+		const acquire = async (message: Extract<ClientMessage, { type: 'acquire' }>) => {
 			if (asked || stopping) return;
 			asked = true;
 			const url = message.endpoint.url;
 			endpointUrl = url;
-			const breaker = breakers.of(url);
-			const admission = message.reannounce ? 'pass' : breaker.admit();
-			if (admission === 'reject') return send({ type: 'open', endpoint: url, breaker: breaker.snapshot() });
-			if (admission === 'pass') return queue(message);
-			// The one half-open probe across all processes: our own ping, then the call goes on or fails fast.
-			void ping(message.endpoint, options.probeTimeoutMs).then(result => {
-				breaker.record(result.ok ? 'ok' : 'daemon', result.ok ? undefined : result.detail);
-				if (!result.ok && result.reason !== 'unknown') congestion({ kind: 'ping-failed', detail: result.detail });
-				persist();
-				log(`probe of ${url}: ${result.ok ? 'ok, breaker closed' : `${result.detail}, breaker open`}`);
-				// Work done for a client ends with its connection: a client gone during the ping gets no slot.
-				if (socket.destroyed) return;
-				if (result.ok) queue(message);
-				else send({ type: 'open', endpoint: url, breaker: breaker.snapshot() });
-			});
+			if (message.reannounce) return queue(message);
+			const { verdict, breaker } = await admission.admit(url);
+			// Work done for a client ends with its connection: a client gone meanwhile gets no slot.
+			if (socket.destroyed || stopping) return;
+			if (verdict === 'reject') return send({ type: 'open', endpoint: url, breaker });
+			if (verdict === 'pass') return queue(message);
+			// The one half-open probe across all processes (and hosts): our own ping, then the call goes on or fails fast.
+			const result = await ping(message.endpoint, options.probeTimeoutMs);
+			admission.probed(url, result.ok, result.ok ? undefined : result.detail);
+			if (!result.ok && result.reason !== 'unknown') congestion({ kind: 'ping-failed', detail: result.detail });
+			persist();
+			if (socket.destroyed) return;
+			if (result.ok) queue(message);
+			else send({ type: 'open', endpoint: url, breaker: breakers.of(url).snapshot() });
 		};
 
 		const release = (outcome?: Extract<ClientMessage, { type: 'release' }>['outcome']) => {
@@ -261,10 +265,7 @@ export async function runBroker(options: BrokerOptions): Promise<void> {
 					const breaker = breakers.of(endpointUrl);
 					const wasOpen = breaker.snapshot().state === 'open';
 					breaker.record(outcome.kind, outcome.detail);
-					if (!wasOpen && breaker.snapshot().state === 'open') {
-						log(`breaker of ${endpointUrl} opened: ${outcome.detail ?? 'daemon failures'}`);
-						failWaiters(endpointUrl);
-					}
+					if (!wasOpen && breaker.snapshot().state === 'open') admission.opened(endpointUrl);
 				}
 				if (ticket && request?.lane === 'mutate' && adaptive && !request.reannounce) adaptive.finished(ticket, request, outcome);
 				// Saved before the client hears `ok` and exits: a broker killed a moment later loses no call it counted.
@@ -289,7 +290,7 @@ export async function runBroker(options: BrokerOptions): Promise<void> {
 						if (accepting) retire(`version ${message.version} asked for`);
 						return;
 					case 'acquire':
-						return acquire(message);
+						return void acquire(message);
 					case 'release':
 						release(message.outcome);
 						return send({ type: 'ok' });
@@ -298,8 +299,7 @@ export async function runBroker(options: BrokerOptions): Promise<void> {
 						// A stalled daemon is congestion as well: the adaptive limit halves.
 						congestion({ kind: 'stalled', detail: message.detail });
 						breakers.of(endpointUrl).trip(message.detail);
-						log(`breaker of ${endpointUrl} opened: ${message.detail}`);
-						failWaiters(endpointUrl);
+						admission.opened(endpointUrl);
 						return persist();
 					case 'stats':
 						return send({ type: 'stats', stats: snapshot() });

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { connectFleet, describeRedisError, openFleetConnection } from './connection.js';
-import { ACQUIRE, ENQUEUE, HOSTS, INSPECT, RELEASE, RENEW } from './permit-scripts.js';
+import { ACQUIRE, BREAKER_ADMIT, BREAKER_CLOSE, BREAKER_OPEN, ENQUEUE, HOSTS, INSPECT, RELEASE, RENEW } from './permit-scripts.js';
 import { redactRedisUrl } from './redis-url.js';
 
 const SCRIPTS = {
@@ -10,6 +10,9 @@ const SCRIPTS = {
 	fleetRenew: { keys: 4, lua: RENEW },
 	fleetInspect: { keys: 4, lua: INSPECT },
 	fleetHosts: { keys: 2, lua: HOSTS },
+	fleetBreakerAdmit: { keys: 2, lua: BREAKER_ADMIT },
+	fleetBreakerOpen: { keys: 2, lua: BREAKER_OPEN },
+	fleetBreakerClose: { keys: 2, lua: BREAKER_CLOSE },
 } as const;
 export type FleetScript = keyof typeof SCRIPTS;
 

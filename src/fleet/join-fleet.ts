@@ -1,6 +1,7 @@
 import type { Config } from '../config/defaults.js';
 import type { LanePolicy } from '../coordination/lane-scheduler.js';
 import type { Lane } from '../docker-grammar/lanes.js';
+import { FleetBreakers } from './fleet-breakers.js';
 import { FleetLink } from './fleet-link.js';
 import { FleetPermits } from './fleet-permits.js';
 
@@ -8,6 +9,7 @@ import { FleetPermits } from './fleet-permits.js';
 export interface FleetMembership {
 	readonly link: FleetLink;
 	readonly permits: FleetPermits;
+	readonly breakers: FleetBreakers;
 	close(): void;
 }
 
@@ -15,6 +17,7 @@ export interface FleetMembership {
 export async function joinFleet(
 	settings: Config['fleet'],
 	policies: Readonly<Record<Lane, LanePolicy>>,
+	breaker: { readonly recoveryTimeoutMs: number; readonly probeTimeoutMs: number },
 	log: (line: string) => void,
 ): Promise<FleetMembership> {
 	const link = await FleetLink.open(settings.redis!, `${settings.prefix}:events`, log);
@@ -27,6 +30,7 @@ export async function joinFleet(
 	return {
 		link,
 		permits,
+		breakers: new FleetBreakers(link, settings.prefix, breaker),
 		close() {
 			permits.close();
 			link.close();
