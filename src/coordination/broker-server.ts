@@ -86,6 +86,7 @@ export async function runBroker(options: BrokerOptions): Promise<void> {
 				new Set(adaptive ? (['mutate'] as const) : []),
 				options.version,
 				log,
+				options.trace,
 			)
 		: undefined;
 	const admission = new BreakerAdmission(breakers, fleet?.breakers, log);

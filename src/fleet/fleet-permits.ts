@@ -14,6 +14,8 @@ export interface FleetPermitSettings {
 	readonly hostId: string;
 	/** Lanes whose limit is learned (adaptive): the fleet shares one, the last any host's controller set. */
 	readonly adaptiveLanes: ReadonlySet<Lane>;
+	/** Logs each ticket's arrival in the fleet's queue (SAFE_DOCKER_BROKER_TRACE=1), to check the order across hosts. */
+	readonly trace?: (line: string) => void;
 }
 
 interface Entry {
@@ -126,7 +128,9 @@ export class FleetPermits implements PermitGate {
 		entry.joining = this.link
 			.run('fleetEnqueue', q, qx, h, info, entry.id, this.settings.leaseMs, entry.score ?? '', entry.info)
 			.then(score => {
-				if (typeof score === 'string' && score !== '') entry.score = score;
+				if (typeof score !== 'string' || score === '') return;
+				if (entry.score === undefined) this.settings.trace?.(`fleet arrival ${score} ${entry.ticket.lane} ${entry.ticket.label}`);
+				entry.score = score;
 			})
 			.catch(() => undefined);
 		return entry.joining;

@@ -28,11 +28,20 @@ export async function joinFleet(
 	adaptiveLanes: ReadonlySet<Lane>,
 	version: string,
 	log: (line: string) => void,
+	trace = false,
 ): Promise<FleetMembership> {
 	const { prefix, leaseMs } = settings;
 	const hostId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
 	const link = await FleetLink.open(settings.redis!, `${prefix}:events`, log);
-	const permits = new FleetPermits(link, { prefix, leaseMs, onUnavailable: settings.onUnavailable, policies, hostId, adaptiveLanes });
+	const permits = new FleetPermits(link, {
+		prefix,
+		leaseMs,
+		onUnavailable: settings.onUnavailable,
+		policies,
+		hostId,
+		adaptiveLanes,
+		...(trace ? { trace: log } : {}),
+	});
 	const about = JSON.stringify({ host: hostname(), pid: process.pid, version, since: new Date().toISOString() });
 	const hostKeys = [`${prefix}:hosts`, `${prefix}:host-info`] as const;
 	const register = (info: string) => link.run('fleetHosts', ...hostKeys, hostId, leaseMs, info).catch(() => undefined);
