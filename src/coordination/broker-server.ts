@@ -202,7 +202,7 @@ export async function runBroker(options: BrokerOptions): Promise<void> {
 					mode: modeOf(lane),
 					running: scheduler.running(lane).map(other => other.label),
 					ahead: position === -1 ? waiting.length : position,
-					...(ticket && fleet?.permits.admitting(ticket) ? { fleet: true as const } : {}),
+					...(ticket && fleet?.permits.waitsForFleet(ticket) ? { fleet: true as const } : {}),
 				});
 			};
 			place();

@@ -102,9 +102,13 @@ export class FleetLink {
 		this.rejoinListeners.push(listener);
 	}
 
+	/** Runs one of the fleet's scripts; a failure (a deadline passed, the connection is down) is remembered for `whyAway`. */
 	run(script: FleetScript, ...args: Array<string | number>): Promise<unknown> {
 		const call = (this.commands as unknown as Record<FleetScript, (...a: Array<string | number>) => Promise<unknown>>)[script];
-		return call.apply(this.commands, args);
+		return call.apply(this.commands, args).catch((error: unknown) => {
+			this.problem = describeRedisError(error);
+			throw error;
+		});
 	}
 
 	/** Keys matching `pattern` (a few SCAN rounds at most), without their last `:part`. */

@@ -29,6 +29,8 @@ interface Entry {
 	state: 'queued' | 'admitting' | 'held';
 	answer?: (verdict: GateVerdict) => void;
 	timer?: NodeJS.Timeout;
+	/** The fleet answered: wait (what the caller's waiting line says). */
+	told?: boolean;
 	/** An acquire is on its way; `again`: another was asked for meanwhile. */
 	busy?: boolean;
 	again?: boolean;
@@ -112,9 +114,10 @@ export class FleetPermits implements PermitGate {
 		return `${this.settings.prefix}:adaptive-limit:${lane}`;
 	}
 
-	/** Whether this host let the ticket go and it waits for the fleet's permit. */
-	admitting(ticket: Ticket): boolean {
-		return this.entries.get(ticket)?.state === 'admitting';
+	/** Whether this host let the ticket go and the fleet told it to wait for a permit. */
+	waitsForFleet(ticket: Ticket): boolean {
+		const entry = this.entries.get(ticket);
+		return entry?.state === 'admitting' && entry.told === true;
 	}
 
 	close(): void {
@@ -171,6 +174,7 @@ export class FleetPermits implements PermitGate {
 				entry.again = true;
 				return;
 			}
+			entry.told = true;
 			entry.timer = setTimeout(() => void this.acquire(entry), waitMs);
 		} catch {
 			if (this.entries.has(entry.ticket) && entry.state === 'admitting') this.fallBack(entry);

@@ -232,4 +232,31 @@ describe.runIf(requireRedis())('fleet mode', () => {
 		expect(waited.stderr).toBe('safe-docker: waiting for a fleet permit (mutate: 1 at once across the hosts that use this daemon)\n');
 		expect(await long.exited).toBe(0);
 	}, 60_000);
+
+	it('a frozen Redis (SIGSTOP) never hangs a call: it runs under local limits within the command deadline, and the fleet is used again once Redis thaws', async () => {
+		const frozen = await startRedis();
+		const { hosts } = fleet();
+		const env = { ...hosts[0]!.env, SAFE_DOCKER_FLEET_REDIS: frozen.url };
+		expect((await runCli(['run', '-d', 'joined'], { env })).stderr).toBe('');
+		frozen.signal('SIGSTOP');
+		try {
+			const started = Date.now();
+			const during = await runCli(['run', '-d', 'frozen'], { env });
+			expect(during.exitCode).toBe(0);
+			expect(during.stderr).toMatch(
+				/^safe-docker: the fleet's Redis at redis:\/\/127\.0\.0\.1:\d+ cannot be reached \(Command timed out\); running under this host's limits only \(fleet\.onUnavailable = local\)\n$/,
+			);
+			expect(Date.now() - started).toBeLessThan(15_000);
+		} finally {
+			frozen.signal('SIGCONT');
+		}
+		// ioredis reconnects within its backoff (at most 2 s).
+		let after = await runCli(['run', '-d', 'thawed'], { env });
+		for (let i = 0; i < 10 && after.stderr !== ''; i++) {
+			await sleep(500);
+			after = await runCli(['run', '-d', 'thawed'], { env });
+		}
+		expect(after.stderr).toBe('');
+		await frozen.stop();
+	}, 60_000);
 });
