@@ -102,11 +102,12 @@ export class FleetLink {
 		this.rejoinListeners.push(listener);
 	}
 
-	/** Runs one of the fleet's scripts; a failure (a deadline passed, the connection is down) is remembered for `whyAway`. */
+	/** Runs one of the fleet's scripts; a failure on a live connection (a deadline passed) is remembered for `whyAway`. */
 	run(script: FleetScript, ...args: Array<string | number>): Promise<unknown> {
 		const call = (this.commands as unknown as Record<FleetScript, (...a: Array<string | number>) => Promise<unknown>>)[script];
 		return call.apply(this.commands, args).catch((error: unknown) => {
-			this.problem = describeRedisError(error);
+			// While disconnected, the socket's own error (ECONNREFUSED…) says more than "stream isn't writeable".
+			if (this.joined) this.problem = describeRedisError(error);
 			throw error;
 		});
 	}
