@@ -117,6 +117,20 @@ describe.runIf(requireRedis())('fleet mode', () => {
 		expect(startedAfter).toBeLessThanOrEqual(leaseMs + 1000);
 	}, 60_000);
 
+	it("a client killed on a live host frees its fleet permit at once, not at the lease's end", async () => {
+		const { hosts, log } = fleet({ SAFE_DOCKER_FLEET_LEASE_MS: '10000', SAFE_DOCKER_LANES_MUTATE_MAX_CONCURRENT: '1' });
+		const holder = launch(['run', '-d', 'held'], { ...hosts[0]!.env, FAKE_DOCKER_SLEEP: '60' });
+		const [held] = await started(log, 1);
+		const waiter = launch(['run', '-d', 'next'], hosts[1]!.env);
+		await sleep(1000);
+		expect(runs(log)).toHaveLength(1);
+		const killedAt = Date.now();
+		holder.child.kill('SIGKILL');
+		process.kill(Number(held!.pid), 'SIGKILL');
+		expect(await waiter.exited).toBe(0);
+		expect(runs(log).find(run => run.args.includes('next'))!.start - killedAt).toBeLessThan(3000);
+	}, 60_000);
+
 	it('a call on a live host keeps its permit by renewal for 3 × the lease', async () => {
 		const leaseMs = 1500;
 		const { hosts, log } = fleet({ SAFE_DOCKER_FLEET_LEASE_MS: String(leaseMs), SAFE_DOCKER_LANES_MUTATE_MAX_CONCURRENT: '1' });
