@@ -19,7 +19,9 @@ const lastErrors = new WeakMap<Redis, Error>();
 
 /** ioredis is loaded only in fleet mode: every other call pays nothing for it. */
 export async function openFleetConnection(url: string, options: FleetConnectionOptions): Promise<Redis> {
-	const { Redis } = await import('ioredis');
+	// Through `default` (module.exports, which has `Redis`): esbuild's code splitting gives a lazily imported CommonJS
+	// package only a default export, so `{ Redis }` is undefined in dist/.
+	const { Redis } = (await import('ioredis')).default;
 	const timeoutMs = options.timeoutMs ?? 2000;
 	const settings: RedisOptions = {
 		lazyConnect: true,
