@@ -37,7 +37,10 @@ export type BrokerMessage =
 			/** How many wait ahead: a count, since every waiter hears it every second. */
 			readonly ahead: number;
 	  }
-	| { readonly type: 'granted'; readonly waitedMs: number }
+	/** `note`: something the caller says on stderr with the grant (fleet mode fell back to this host's limits). */
+	| { readonly type: 'granted'; readonly waitedMs: number; readonly note?: string }
+	/** Fleet mode, `fleet.onUnavailable` = fail: the fleet's Redis cannot be reached (the URL without credentials). */
+	| { readonly type: 'fleet-unavailable'; readonly redis: string; readonly detail: string }
 	/** The endpoint's breaker is open: fail fast. */
 	| { readonly type: 'open'; readonly endpoint: string; readonly breaker: BreakerSnapshot }
 	| { readonly type: 'stats'; readonly stats: StatsSnapshot }

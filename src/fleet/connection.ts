@@ -19,9 +19,9 @@ const lastErrors = new WeakMap<Redis, Error>();
 
 /** ioredis is loaded only in fleet mode: every other call pays nothing for it. */
 export async function openFleetConnection(url: string, options: FleetConnectionOptions): Promise<Redis> {
-	// Through `default` (module.exports, which has `Redis`): esbuild's code splitting gives a lazily imported CommonJS
-	// package only a default export, so `{ Redis }` is undefined in dist/.
-	const { Redis } = (await import('ioredis')).default;
+	const loaded = await import('ioredis');
+	// Bundled, the CommonJS module's exports arrive as `default`; run from source, as named exports.
+	const Redis = loaded.Redis ?? (loaded.default as unknown as typeof loaded).Redis;
 	const timeoutMs = options.timeoutMs ?? 2000;
 	const settings: RedisOptions = {
 		lazyConnect: true,

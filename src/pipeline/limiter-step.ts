@@ -53,6 +53,7 @@ export function limiterStep({ stateDir, version, stderr, showAfterMs = 1000, acq
 						version,
 						lanes: call.config.lanes,
 						breaker: call.config.breaker,
+						fleet: call.config.fleet,
 						probeTimeoutMs: call.config.health.pingTimeoutMs,
 						idleTimeoutMs: call.config.broker.idleTimeoutMs,
 					},
@@ -81,6 +82,7 @@ export function limiterStep({ stateDir, version, stderr, showAfterMs = 1000, acq
 				clearTimeout(timer);
 				line.clear();
 			}
+			if (slot.note !== undefined) stderr.write(`safe-docker: ${slot.note}\n`);
 			let outcome: Outcome | undefined;
 			// One `compose up` is one slot holding many API calls: bound compose's own fan-out by the same limit.
 			const env =
