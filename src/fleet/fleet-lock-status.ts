@@ -15,15 +15,16 @@ export async function fleetLockState(redis: Redis, prefix: string, leaseMs: numb
 
 /** Every environment locked on any host of the fleet (SCAN, so a large Redis is never blocked), by name. */
 export async function listFleetLocks(redis: Redis, prefix: string, leaseMs: number): Promise<LockState[]> {
-	const head = `${prefix}:lock:`;
+	const head = `${prefix}:lock:{`;
 	const keys = new Set<string>();
 	let cursor = '0';
 	do {
-		const [next, found] = await redis.scan(cursor, 'MATCH', `${head}*`, 'COUNT', 200);
+		// `{` and `}` are not special in a MATCH pattern; environment names never contain them.
+		const [next, found] = await redis.scan(cursor, 'MATCH', `${head}*}`, 'COUNT', 200);
 		for (const key of found) keys.add(key);
 		cursor = next;
 	} while (cursor !== '0');
-	const states = await Promise.all([...keys].map(key => fleetLockState(redis, prefix, leaseMs, key.slice(head.length))));
+	const states = await Promise.all([...keys].map(key => fleetLockState(redis, prefix, leaseMs, key.slice(head.length, -1))));
 	return states.filter(state => state.state !== 'free').sort((a, b) => a.env.localeCompare(b.env));
 }
 

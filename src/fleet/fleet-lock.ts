@@ -36,12 +36,12 @@ export async function acquireFleetLock(options: FleetLockOptions, request: LockR
 	const holder = newHolder(request.env, request.command, request.reason);
 	const started = now();
 	let subscriber: Redis | undefined;
-	// Releases published so far, counted so that one published while we were busy is not missed.
-	let releases = 0;
+	// Wake-ups so far (a release published, the subscription lost), counted so that none is missed while we are busy.
+	let wakeups = 0;
 	let wake: (() => void) | undefined;
 	try {
 		for (;;) {
-			const seen = releases;
+			const seen = wakeups;
 			const answer = await scripts.acquire(keys.lock, token, JSON.stringify(holder), leaseMs);
 			if (answer[0] === 1) break;
 			const [, pttl, holderJson] = answer;
@@ -49,10 +49,12 @@ export async function acquireFleetLock(options: FleetLockOptions, request: LockR
 			if (subscriber === undefined) {
 				// Subscribed before the next try, so that a release between the two is never missed.
 				subscriber = await options.subscriber();
-				subscriber.on('message', () => {
-					releases++;
+				const onWake = () => {
+					wakeups++;
 					wake?.();
-				});
+				};
+				// A lost subscription wakes the waiter too: its next try meets Redis's absence and fleet.onUnavailable decides.
+				subscriber.on('message', onWake).on('close', onWake);
 				await subscriber.subscribe(keys.channel);
 				continue;
 			}
@@ -63,7 +65,7 @@ export async function acquireFleetLock(options: FleetLockOptions, request: LockR
 				now() + (pttl > 0 ? pttl + AFTER_LEASE_MS : leaseMs),
 				request.timeoutMs === undefined ? Infinity : started + request.timeoutMs,
 			);
-			while (releases === seen && now() < nextTry) {
+			while (wakeups === seen && now() < nextTry) {
 				request.onWait?.(current, now() - started);
 				await sleepUnlessWoken(Math.min(nextTry - now(), DISPLAY_MS), callback => (wake = callback));
 			}

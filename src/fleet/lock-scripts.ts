@@ -4,9 +4,9 @@ import type { Redis } from 'ioredis';
  * The fleet lock's Lua scripts. Redis runs a script alone, start to end: each check-then-write below happens
  * with no other client's command in between, which is what makes the lock a lock across hosts.
  *
- * The lock of an environment is a hash `<prefix>:lock:<env>` {token, holder} with a lease (PEXPIRE); `token`
+ * The lock of an environment is a hash `<prefix>:lock:{<env>}` {token, holder} with a lease (PEXPIRE); `token`
  * is the holder's random secret, `holder` the same JSON as the lock directory's holder file. A release wakes
- * the waiters on `<prefix>:lock-released:<env>`. `guard unlock --force` leaves `<prefix>:lock-revoked:<env>`
+ * the waiters on `<prefix>:lock-released:<env>`. `guard unlock --force` leaves `<prefix>:lock-revoked:{<env>}`
  * (the token it removed, for a few leases) so that the holder learns it lost the lock instead of re-announcing it.
  */
 const ACQUIRE = `
@@ -101,7 +101,7 @@ export function lockScripts(redis: Redis): LockScripts {
 	};
 }
 
-/** The Redis names of one environment's lock. */
+/** The Redis names of one environment's lock; its two keys share a hash tag, as keys one script uses must in a cluster. */
 export function fleetLockKeys(prefix: string, env: string): { lock: string; revoked: string; channel: string } {
-	return { lock: `${prefix}:lock:${env}`, revoked: `${prefix}:lock-revoked:${env}`, channel: `${prefix}:lock-released:${env}` };
+	return { lock: `${prefix}:lock:{${env}}`, revoked: `${prefix}:lock-revoked:{${env}}`, channel: `${prefix}:lock-released:${env}` };
 }

@@ -62,8 +62,8 @@ describe.runIf(requireRedis())('fleet lock on a real redis-server', () => {
 	it('a holder that stops renewing (its host died) is taken over when its lease ends, not before', async () => {
 		// A dead holder: its lock written as the scripts write it, with a 1.5 s lease nobody renews.
 		const redis = await connection();
-		await redis.hset(`${PREFIX}:lock:staging`, 'token', 'dead', 'holder', JSON.stringify({ pid: 1, host: 'gone', command: 'x' }));
-		await redis.pexpire(`${PREFIX}:lock:staging`, 1500);
+		await redis.hset(`${PREFIX}:lock:{staging}`, 'token', 'dead', 'holder', JSON.stringify({ pid: 1, host: 'gone', command: 'x' }));
+		await redis.pexpire(`${PREFIX}:lock:{staging}`, 1500);
 		const started = Date.now();
 		const held = await acquireFleetLock(await options(1500), request());
 		const tookMs = Date.now() - started;
@@ -97,11 +97,11 @@ describe.runIf(requireRedis())('fleet lock on a real redis-server', () => {
 		const compromised: Error[] = [];
 		const held = await acquireFleetLock(await options(1000), request({ onCompromised: error => compromised.push(error) }));
 		const redis = await connection();
-		await redis.hset(`${PREFIX}:lock:staging`, 'token', 'someone-else');
+		await redis.hset(`${PREFIX}:lock:{staging}`, 'token', 'someone-else');
 		await new Promise(resolve => setTimeout(resolve, 800));
 		expect(compromised.map(error => error.message)).toEqual(['its lease ran out and another holder took it']);
 		await held.release();
-		expect(await redis.hget(`${PREFIX}:lock:staging`, 'token')).toBe('someone-else');
+		expect(await redis.hget(`${PREFIX}:lock:{staging}`, 'token')).toBe('someone-else');
 	});
 
 	it('setChild records the command pid in the holder; status lists every lock with its lease', async () => {
