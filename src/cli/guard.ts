@@ -196,7 +196,7 @@ export async function runGuard(argv: readonly string[], io: CommandIO): Promise<
 	program
 		.command('stats')
 		.description(
-			'the shared statistics: calls, failures by kind, waits (p50/p95/max), running, queued and the limit per lane (an adaptive lane: its baseline and recent latency per class, and why its limit last changed), guard rejections',
+			'the shared statistics: calls, failures by kind, waits (p50/p95/max), running, queued and the limit per lane (an adaptive lane: its baseline and recent latency per class, and why its limit last changed), guard rejections; in fleet mode, its hosts and the permits held fleet-wide',
 		)
 		.option('--json', 'print them as JSON')
 		.option('--prometheus', 'print them in the Prometheus text format (for a node_exporter textfile collector)')
@@ -207,9 +207,11 @@ export async function runGuard(argv: readonly string[], io: CommandIO): Promise<
 
 	program
 		.command('broker')
-		.description('the per-user broker that holds the cross-process limits: status, or stop it (the next call starts a new one)')
+		.description(
+			'the per-user broker that holds the cross-process limits: status (in fleet mode also its membership, the hosts and the permits held fleet-wide), or stop it (the next call starts a new one)',
+		)
 		.argument('<action>', 'status | stop')
-		.option('--json', 'print the status (pid, version, socket, lanes) or what was stopped as JSON')
+		.option('--json', 'print the status (pid, version, socket, lanes, fleet) or what was stopped as JSON')
 		.action(async (action: string, options: { json?: boolean }) => {
 			if (action !== 'status' && action !== 'stop')
 				throw new UsageError(`unknown broker action ${JSON.stringify(action)}: use status or stop`);

@@ -3,7 +3,7 @@ import type { Config } from '../config/defaults.js';
 import { maxConcurrentOf } from '../config/lane-profile.js';
 import { pingDaemon } from '../docker/ping.js';
 import { LANES, type Lane } from '../docker-grammar/lanes.js';
-import { joinFleet } from '../fleet/join-fleet.js';
+import { type FleetMembership, joinFleet } from '../fleet/join-fleet.js';
 import { AdaptiveLane } from './adaptive-lane.js';
 import type { CongestionSignal } from './adaptive-types.js';
 import { BreakerAdmission } from './admission.js';
@@ -55,7 +55,7 @@ export async function runBroker(options: BrokerOptions): Promise<void> {
 	const stats = new StatsStore(options.stateDir, log);
 	const breakers = new EndpointBreakers(options.breaker, stats.breakers);
 	// The mutate lane in adaptive mode learns its limit (restored from what the last broker learned); the rest are fixed.
-	const adaptive =
+	const adaptive: AdaptiveLane | undefined =
 		options.lanes.mutate.mode === 'adaptive'
 			? new AdaptiveLane(
 					options.lanes.mutate,
@@ -63,7 +63,11 @@ export async function runBroker(options: BrokerOptions): Promise<void> {
 					() => scheduler.running('mutate'),
 					options.lanes.attached.leaseMs,
 					stats.adaptive['mutate'],
-					(before, after, reason) => log(`mutate limit ${before} → ${after}: ${reason}`),
+					(before, after, reason) => {
+						log(`mutate limit ${before} → ${after}: ${reason}`);
+						// In a fleet, the limit this controller learned becomes everyone's.
+						fleet?.permits.shareLimit('mutate', after);
+					},
 				)
 			: undefined;
 	const policies = Object.fromEntries(
@@ -74,11 +78,19 @@ export async function runBroker(options: BrokerOptions): Promise<void> {
 				: fixedPolicy({ maxConcurrent: maxConcurrentOf(options.lanes, lane), minTimeMs: options.lanes[lane].minTimeMs }),
 		]),
 	) as Record<Lane, LanePolicy>;
-	const fleet = options.fleet?.redis
-		? await joinFleet(options.fleet, policies, { ...options.breaker, probeTimeoutMs: options.probeTimeoutMs }, log)
+	const fleet: FleetMembership | undefined = options.fleet?.redis
+		? await joinFleet(
+				options.fleet,
+				policies,
+				{ ...options.breaker, probeTimeoutMs: options.probeTimeoutMs },
+				new Set(adaptive ? (['mutate'] as const) : []),
+				options.version,
+				log,
+				options.trace,
+			)
 		: undefined;
 	const admission = new BreakerAdmission(breakers, fleet?.breakers, log);
-	const scheduler = new LaneScheduler(policies, {
+	const scheduler: LaneScheduler = new LaneScheduler(policies, {
 		holdUntil: Date.now() + (options.reannounceGraceMs ?? 300),
 		...(fleet ? { gate: fleet.permits } : {}),
 	});
@@ -190,6 +202,7 @@ export async function runBroker(options: BrokerOptions): Promise<void> {
 					mode: modeOf(lane),
 					running: scheduler.running(lane).map(other => other.label),
 					ahead: position === -1 ? waiting.length : position,
+					...(ticket && fleet?.permits.admitting(ticket) ? { fleet: true as const } : {}),
 				});
 			};
 			place();
@@ -302,7 +315,8 @@ export async function runBroker(options: BrokerOptions): Promise<void> {
 						admission.opened(endpointUrl);
 						return persist();
 					case 'stats':
-						return send({ type: 'stats', stats: snapshot() });
+						if (!fleet) return send({ type: 'stats', stats: snapshot() });
+						return void fleet.status().then(status => send({ type: 'stats', stats: { ...snapshot(), fleet: status } }));
 					case 'reset':
 						stats.reset();
 						persist();

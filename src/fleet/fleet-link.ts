@@ -1,15 +1,27 @@
 import type { Redis } from 'ioredis';
 import { connectFleet, describeRedisError, openFleetConnection } from './connection.js';
-import { ACQUIRE, BREAKER_ADMIT, BREAKER_CLOSE, BREAKER_OPEN, ENQUEUE, HOSTS, INSPECT, RELEASE, RENEW } from './permit-scripts.js';
+import {
+	ACQUIRE,
+	BREAKER_ADMIT,
+	BREAKER_CLOSE,
+	BREAKER_OPEN,
+	ENQUEUE,
+	HOSTS,
+	INSPECT,
+	RELEASE,
+	RENEW,
+	SHARE_LIMIT,
+} from './permit-scripts.js';
 import { redactRedisUrl } from './redis-url.js';
 
 const SCRIPTS = {
 	fleetEnqueue: { keys: 4, lua: ENQUEUE },
-	fleetAcquire: { keys: 5, lua: ACQUIRE },
+	fleetAcquire: { keys: 6, lua: ACQUIRE },
 	fleetRelease: { keys: 4, lua: RELEASE },
 	fleetRenew: { keys: 4, lua: RENEW },
 	fleetInspect: { keys: 4, lua: INSPECT },
 	fleetHosts: { keys: 2, lua: HOSTS },
+	fleetShareLimit: { keys: 1, lua: SHARE_LIMIT },
 	fleetBreakerAdmit: { keys: 2, lua: BREAKER_ADMIT },
 	fleetBreakerOpen: { keys: 2, lua: BREAKER_OPEN },
 	fleetBreakerClose: { keys: 2, lua: BREAKER_CLOSE },
@@ -93,6 +105,19 @@ export class FleetLink {
 	run(script: FleetScript, ...args: Array<string | number>): Promise<unknown> {
 		const call = (this.commands as unknown as Record<FleetScript, (...a: Array<string | number>) => Promise<unknown>>)[script];
 		return call.apply(this.commands, args);
+	}
+
+	/** Keys matching `pattern` (a few SCAN rounds at most), without their last `:part`. */
+	async scanBases(pattern: string, rounds: number): Promise<string[]> {
+		const found = new Set<string>();
+		let cursor = '0';
+		for (let round = 0; round < rounds; round++) {
+			const [next, keys] = await this.commands.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+			for (const key of keys) found.add(key.slice(0, key.lastIndexOf(':')));
+			cursor = next;
+			if (cursor === '0') break;
+		}
+		return [...found].sort();
 	}
 
 	close(): void {

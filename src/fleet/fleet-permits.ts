@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { GateVerdict, LanePolicy, PermitGate, Ticket } from '../coordination/lane-scheduler.js';
 import type { Lane } from '../docker-grammar/lanes.js';
@@ -10,6 +10,12 @@ export interface FleetPermitSettings {
 	readonly onUnavailable: 'local' | 'fail';
 	/** Limit and spacing of each lane (the fleet's are this host's configured ones). */
 	readonly policies: Readonly<Record<Lane, LanePolicy>>;
+	/** This broker in the fleet: tickets are named after it. */
+	readonly hostId: string;
+	/** Lanes whose limit is learned (adaptive): the fleet shares one, the last any host's controller set. */
+	readonly adaptiveLanes: ReadonlySet<Lane>;
+	/** Logs each ticket's arrival in the fleet's queue (SAFE_DOCKER_BROKER_TRACE=1), to check the order across hosts. */
+	readonly trace?: (line: string) => void;
 }
 
 interface Entry {
@@ -37,7 +43,6 @@ interface Entry {
  */
 export class FleetPermits implements PermitGate {
 	private readonly entries = new Map<Ticket, Entry>();
-	private readonly hostId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
 	private next = 0;
 	private readonly renewer: NodeJS.Timeout;
 
@@ -60,7 +65,7 @@ export class FleetPermits implements PermitGate {
 
 	queued(ticket: Ticket): void {
 		const entry: Entry = {
-			id: `${this.hostId}:${++this.next}`,
+			id: `${this.settings.hostId}:${++this.next}`,
 			base: this.baseOf(ticket.scope, ticket.lane),
 			ticket,
 			info: JSON.stringify({ host: hostname(), pid: process.pid, label: ticket.label }),
@@ -98,10 +103,18 @@ export class FleetPermits implements PermitGate {
 		void this.link.run('fleetRelease', q, qx, h, info, entry.id, this.link.channel, entry.base).catch(() => undefined);
 	}
 
-	/** What this host holds and waits for, per lane. */
-	holding(): { readonly held: number; readonly waiting: number } {
-		const all = [...this.entries.values()];
-		return { held: all.filter(entry => entry.state === 'held').length, waiting: all.filter(entry => entry.state !== 'held').length };
+	/** This host's controller changed an adaptive lane's limit: it becomes the fleet's. */
+	shareLimit(lane: Lane, limit: number): void {
+		void this.link.run('fleetShareLimit', this.sharedLimitKey(lane), limit).catch(() => undefined);
+	}
+
+	private sharedLimitKey(lane: Lane): string {
+		return `${this.settings.prefix}:adaptive-limit:${lane}`;
+	}
+
+	/** Whether this host let the ticket go and it waits for the fleet's permit. */
+	admitting(ticket: Ticket): boolean {
+		return this.entries.get(ticket)?.state === 'admitting';
 	}
 
 	close(): void {
@@ -115,7 +128,9 @@ export class FleetPermits implements PermitGate {
 		entry.joining = this.link
 			.run('fleetEnqueue', q, qx, h, info, entry.id, this.settings.leaseMs, entry.score ?? '', entry.info)
 			.then(score => {
-				if (typeof score === 'string' && score !== '') entry.score = score;
+				if (typeof score !== 'string' || score === '') return;
+				if (entry.score === undefined) this.settings.trace?.(`fleet arrival ${score} ${entry.ticket.lane} ${entry.ticket.label}`);
+				entry.score = score;
 			})
 			.catch(() => undefined);
 		return entry.joining;
@@ -140,12 +155,14 @@ export class FleetPermits implements PermitGate {
 				h,
 				info,
 				last,
+				this.sharedLimitKey(entry.ticket.lane),
 				entry.id,
 				Math.max(1, policy.limit()),
 				policy.spacingMs(),
 				this.settings.leaseMs,
 				this.link.channel,
 				entry.base,
+				this.settings.adaptiveLanes.has(entry.ticket.lane) ? '1' : '0',
 			)) as [number, number];
 			if (!this.entries.has(entry.ticket) || entry.state !== 'admitting') return;
 			if (status === 1) return this.grant(entry, { grant: true });

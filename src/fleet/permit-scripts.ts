@@ -52,12 +52,14 @@ return score
 
 /**
  * Takes a permit for the ticket if it is first in the queue, a permit is free and the spacing has passed.
- * KEYS[5]: base:last. ARGV: ticket, limit, spacing ms, lease ms, channel, base.
+ * KEYS[5]: base:last; KEYS[6]: the lane's shared adaptive limit. ARGV: ticket, limit, spacing ms, lease ms, channel,
+ * base, whether the limit is the shared adaptive one ('1': the last limit any host's controller set, if any).
  * Returns {1, 0} granted; {0, ms} wait (ms: when something the ticket waits for expires, if nobody publishes first);
  * {-1, 0} the ticket is not queued (Redis lost it): enqueue again.
  */
 export const ACQUIRE = `${PRELUDE}
 local id, limit, spacing, lease = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+if ARGV[7] == '1' then limit = tonumber(redis.call('GET', KEYS[6]) or limit) end
 if redis.call('ZSCORE', h, id) then return {1, 0} end
 if not redis.call('ZSCORE', q, id) then return {-1, 0} end
 redis.call('ZADD', qx, 'XX', now + lease, id)
@@ -119,7 +121,8 @@ return {now, redis.call('ZRANGE', h, 0, -1, 'WITHSCORES'), redis.call('ZCARD', q
 
 /**
  * Says this host is in the fleet (or leaves it) and lists the hosts whose lease is alive.
- * KEYS: hosts (scored by lease end), host info. ARGV: host id, lease ms, JSON info ('' leaves). Returns HGETALL info.
+ * KEYS: hosts (scored by lease end), host info. ARGV: host id, lease ms, JSON info ('' leaves, '?' only lists).
+ * Returns HGETALL info.
  */
 export const HOSTS = `
 local t = redis.call('TIME')
@@ -127,7 +130,7 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 if ARGV[3] == '' then
 	redis.call('ZREM', KEYS[1], ARGV[1])
 	redis.call('HDEL', KEYS[2], ARGV[1])
-else
+elseif ARGV[3] ~= '?' then
 	redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
 	redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
 end
@@ -174,3 +177,6 @@ redis.call('DEL', KEYS[2])
 if closed > 0 then redis.call('PUBLISH', ARGV[1], ARGV[2]) end
 return closed
 `;
+
+/** Sets the fleet's shared adaptive limit of a lane (KEYS[1]) to ARGV[1]. */
+export const SHARE_LIMIT = `return redis.call('SET', KEYS[1], ARGV[1])`;

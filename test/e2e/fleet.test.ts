@@ -2,6 +2,7 @@
 // real redis-server. Each host's calls go through its own broker; the limits, spacing and order hold across them.
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -205,5 +206,25 @@ describe.runIf(requireRedis())('fleet mode', () => {
 		} finally {
 			daemon.close();
 		}
+	}, 60_000);
+
+	it('guard broker status and guard stats show the fleet: its hosts and who holds permits fleet-wide; a waiting call says what it waits for', async () => {
+		const { hosts, log } = fleet({ SAFE_DOCKER_LANES_MUTATE_MAX_CONCURRENT: '1' });
+		const [a, b] = hosts as [(typeof hosts)[0], (typeof hosts)[0]];
+		const long = launch(['run', '-d', 'long'], { ...a.env, FAKE_DOCKER_SLEEP: '4' });
+		await started(log, 1);
+		const waiter = runCli(['run', '-d', 'later'], { env: b.env });
+		await sleep(1500);
+		const status = JSON.parse((await runCli(['guard', 'broker', 'status', '--json'], { env: b.env })).stdout);
+		expect(status.fleet).toMatchObject({ redis: redis.url, state: 'joined', waiting: { mutate: 1 } });
+		expect(status.fleet.hosts).toHaveLength(2);
+		expect(status.fleet.holders).toEqual([expect.objectContaining({ lane: 'mutate', host: hostname(), label: 'docker run -d long' })]);
+		const text = (await runCli(['guard', 'stats'], { env: a.env })).stdout;
+		expect(text).toMatch(new RegExp(`^fleet          joined through ${redis.url}; 2 hosts: `, 'm'));
+		expect(text).toMatch(/^fleet mutate {3}1 held fleet-wide, 1 waiting: \S+: docker run -d long \(lease \d+\.\d s\)$/m);
+		const waited = await waiter;
+		expect(waited.exitCode).toBe(0);
+		expect(waited.stderr).toBe('safe-docker: waiting for a fleet permit (mutate: 1 at once across the hosts that use this daemon)\n');
+		expect(await long.exited).toBe(0);
 	}, 60_000);
 });
