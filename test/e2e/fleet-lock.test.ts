@@ -39,6 +39,12 @@ function start(args: string[], host: Host): Running {
 	return { child, lines, exited, output: () => stdout + lines.map(line => `${line.text}\n`).join('') };
 }
 
+/** A shell command that runs until `letGo()`: a holder that holds for as long as the test needs, however loaded the machine. */
+function untilLetGo(): { command: string; letGo(): void } {
+	const file = join(tempDir(), 'go');
+	return { command: `while [ ! -e '${file}' ]; do sleep 0.05; done`, letGo: () => writeFileSync(file, '') };
+}
+
 const event = (run: Running, name: string) => run.lines.find(line => line.text.includes(`"event":"${name}"`));
 
 describe.runIf(requireRedis())('fleet environment locks across hosts', () => {
@@ -77,14 +83,10 @@ describe.runIf(requireRedis())('fleet environment locks across hosts', () => {
 		// The holder's lease is a minute, so that it does not renew while the waiter's commands are counted.
 		const [a, b] = [host({ SAFE_DOCKER_FLEET_LEASE_MS: '60000' }), host()];
 		const log = join(tempDir(), 'sections');
-		const go = join(tempDir(), 'go');
-		// The first holds the lock until the test says so: the second waits 3 s however slow the machine is.
+		const hold = untilLetGo();
 		const section = (tag: string, until: string) =>
 			`echo "start $(date +%s%3N) ${tag}" >> '${log}'; ${until}; echo "end $(date +%s%3N) ${tag}" >> '${log}'`;
-		const first = start(
-			['guard', 'lock', 'staging', '--reason', 'deploy', '--', 'sh', '-c', section('a', `while [ ! -e '${go}' ]; do sleep 0.05; done`)],
-			a,
-		);
+		const first = start(['guard', 'lock', 'staging', '--reason', 'deploy', '--', 'sh', '-c', section('a', hold.command)], a);
 		const holder = await heldBy(b, 'staging');
 		const status = await runCli(['guard', 'lock', 'status'], { env: b.env });
 		expect(status.stdout).toMatch(
@@ -96,7 +98,7 @@ describe.runIf(requireRedis())('fleet environment locks across hosts', () => {
 		const second = start(['guard', 'lock', 'staging', '--json', '--', 'sh', '-c', section('b', 'true')], b);
 		await vi.waitFor(() => expect(event(second, 'waiting')).toBeDefined(), { timeout: 10_000, interval: 50 });
 		await sleep(3000);
-		writeFileSync(go, '');
+		hold.letGo();
 		expect(await first.exited).toBe(0);
 		expect(await second.exited).toBe(0);
 		const stats = redis.cli('INFO', 'commandstats');
@@ -135,14 +137,16 @@ describe.runIf(requireRedis())('fleet environment locks across hosts', () => {
 	}, 30_000);
 
 	it('a live holder keeps its lock past 3 leases; a waiter with --timeout gives up with exit 75, naming the holder', async () => {
-		const [a, b] = [host({ SAFE_DOCKER_FLEET_LEASE_MS: '1000' }), host({ SAFE_DOCKER_FLEET_LEASE_MS: '1000' })];
-		const first = start(['guard', 'lock', 'staging', '--', 'sleep', '5'], a);
+		const [a, b] = [host({ SAFE_DOCKER_FLEET_LEASE_MS: '2000' }), host({ SAFE_DOCKER_FLEET_LEASE_MS: '2000' })];
+		const hold = untilLetGo();
+		const first = start(['guard', 'lock', 'staging', '--', 'sh', '-c', hold.command], a);
 		const holder = await heldBy(b, 'staging');
-		const waiter = await runCli(['guard', 'lock', 'staging', '--timeout', '3.5s', '--', 'true'], { env: b.env });
+		const waiter = await runCli(['guard', 'lock', 'staging', '--timeout', '6.5s', '--', 'true'], { env: b.env });
+		hold.letGo();
 		expect(waiter.exitCode).toBe(75);
 		expect(waiter.stderr).toMatch(
 			new RegExp(
-				`^safe-docker: waiting for the lock of environment 'staging': held by \\S+@${hostname()} pid ${holder.pid} .*\\nsafe-docker: timed out after 3\\.5 s waiting for the lock of environment 'staging': held by \\S+@${hostname()} pid ${holder.pid} .*"sleep 5"\\n$`,
+				`^safe-docker: waiting for the lock of environment 'staging': held by \\S+@${hostname()} pid ${holder.pid} .*\\nsafe-docker: timed out after 6\\.5 s waiting for the lock of environment 'staging': held by \\S+@${hostname()} pid ${holder.pid} .*"sh -c .*"\\n$`,
 			),
 		);
 		expect(await first.exited).toBe(0);
@@ -185,12 +189,14 @@ describe.runIf(requireRedis())('fleet environment locks across hosts', () => {
 
 	it('Redis restarted empty under a holder: its command keeps running and the lock is re-announced', async () => {
 		const [a, b] = [host({ SAFE_DOCKER_FLEET_LEASE_MS: '1000' }), host()];
-		const first = start(['guard', 'lock', 'staging', '--', 'sleep', '4'], a);
+		const hold = untilLetGo();
+		const first = start(['guard', 'lock', 'staging', '--', 'sh', '-c', hold.command], a);
 		await heldBy(b, 'staging');
 		await redis.stop();
 		await sleep(1000);
 		await redis.start();
 		await heldBy(b, 'staging');
+		hold.letGo();
 		expect(await first.exited).toBe(0);
 		expect((await runCli(['guard', 'lock', 'status', 'staging'], { env: b.env })).stdout).toBe('staging: free\n');
 	}, 30_000);

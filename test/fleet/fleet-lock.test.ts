@@ -73,10 +73,10 @@ describe.runIf(requireRedis())('fleet lock on a real redis-server', () => {
 	});
 
 	it('a live holder keeps its lock for 3 leases by renewal', async () => {
-		const held = await acquireFleetLock(await options(1000), request());
-		const error = await acquireFleetLock(await options(1000), request({ timeoutMs: 3000 })).catch(caught => caught);
+		const held = await acquireFleetLock(await options(1500), request());
+		const error = await acquireFleetLock(await options(1500), request({ timeoutMs: 4600 })).catch(caught => caught);
 		expect(error).toBeInstanceOf(LockTimeout);
-		const state = await fleetLockState(await connection(), PREFIX, 1000, 'staging');
+		const state = await fleetLockState(await connection(), PREFIX, 1500, 'staging');
 		expect(state).toMatchObject({ state: 'held', holder: { command: 'make deploy' } });
 		expect(state.leaseRemainingMs).toBeGreaterThan(0);
 		await held.release();
