@@ -93,6 +93,17 @@ describe.runIf(requireRedis())('fleet lock on a real redis-server', () => {
 		await held.release();
 	});
 
+	it('unlock --force wakes the waiters at once', async () => {
+		const held = await acquireFleetLock(await options(30_000), request());
+		const waiting = acquireFleetLock(await options(30_000), request({ command: 'next' }));
+		await new Promise(resolve => setTimeout(resolve, 300));
+		const revokedAt = Date.now();
+		await revokeFleetLock(await connection(), PREFIX, 30_000, 'staging');
+		const next = await waiting;
+		expect(Date.now() - revokedAt).toBeLessThan(2000);
+		await Promise.all([next.release(), held.release()]);
+	});
+
 	it('a lock taken over by another holder is reported once; its release leaves the new holder alone', async () => {
 		const compromised: Error[] = [];
 		const held = await acquireFleetLock(await options(1000), request({ onCompromised: error => compromised.push(error) }));

@@ -55,6 +55,20 @@ describe('openLockBackend: the one place the lock backend is chosen', () => {
 describe.runIf(requireRedis())('openLockBackend in fleet mode, on a real redis-server', () => {
 	afterAll(stopAllRedis);
 
+	it("cleanup's question, in fleet mode: the environments locked on any host", async () => {
+		const server = await startRedis();
+		const connection = await openFleetConnection(server.url, { reconnect: false });
+		await connectFleet(connection, server.url);
+		const subscriber = async () => connection.duplicate();
+		const held = await acquireFleetLock({ redis: connection, prefix: 'safe-docker', leaseMs: 30_000, subscriber }, request);
+		const dir = tempDir();
+		const options = { config: config(dir, { redis: server.url }), stateDir: () => dir, stderr: captureStream() };
+		expect(await lockedEnvironments(options)).toEqual(new Set(['staging']));
+		await held.release();
+		expect(await lockedEnvironments(options)).toEqual(new Set());
+		connection.disconnect();
+	});
+
 	it('a waiter whose Redis goes away falls back to the lock directory at once, with one line', async () => {
 		const server = await startRedis();
 		const dir = tempDir();
