@@ -50,8 +50,12 @@ export async function openFleetLocks(
 	};
 	return {
 		where: `fleet Redis ${shown}`,
-		acquire: request =>
-			orElse(
+		acquire: request => {
+			const started = Date.now();
+			// Falling back mid-wait: the local wait gets what is left of the timeout.
+			const rest = () =>
+				request.timeoutMs === undefined ? request : { ...request, timeoutMs: Math.max(0, request.timeoutMs - (Date.now() - started)) };
+			return orElse(
 				acquireFleetLock(
 					{
 						redis,
@@ -65,12 +69,17 @@ export async function openFleetLocks(
 					},
 					request,
 				),
-				backend => backend.acquire(request),
-			),
+				backend => backend.acquire(rest()),
+			);
+		},
 		state: env => orElse(fleetLockState(redis, prefix, leaseMs, checkEnvName(env)), backend => backend.state(env)),
 		list: () => orElse(listFleetLocks(redis, prefix, leaseMs), backend => backend.list()),
 		async remove(env) {
-			await orElse<unknown>(revokeFleetLock(redis, prefix, leaseMs, checkEnvName(env)), backend => backend.remove(env));
+			// Never falls back: the lock shown to the user (and audited) is the fleet's, not a local one of the same name.
+			// (Redis lost between the look and the removal, milliseconds apart: exit 69 as in fail mode.)
+			await revokeFleetLock(redis, prefix, leaseMs, checkEnvName(env)).catch(error => {
+				throw new FleetUnavailable(shown, describeRedisError(error));
+			});
 		},
 		close: () => redis.disconnect(),
 	};
