@@ -97,7 +97,7 @@ export async function runGuard(argv: readonly string[], io: CommandIO): Promise<
 		.command('lock')
 		.usage('<env> [--timeout DUR] [--reason TEXT] [--json] -- <command…>\n       safe-docker guard lock status [env] [--json]')
 		.description(
-			"run a command holding an environment's lock, like flock(1): wait for it, run, release on every way out, exit with the command's code; `lock status` lists the locks",
+			"run a command holding an environment's lock, like flock(1): wait for it, run, release on every way out, exit with the command's code; `lock status` lists the locks. In fleet mode (fleet.redis set) the locks are in the fleet's Redis: one holder across every host, a dead host's lock free within fleet.leaseMs, `lock status` lists the holders on every host with their lease; Redis unreachable: fleet.onUnavailable (local: this host's lock directory, one line on stderr; fail: exit 69)",
 		)
 		.argument('<env>', 'environment name (letters, digits, ".", "_", "-"), or `status`')
 		.argument('[command...]', 'the command to run, after --')
@@ -116,7 +116,9 @@ export async function runGuard(argv: readonly string[], io: CommandIO): Promise<
 
 	program
 		.command('unlock')
-		.description('release a stuck environment lock (needs --force); says what it released, and is audited')
+		.description(
+			"release a stuck environment lock (needs --force); says what it released, and is audited. In fleet mode it is deleted in the fleet's Redis, whichever host holds it, and its holder is told",
+		)
 		.argument('<env>', 'environment name')
 		.option('--force', 'really release it, whoever holds it')
 		.option('--reason <text>', 'why, for the audit log')
