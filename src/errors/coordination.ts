@@ -83,10 +83,10 @@ export class FleetUnavailable extends SafeDockerError {
 	constructor(
 		readonly redis: string,
 		readonly detail: string,
+		/** What follows, when it is not `fleet.onUnavailable = fail` (an unlock, which never falls back). */
+		consequence = 'and fleet.onUnavailable is "fail"; set it to "local" to run with this host\'s limits meanwhile',
 	) {
-		super(
-			`the fleet's Redis at ${redis} cannot be reached (${detail}) and fleet.onUnavailable is "fail"; set it to "local" to run with this host's limits meanwhile`,
-		);
+		super(`the fleet's Redis at ${redis} cannot be reached (${detail}) ${consequence}`);
 		this.name = 'FleetUnavailable';
 	}
 }

@@ -76,9 +76,8 @@ export async function openFleetLocks(
 		list: () => orElse(listFleetLocks(redis, prefix, leaseMs), backend => backend.list()),
 		async remove(env) {
 			// Never falls back: the lock shown to the user (and audited) is the fleet's, not a local one of the same name.
-			// (Redis lost between the look and the removal, milliseconds apart: exit 69 as in fail mode.)
 			await revokeFleetLock(redis, prefix, leaseMs, checkEnvName(env)).catch(error => {
-				throw new FleetUnavailable(shown, describeRedisError(error));
+				throw new FleetUnavailable(shown, describeRedisError(error), `and the fleet's lock of '${env}' was not released; try again`);
 			});
 		},
 		close: () => redis.disconnect(),
