@@ -4,6 +4,7 @@
 # (no registry is reachable). Idempotent and quiet on success; run as root.
 #   scripts/engine.sh [start]   make the engine answer and the test image exist
 #   scripts/engine.sh stop      stop the dockerd this script started
+# It also installs Debian's redis-server, which the fleet-mode tests start on private ports.
 # Either docker client works: Debian's /usr/bin/docker (20.10) or a newer one, which negotiates API 1.41.
 set -euo pipefail
 
@@ -42,6 +43,8 @@ install_packages() {
 	local missing=()
 	command -v dockerd >/dev/null || missing+=(docker.io)
 	[[ -x /bin/busybox ]] || missing+=(busybox-static)
+	# The fleet tests start their own private redis-server processes.
+	command -v redis-server >/dev/null || missing+=(redis-server)
 	[[ ${#missing[@]} -gt 0 ]] || return 0
 	[[ $(id -u) -eq 0 ]] || die "need root to install ${missing[*]}"
 	# Keep docker.io's postinst from starting a default dockerd (with iptables and a bridge) behind our back.

@@ -97,7 +97,7 @@ export async function runGuard(argv: readonly string[], io: CommandIO): Promise<
 		.command('lock')
 		.usage('<env> [--timeout DUR] [--reason TEXT] [--json] -- <command…>\n       safe-docker guard lock status [env] [--json]')
 		.description(
-			"run a command holding an environment's lock, like flock(1): wait for it, run, release on every way out, exit with the command's code; `lock status` lists the locks",
+			"run a command holding an environment's lock, like flock(1): wait for it, run, release on every way out, exit with the command's code; `lock status` lists the locks. In fleet mode (fleet.redis set) the locks are in the fleet's Redis: one holder across every host, a dead host's lock free within fleet.leaseMs, `lock status` lists the holders on every host with their lease; Redis unreachable: fleet.onUnavailable (local: this host's lock directory, one line on stderr; fail: exit 69)",
 		)
 		.argument('<env>', 'environment name (letters, digits, ".", "_", "-"), or `status`')
 		.argument('[command...]', 'the command to run, after --')
@@ -116,7 +116,9 @@ export async function runGuard(argv: readonly string[], io: CommandIO): Promise<
 
 	program
 		.command('unlock')
-		.description('release a stuck environment lock (needs --force); says what it released, and is audited')
+		.description(
+			"release a stuck environment lock (needs --force); says what it released, and is audited. In fleet mode it is deleted in the fleet's Redis, whichever host holds it, and its holder is told",
+		)
 		.argument('<env>', 'environment name')
 		.option('--force', 'really release it, whoever holds it')
 		.option('--reason <text>', 'why, for the audit log')
@@ -194,7 +196,7 @@ export async function runGuard(argv: readonly string[], io: CommandIO): Promise<
 	program
 		.command('stats')
 		.description(
-			'the shared statistics: calls, failures by kind, waits (p50/p95/max), running, queued and the limit per lane (an adaptive lane: its baseline and recent latency per class, and why its limit last changed), guard rejections',
+			'the shared statistics: calls, failures by kind, waits (p50/p95/max), running, queued and the limit per lane (an adaptive lane: its baseline and recent latency per class, and why its limit last changed), guard rejections; in fleet mode, its hosts and the permits held fleet-wide',
 		)
 		.option('--json', 'print them as JSON')
 		.option('--prometheus', 'print them in the Prometheus text format (for a node_exporter textfile collector)')
@@ -205,9 +207,11 @@ export async function runGuard(argv: readonly string[], io: CommandIO): Promise<
 
 	program
 		.command('broker')
-		.description('the per-user broker that holds the cross-process limits: status, or stop it (the next call starts a new one)')
+		.description(
+			'the per-user broker that holds the cross-process limits: status (in fleet mode also its membership, the hosts and the permits held fleet-wide), or stop it (the next call starts a new one)',
+		)
 		.argument('<action>', 'status | stop')
-		.option('--json', 'print the status (pid, version, socket, lanes) or what was stopped as JSON')
+		.option('--json', 'print the status (pid, version, socket, lanes, fleet) or what was stopped as JSON')
 		.action(async (action: string, options: { json?: boolean }) => {
 			if (action !== 'status' && action !== 'stop')
 				throw new UsageError(`unknown broker action ${JSON.stringify(action)}: use status or stop`);

@@ -1,5 +1,6 @@
 import { tellBroker } from '../coordination/broker-status.js';
 import { brokerSocketPath } from '../coordination/paths.js';
+import { describeFleet } from '../fleet/describe-fleet.js';
 import type { CommandContext } from './context.js';
 
 /** `safe-docker guard broker status|stop [--json]`. */
@@ -26,9 +27,10 @@ export async function brokerCommand(
 	const lanes = Object.entries(live.stats.lanes)
 		.map(([lane, { running, queued }]) => `${lane} ${running} running/${queued} queued`)
 		.join(', ');
+	const { fleet } = live.stats;
 	say(
-		{ running: true, pid: live.pid, version: live.version, stateDir: dir, socket, lanes: live.stats.lanes },
-		`broker pid ${live.pid}, version ${live.version}, socket ${socket}; ${lanes}`,
+		{ running: true, pid: live.pid, version: live.version, stateDir: dir, socket, lanes: live.stats.lanes, fleet: fleet ?? null },
+		[`broker pid ${live.pid}, version ${live.version}, socket ${socket}; ${lanes}`, ...(fleet ? describeFleet(fleet) : [])].join('\n'),
 	);
 	return 0;
 }

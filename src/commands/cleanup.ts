@@ -9,8 +9,7 @@ import type { DockerClient } from '../docker/client.js';
 import { diskUsage, listContainers, listImages, listNetworks, listVolumes } from '../docker/listings.js';
 import { formatBytes } from '../docker/sizes.js';
 import { UsageError } from '../errors.js';
-import { ENV_NAME } from '../lock/paths.js';
-import { environmentLock } from '../lock/status.js';
+import { lockedEnvironments } from '../lock/backend.js';
 import { parseDuration } from '../system/duration.js';
 import { VERSION } from '../version.js';
 import type { CommandContext } from './context.js';
@@ -74,6 +73,7 @@ export async function cleanupCommand(options: CleanupOptions, context: CommandCo
 		listVolumes(docker),
 		diskUsage(docker),
 	]);
+	const locked = await lockedEnvironments({ config, stateDir: context.stateDir, stderr: context.stderr });
 	const planned = buildPlan(
 		{ containers, images, networks, volumes: volumeList, usage },
 		{
@@ -86,7 +86,7 @@ export async function cleanupCommand(options: CleanupOptions, context: CommandCo
 			keepLabels: config.cleanup.keepLabels,
 			environmentLabel: config.cleanup.environmentLabel,
 			...(options.label === undefined ? {} : { label: options.label }),
-			isLocked: env => ENV_NAME.test(env) && environmentLock(config, env, context.stateDir).state === 'held',
+			isLocked: env => locked.has(env),
 		},
 	);
 	// Our own removals never bypass the guard: volumes go through the data-loss policy like any docker volume rm.

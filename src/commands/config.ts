@@ -1,5 +1,6 @@
-import { KEYS } from '../config/keys.js';
+import { KEYS, type KeySpec } from '../config/keys.js';
 import { formatError } from '../errors.js';
+import { redactRedisUrl } from '../fleet/redis-url.js';
 import type { CommandContext } from './context.js';
 
 /** `safe-docker guard config [--json]`: the effective configuration, where each value came from, and the paths in use. */
@@ -14,9 +15,12 @@ export async function configCommand({ json = false }: { json?: boolean }, contex
 		docker = { error: formatError(error) };
 	}
 
-	const values = KEYS.map(key => ({ key: key.path, value: valueAt(config, key.path), source: origins.get(key.path)! }));
+	const values = KEYS.map(key => ({ key: key.path, value: shown(key, valueAt(config, key.path)), source: origins.get(key.path)! }));
 	if (json) {
-		stdout.write(`${JSON.stringify({ config, sources: Object.fromEntries(origins), files, stateDir: state, docker }, null, 2)}\n`);
+		const printable = { ...config, fleet: { ...config.fleet, redis: shown(REDIS_KEY, config.fleet.redis) } };
+		stdout.write(
+			`${JSON.stringify({ config: printable, sources: Object.fromEntries(origins), files, stateDir: state, docker }, null, 2)}\n`,
+		);
 		return 0;
 	}
 	const width = Math.max(...values.map(({ key }) => key.length));
@@ -33,6 +37,13 @@ export async function configCommand({ json = false }: { json?: boolean }, contex
 		].join('\n'),
 	);
 	return 0;
+}
+
+const REDIS_KEY = KEYS.find(key => key.path === 'fleet.redis')!;
+
+/** A value as it may be printed: a Redis URL without its credentials. */
+function shown(key: KeySpec, value: unknown): unknown {
+	return key.type.kind === 'redis-url' && typeof value === 'string' ? redactRedisUrl(value) : value;
 }
 
 function valueAt(config: object, path: string): unknown {

@@ -1,12 +1,11 @@
-import { lstatSync, rmSync, unlinkSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { appendAudit } from '../audit/audit-log.js';
 import { redactText } from '../audit/redact.js';
-import { CommandNotFound, LockDirectoryUnusable, LockTimeout, UsageError } from '../errors.js';
+import { CommandNotFound, LockTimeout, UsageError } from '../errors.js';
+import { openLockBackend } from '../lock/backend.js';
 import { describeHolder } from '../lock/describe-holder.js';
-import { lockDirectory } from '../lock/directory.js';
-import { checkEnvName, lockFiles } from '../lock/paths.js';
-import { type LockState, listLocks, lockState } from '../lock/status.js';
+import type { LockBackend } from '../lock/lock-backend.js';
+import { checkEnvName } from '../lock/paths.js';
+import type { LockState } from '../lock/status.js';
 import { type LockEvent, withLock } from '../lock/with-lock.js';
 import { displayCommand } from '../system/display-command.js';
 import { parseDuration } from '../system/duration.js';
@@ -42,12 +41,11 @@ export async function lockCommand(
 	const report = options.json ? (event: LockEvent) => void context.stderr.write(`${JSON.stringify(event)}\n`) : undefined;
 	const locked = withLock(
 		{
-			dir: lockDirectory(config, context.stateDir),
+			locks: () => openLockBackend({ config, stateDir: context.stateDir, stderr: context.stderr }),
 			env,
 			command: displayCommand([...command]),
 			reason: options.reason ?? null,
 			timeoutMs,
-			staleMs: config.lock.staleMs,
 			processEnv: context.env,
 			stderr: context.stderr,
 			...(report ? { report } : {}),
@@ -70,70 +68,70 @@ export async function lockCommand(
 	});
 }
 
-/** `safe-docker guard lock status [env] [--json]`: each lock with its holder and age. */
+/** `safe-docker guard lock status [env] [--json]`: each lock with its holder and age (in fleet mode: on every host, with its lease). */
 export async function lockStatusCommand(
 	env: string | undefined,
 	{ json = false }: { json?: boolean },
 	context: CommandContext,
 ): Promise<number> {
-	const { config } = await context.loaded();
-	const dir = lockDirectory(config, context.stateDir);
-	const states = env === undefined ? listLocks(dir, config.lock.staleMs) : [lockState(dir, checkEnvName(env), config.lock.staleMs)];
-	if (json) {
-		context.stdout.write(`${JSON.stringify(states, null, 2)}\n`);
+	if (env !== undefined) checkEnvName(env);
+	return withBackend(context, async locks => {
+		const states = env === undefined ? await locks.list() : [await locks.state(env)];
+		if (json) {
+			context.stdout.write(`${JSON.stringify(states, null, 2)}\n`);
+			return 0;
+		}
+		context.stdout.write(states.length === 0 ? `no locks in ${locks.where}\n` : states.map(state => `${describeState(state)}\n`).join(''));
 		return 0;
-	}
-	context.stdout.write(states.length === 0 ? `no locks in ${dir}\n` : states.map(state => `${describeState(state)}\n`).join(''));
-	return 0;
+	});
 }
 
 function describeState(state: LockState): string {
 	if (state.state === 'free') return `${state.env}: free`;
-	return `${state.env}: ${state.state === 'stale' ? 'stale (its holder is gone; the next contender takes it over), ' : ''}${describeHolder(state.holder)}`;
+	const lease = state.leaseRemainingMs === undefined ? '' : `; lease ${(state.leaseRemainingMs / 1000).toFixed(1)} s left`;
+	return `${state.env}: ${state.state === 'stale' ? 'stale (its holder is gone; the next contender takes it over), ' : ''}${describeHolder(state.holder)}${lease}`;
 }
 
 /** `safe-docker guard unlock <env> --force [--reason TEXT]`: releases a stuck lock, says what it released, audited. */
 export async function unlockCommand(env: string, options: { force?: boolean; reason?: string }, context: CommandContext): Promise<number> {
+	checkEnvName(env);
 	const { config } = await context.loaded();
-	const dir = lockDirectory(config, context.stateDir);
-	const state = lockState(dir, checkEnvName(env), config.lock.staleMs);
-	if (state.state === 'free') {
-		context.stdout.write(`the lock of '${env}' is not held; nothing to release\n`);
+	return withBackend(context, async locks => {
+		const state = await locks.state(env);
+		if (state.state === 'free') {
+			context.stdout.write(`the lock of '${env}' is not held; nothing to release\n`);
+			return 0;
+		}
+		if (!options.force)
+			throw new UsageError(`refusing to release the lock of '${env}' without --force: it is ${describeHolder(state.holder)}`);
+		appendAudit(
+			context.stateDir(),
+			{
+				cwd: context.cwd,
+				argv: ['guard', 'unlock', env, '--force', ...(options.reason ? ['--reason', options.reason] : [])],
+				command: 'guard unlock',
+				flag: '--force',
+				decision: 'unlocked',
+				policy: config.force.policy,
+				exitCode: 0,
+				...(options.reason ? { reason: redactText(options.reason) } : {}),
+			},
+			config.audit.maxBytes,
+		);
+		await locks.remove(env);
+		context.stdout.write(
+			`released the lock of '${env}', which was ${state.state === 'stale' ? 'stale and ' : ''}${describeHolder(state.holder)}\n`,
+		);
 		return 0;
-	}
-	if (!options.force)
-		throw new UsageError(`refusing to release the lock of '${env}' without --force: it is ${describeHolder(state.holder)}`);
-	const files = lockFiles(dir, env);
-	appendAudit(
-		context.stateDir(),
-		{
-			cwd: context.cwd,
-			argv: ['guard', 'unlock', env, '--force', ...(options.reason ? ['--reason', options.reason] : [])],
-			command: 'guard unlock',
-			flag: '--force',
-			decision: 'unlocked',
-			policy: config.force.policy,
-			exitCode: 0,
-			...(options.reason ? { reason: redactText(options.reason) } : {}),
-		},
-		config.audit.maxBytes,
-	);
-	removeLock(files);
-	context.stdout.write(
-		`released the lock of '${env}', which was ${state.state === 'stale' ? 'stale and ' : ''}${describeHolder(state.holder)}\n`,
-	);
-	return 0;
+	});
 }
 
-/** Removes a lock's files without following a symlink planted among them (in a shared, world-writable directory). */
-function removeLock(files: ReturnType<typeof lockFiles>): void {
-	for (const path of [files.holder, files.lockDir]) {
-		try {
-			if (lstatSync(path).isDirectory()) rmSync(path, { recursive: true, force: true });
-			else unlinkSync(path);
-		} catch (error) {
-			if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
-			throw new LockDirectoryUnusable(dirname(path), `cannot remove ${path} (${(error as NodeJS.ErrnoException).code})`, { cause: error });
-		}
+async function withBackend(context: CommandContext, work: (locks: LockBackend) => Promise<number>): Promise<number> {
+	const { config } = await context.loaded();
+	const locks = await openLockBackend({ config, stateDir: context.stateDir, stderr: context.stderr });
+	try {
+		return await work(locks);
+	} finally {
+		locks.close();
 	}
 }

@@ -4,6 +4,7 @@ import type { AdaptiveSnapshot } from '../coordination/adaptive-types.js';
 import { tellBroker } from '../coordination/broker-status.js';
 import type { StatsSnapshot } from '../coordination/protocol.js';
 import { StatsStore } from '../coordination/stats-store.js';
+import { describeFleet, fleetMetrics } from '../fleet/describe-fleet.js';
 import type { CommandContext } from './context.js';
 
 /** The data-loss guard's refusals and escape-hatch uses of one class. */
@@ -96,6 +97,7 @@ function table(stats: StatsReport, live: boolean): string {
 			([url, breaker]) =>
 				`breaker        ${url}: ${breaker.state}${breaker.state === 'closed' ? '' : ` since ${time(breaker.openedAt)}, next probe ${time(breaker.nextProbeAt)}`} (${breaker.consecutiveFailures} failures in a row, ${breaker.transitions} transitions)`,
 		),
+		...(stats.fleet ? describeFleet(stats.fleet) : []),
 		'lanes:',
 		...lanes,
 		'',
@@ -209,5 +211,6 @@ function prometheus(stats: StatsReport): string {
 			'Breaker state changes of a daemon endpoint.',
 			breakers.map(([url, breaker]) => [`{endpoint="${url}"}`, breaker.transitions]),
 		),
+		...(stats.fleet ? fleetMetrics(stats.fleet).map(sample => metric(...sample)) : []),
 	].join('\n')}\n`;
 }

@@ -50,7 +50,9 @@ function leaf(key: KeySpec): Record<string, unknown> {
 		case 'path':
 			return { ...base, type: ['string', 'null'], minLength: 1 };
 		case 'name':
-			return { ...base, type: ['string', 'null'], pattern: ENV_NAME.source };
+			return { ...base, type: key.type.nullable ? ['string', 'null'] : 'string', pattern: ENV_NAME.source };
+		case 'redis-url':
+			return { ...base, type: ['string', 'null'], pattern: '^rediss?://' };
 		case 'enum':
 			return { ...base, type: 'string', enum: key.type.values };
 		case 'command-list':

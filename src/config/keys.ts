@@ -13,7 +13,9 @@ export type KeyType =
 	| { readonly kind: 'glob-list' }
 	| { readonly kind: 'label' }
 	| { readonly kind: 'path'; readonly nullable: true }
-	| { readonly kind: 'name'; readonly nullable: true }
+	| { readonly kind: 'name'; readonly nullable?: true }
+	/** A `redis://` or `rediss://` URL; shown redacted (credentials masked) wherever it is printed. */
+	| { readonly kind: 'redis-url'; readonly nullable: true }
 	| { readonly kind: 'enum'; readonly values: readonly string[] }
 	/** A list of docker command paths (from `values`, if given); aliases (`rm`) are accepted and stored canonical (`container rm`). */
 	| { readonly kind: 'command-list'; readonly values?: readonly string[] };
@@ -186,6 +188,29 @@ export const CONFIG_KEYS = {
 			'A read call (ps, inspect, logs without -f…) is ended after this long without an answer to a ping (exit 124); mutating calls are never killed.',
 		),
 	},
+	fleet: {
+		redis: new Key<string | null>(
+			{ kind: 'redis-url', nullable: true },
+			null,
+			"Fleet mode: a redis:// or rediss:// URL of a Redis server every host that drives the same daemon shares; the lane limits, spacing, breaker and environment locks then hold across hosts. null: off (this host's limits only). Credentials in it are never printed.",
+		),
+		leaseMs: integer(
+			1000,
+			3_600_000,
+			10_000,
+			'Fleet mode: a host that dies (its broker killed, the machine gone) frees its fleet permits and locks within this long; live hosts renew theirs, so a long call keeps its permit.',
+		),
+		prefix: new Key<string>(
+			{ kind: 'name' },
+			'safe-docker',
+			'Fleet mode: the prefix of every Redis key and channel, so that several fleets (or other programs) can share one Redis.',
+		),
+		onUnavailable: oneOf(
+			['local', 'fail'],
+			'local',
+			"Fleet mode, when Redis cannot be reached: local (this host's limits only, one line on stderr, the fleet is re-joined when Redis is back) or fail (exit 69).",
+		),
+	},
 	retry: {
 		retries: integer(0, 10, 3, 'Retries of a transient daemon error, only where a retry cannot double an effect.'),
 		initialDelayMs: ms(1000, 'Delay before the first retry; it doubles with each retry (1 s → 2 s → 4 s).'),
@@ -284,7 +309,9 @@ export function describeAllowed(type: KeyType): string {
 		case 'enum':
 			return `one of ${type.values.map(value => JSON.stringify(value)).join(', ')}`;
 		case 'name':
-			return 'a name of letters, digits, ".", "_" and "-", or null';
+			return `a name of letters, digits, ".", "_" and "-"${type.nullable ? ', or null' : ''}`;
+		case 'redis-url':
+			return 'a redis:// or rediss:// URL, or null';
 		case 'command-list':
 			return type.values
 				? `a list of command paths from: ${type.values.join(', ')}`

@@ -1,5 +1,6 @@
 import { canonicalCommand } from '../docker-grammar/parse.js';
 import { ConfigError } from '../errors.js';
+import { isRedisUrl, redactRedisUrl } from '../fleet/redis-url.js';
 import { ENV_NAME } from '../lock/paths.js';
 import { describeAllowed, KEYS, type KeySpec } from './keys.js';
 
@@ -78,8 +79,18 @@ function checkValue(key: KeySpec, value: unknown, source: string): unknown {
 			if (typeof value !== 'string' || value.trim() === '') throw bad();
 			return value;
 		case 'name':
-			if (value === null) return value;
+			if (value === null && type.nullable) return value;
 			if (typeof value !== 'string' || !ENV_NAME.test(value)) throw bad();
+			return value;
+		case 'redis-url':
+			if (value === null) return value;
+			// Never echoed as given: it may carry credentials.
+			if (typeof value !== 'string' || !isRedisUrl(value))
+				throw new ConfigError(
+					source,
+					key.path,
+					`${typeof value === 'string' ? JSON.stringify(redactRedisUrl(value)) : show(value)} is not allowed: expected ${describeAllowed(type)}`,
+				);
 			return value;
 		case 'enum':
 			if (typeof value !== 'string' || !type.values.includes(value)) throw bad();
@@ -128,6 +139,7 @@ export function parseEnvValue(key: KeySpec, text: string, source: string): unkno
 			);
 		case 'path':
 		case 'name':
+		case 'redis-url':
 			return checkValue(key, text === '' ? null : text, source);
 	}
 }

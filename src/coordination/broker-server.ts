@@ -3,8 +3,10 @@ import type { Config } from '../config/defaults.js';
 import { maxConcurrentOf } from '../config/lane-profile.js';
 import { pingDaemon } from '../docker/ping.js';
 import { LANES, type Lane } from '../docker-grammar/lanes.js';
+import { type FleetMembership, joinFleet } from '../fleet/join-fleet.js';
 import { AdaptiveLane } from './adaptive-lane.js';
 import type { CongestionSignal } from './adaptive-types.js';
+import { BreakerAdmission } from './admission.js';
 import { type BrokerSocket, listenPrivately } from './broker-socket.js';
 import { EndpointBreakers } from './endpoint-breakers.js';
 import { fixedPolicy, type LanePolicy, LaneScheduler, type Ticket } from './lane-scheduler.js';
@@ -17,6 +19,8 @@ export interface BrokerOptions {
 	readonly version: string;
 	readonly lanes: Config['lanes'];
 	readonly breaker: Config['breaker'];
+	/** Fleet mode (`redis` set): lane permits shared through Redis with every host that uses the same daemon. */
+	readonly fleet?: Config['fleet'];
 	/** Deadline of the half-open probe's ping. */
 	readonly probeTimeoutMs: number;
 	/** Exit after this long with no client and nothing queued. */
@@ -45,13 +49,13 @@ const PERSIST_DELAY_MS = 200;
  * it or its connection closes. The broker exits after an idle period, when asked, or — retired by a client of
  * another version — once its last client is gone.
  */
-export function runBroker(options: BrokerOptions): Promise<void> {
+export async function runBroker(options: BrokerOptions): Promise<void> {
 	const log = options.log ?? (() => undefined);
 	const ping = options.ping ?? pingDaemon;
 	const stats = new StatsStore(options.stateDir, log);
 	const breakers = new EndpointBreakers(options.breaker, stats.breakers);
 	// The mutate lane in adaptive mode learns its limit (restored from what the last broker learned); the rest are fixed.
-	const adaptive =
+	const adaptive: AdaptiveLane | undefined =
 		options.lanes.mutate.mode === 'adaptive'
 			? new AdaptiveLane(
 					options.lanes.mutate,
@@ -59,7 +63,11 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 					() => scheduler.running('mutate'),
 					options.lanes.attached.leaseMs,
 					stats.adaptive['mutate'],
-					(before, after, reason) => log(`mutate limit ${before} → ${after}: ${reason}`),
+					(before, after, reason) => {
+						log(`mutate limit ${before} → ${after}: ${reason}`);
+						// In a fleet, the limit this controller learned becomes everyone's.
+						fleet?.permits.shareLimit('mutate', after);
+					},
 				)
 			: undefined;
 	const policies = Object.fromEntries(
@@ -70,7 +78,22 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 				: fixedPolicy({ maxConcurrent: maxConcurrentOf(options.lanes, lane), minTimeMs: options.lanes[lane].minTimeMs }),
 		]),
 	) as Record<Lane, LanePolicy>;
-	const scheduler = new LaneScheduler(policies, { holdUntil: Date.now() + (options.reannounceGraceMs ?? 300) });
+	const fleet: FleetMembership | undefined = options.fleet?.redis
+		? await joinFleet(
+				options.fleet,
+				policies,
+				{ ...options.breaker, probeTimeoutMs: options.probeTimeoutMs },
+				new Set(adaptive ? (['mutate'] as const) : []),
+				options.version,
+				log,
+				options.trace,
+			)
+		: undefined;
+	const admission = new BreakerAdmission(breakers, fleet?.breakers, log);
+	const scheduler: LaneScheduler = new LaneScheduler(policies, {
+		holdUntil: Date.now() + (options.reannounceGraceMs ?? 300),
+		...(fleet ? { gate: fleet.permits } : {}),
+	});
 	const modeOf = (lane: Lane) => (lane === 'mutate' && adaptive ? 'adaptive' : 'fixed');
 	const congestion = (signal: CongestionSignal) => {
 		if (!adaptive) return;
@@ -83,6 +106,7 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 	const failWaiters = (url: string) => {
 		for (const [waiter, fail] of [...waiters]) if (waiter.url === url) fail();
 	};
+	admission.onOpened = failWaiters;
 	let accepting = true;
 	let idleTimer: NodeJS.Timeout | undefined;
 	let persistTimer: NodeJS.Timeout | undefined;
@@ -135,6 +159,7 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 		if (persistTimer) clearTimeout(persistTimer);
 		if (idleTimer) clearTimeout(idleTimer);
 		scheduler.close();
+		fleet?.close();
 		save();
 		for (const socket of sockets) socket.destroy();
 		done();
@@ -177,15 +202,23 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 					mode: modeOf(lane),
 					running: scheduler.running(lane).map(other => other.label),
 					ahead: position === -1 ? waiting.length : position,
+					...(ticket && fleet?.permits.waitsForFleet(ticket) ? { fleet: true as const } : {}),
 				});
 			};
 			place();
 			let granted = false;
 			request = message;
 			ticket = scheduler.request(lane, label, {
+				scope: message.endpoint.url,
 				reannounce: message.reannounce === true,
 				...(message.hold === 'lease' ? { leaseMs: options.lanes.attached.leaseMs } : {}),
-				onGrant: (waitedMs, grantedTicket) => {
+				onRefused: detail => {
+					stopWaiting();
+					ticket = undefined;
+					if (options.trace) log(`refused ${lane} ${label}: ${detail}`);
+					send({ type: 'fleet-unavailable', redis: fleet?.link.shownUrl ?? '', detail });
+				},
+				onGrant: (waitedMs, grantedTicket, note) => {
 					granted = true;
 					stopWaiting();
 					if (options.trace) log(`granted ${lane} ${label}`);
@@ -199,7 +232,7 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 							socket.once('close', () => clearTimeout(timer));
 						}
 					}
-					send({ type: 'granted', waitedMs });
+					send({ type: 'granted', waitedMs, ...(note === undefined ? {} : { note }) });
 				},
 			});
 			if (granted) return;
@@ -215,26 +248,25 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 			});
 		};
 
-		const acquire = (message: Extract<ClientMessage, { type: 'acquire' }>) => {
+		const acquire = async (message: Extract<ClientMessage, { type: 'acquire' }>) => {
 			if (asked || stopping) return;
 			asked = true;
 			const url = message.endpoint.url;
 			endpointUrl = url;
-			const breaker = breakers.of(url);
-			const admission = message.reannounce ? 'pass' : breaker.admit();
-			if (admission === 'reject') return send({ type: 'open', endpoint: url, breaker: breaker.snapshot() });
-			if (admission === 'pass') return queue(message);
-			// The one half-open probe across all processes: our own ping, then the call goes on or fails fast.
-			void ping(message.endpoint, options.probeTimeoutMs).then(result => {
-				breaker.record(result.ok ? 'ok' : 'daemon', result.ok ? undefined : result.detail);
-				if (!result.ok && result.reason !== 'unknown') congestion({ kind: 'ping-failed', detail: result.detail });
-				persist();
-				log(`probe of ${url}: ${result.ok ? 'ok, breaker closed' : `${result.detail}, breaker open`}`);
-				// Work done for a client ends with its connection: a client gone during the ping gets no slot.
-				if (socket.destroyed) return;
-				if (result.ok) queue(message);
-				else send({ type: 'open', endpoint: url, breaker: breaker.snapshot() });
-			});
+			if (message.reannounce) return queue(message);
+			const { verdict, breaker } = await admission.admit(url);
+			// Work done for a client ends with its connection: a client gone meanwhile gets no slot.
+			if (socket.destroyed || stopping) return;
+			if (verdict === 'reject') return send({ type: 'open', endpoint: url, breaker });
+			if (verdict === 'pass') return queue(message);
+			// The one half-open probe across all processes (and hosts): our own ping, then the call goes on or fails fast.
+			const result = await ping(message.endpoint, options.probeTimeoutMs);
+			admission.probed(url, result.ok, result.ok ? undefined : result.detail);
+			if (!result.ok && result.reason !== 'unknown') congestion({ kind: 'ping-failed', detail: result.detail });
+			persist();
+			if (socket.destroyed) return;
+			if (result.ok) queue(message);
+			else send({ type: 'open', endpoint: url, breaker: breakers.of(url).snapshot() });
 		};
 
 		const release = (outcome?: Extract<ClientMessage, { type: 'release' }>['outcome']) => {
@@ -246,10 +278,7 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 					const breaker = breakers.of(endpointUrl);
 					const wasOpen = breaker.snapshot().state === 'open';
 					breaker.record(outcome.kind, outcome.detail);
-					if (!wasOpen && breaker.snapshot().state === 'open') {
-						log(`breaker of ${endpointUrl} opened: ${outcome.detail ?? 'daemon failures'}`);
-						failWaiters(endpointUrl);
-					}
+					if (!wasOpen && breaker.snapshot().state === 'open') admission.opened(endpointUrl);
 				}
 				if (ticket && request?.lane === 'mutate' && adaptive && !request.reannounce) adaptive.finished(ticket, request, outcome);
 				// Saved before the client hears `ok` and exits: a broker killed a moment later loses no call it counted.
@@ -274,7 +303,7 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 						if (accepting) retire(`version ${message.version} asked for`);
 						return;
 					case 'acquire':
-						return acquire(message);
+						return void acquire(message);
 					case 'release':
 						release(message.outcome);
 						return send({ type: 'ok' });
@@ -283,11 +312,11 @@ export function runBroker(options: BrokerOptions): Promise<void> {
 						// A stalled daemon is congestion as well: the adaptive limit halves.
 						congestion({ kind: 'stalled', detail: message.detail });
 						breakers.of(endpointUrl).trip(message.detail);
-						log(`breaker of ${endpointUrl} opened: ${message.detail}`);
-						failWaiters(endpointUrl);
+						admission.opened(endpointUrl);
 						return persist();
 					case 'stats':
-						return send({ type: 'stats', stats: snapshot() });
+						if (!fleet) return send({ type: 'stats', stats: snapshot() });
+						return void fleet.status().then(status => send({ type: 'stats', stats: { ...snapshot(), fleet: status } }));
 					case 'reset':
 						stats.reset();
 						persist();

@@ -11,7 +11,10 @@ import { acquireLock } from '../lock/acquire.js';
 import type { BrokerOptions } from './broker-server.js';
 
 /** What a client passes to a broker it starts (the first client's settings hold until the broker restarts). */
-export type BrokerSettings = Pick<BrokerOptions, 'stateDir' | 'version' | 'lanes' | 'breaker' | 'probeTimeoutMs' | 'idleTimeoutMs'> & {
+export type BrokerSettings = Pick<
+	BrokerOptions,
+	'stateDir' | 'version' | 'lanes' | 'breaker' | 'fleet' | 'probeTimeoutMs' | 'idleTimeoutMs'
+> & {
 	/** How long to wait for a freshly started broker to listen. */
 	readonly startTimeoutMs?: number;
 };
@@ -62,6 +65,7 @@ export async function startBroker<Connection>(
 					version: settings.version,
 					lanes: settings.lanes,
 					breaker: settings.breaker,
+					fleet: settings.fleet,
 					probeTimeoutMs: settings.probeTimeoutMs,
 					idleTimeoutMs: settings.idleTimeoutMs,
 					reannounceGraceMs: brokerDied

@@ -17,18 +17,43 @@ export const fixedPolicy = ({ maxConcurrent, minTimeMs }: { maxConcurrent: numbe
 	spacingMs: () => minTimeMs,
 });
 
+/**
+ * A second say, after this host's limits, in whether the head of a lane's queue may start: fleet mode's permits,
+ * which hold across hosts. The scheduler keeps its own order and limits; the gate sees every ticket arrive (so that
+ * it can keep arrival order across hosts), is asked about the head only once this host's limit and spacing allow
+ * it, and hears when a ticket leaves.
+ */
+export interface PermitGate {
+	/** A ticket joined the queue. */
+	queued(ticket: Ticket): void;
+	/** The head may start as far as this host is concerned: answer once, now or later. */
+	admit(ticket: Ticket, answer: (verdict: GateVerdict) => void): void;
+	/** A re-announced ticket counts at once. */
+	reannounced(ticket: Ticket): void;
+	/** Released, or gave up waiting. */
+	left(ticket: Ticket): void;
+}
+
+/** `note`: said to the caller with its grant (e.g. that only this host's limits held); `refuse`: the call fails. */
+export type GateVerdict = { readonly grant: true; readonly note?: string } | { readonly grant: false; readonly reason: string };
+
 /** A call's place in a lane: waiting, then holding a slot, until released. */
 export interface Ticket {
 	readonly lane: Lane;
 	readonly label: string;
+	/** What the slot is for beyond its lane: the daemon endpoint, which keys fleet permits. */
+	readonly scope: string;
 	readonly queuedAt: number;
 	/** Frees the slot, or leaves the queue if it was not granted yet; idempotent. */
 	release(): void;
 }
 
 export interface RequestOptions {
+	readonly scope?: string;
 	/** Runs once, when the slot is granted, with the time spent waiting (possibly before `request` returns). */
-	readonly onGrant: (waitedMs: number, ticket: Ticket) => void;
+	readonly onGrant: (waitedMs: number, ticket: Ticket, note?: string) => void;
+	/** Runs instead of `onGrant` when the permit gate refuses the call; the ticket has left the queue. */
+	readonly onRefused?: (reason: string) => void;
 	/** Free the slot this long after the grant (a call attached to a stream keeps running without it). */
 	readonly leaseMs?: number;
 	/** The call already runs (its broker died): count it at once, ahead of the queue and over the limit if need be. */
@@ -44,6 +69,8 @@ interface LaneState {
 	readonly waiting: Entry[];
 	readonly running: Set<Entry>;
 	lastStartAt: number;
+	/** The head, while the permit gate decides about it (the queue waits behind it: first come, first served). */
+	atGate?: Entry;
 	/** Cancels the timer that will look at this lane again (spacing, or the start-up grace). */
 	cancelWake?: () => void;
 }
@@ -69,6 +96,7 @@ export class LaneScheduler {
 			/** No grants before this time (a restarted broker lets survivors re-announce their slots first). */
 			readonly holdUntil?: number;
 			readonly clock?: Clock;
+			readonly gate?: PermitGate;
 		} = {},
 	) {}
 
@@ -79,13 +107,17 @@ export class LaneScheduler {
 		const entry: Entry = {
 			lane,
 			label,
+			scope: options.scope ?? '',
 			queuedAt: this.now(),
 			options,
 			release: () => this.release(entry),
 		};
-		if (options.reannounce) this.start(state, entry, false);
-		else {
+		if (options.reannounce) {
+			this.start(state, entry, false);
+			this.options.gate?.reannounced(entry);
+		} else {
 			state.waiting.push(entry);
+			this.options.gate?.queued(entry);
 			this.pump(lane);
 		}
 		return entry;
@@ -110,8 +142,30 @@ export class LaneScheduler {
 				this.wake(state, lane, wait);
 				return;
 			}
+			if (this.options.gate) {
+				this.admit(state, lane, this.options.gate);
+				return;
+			}
 			this.start(state, state.waiting.shift()!, true);
 		}
+	}
+
+	/** Asks the gate about the head; the lane moves on when it answers. */
+	private admit(state: LaneState, lane: Lane, gate: PermitGate): void {
+		const head = state.waiting[0]!;
+		if (state.atGate === head) return;
+		state.atGate = head;
+		gate.admit(head, verdict => {
+			if (state.atGate !== head || this.closed) return;
+			state.atGate = undefined;
+			state.waiting.splice(state.waiting.indexOf(head), 1);
+			if (verdict.grant) this.start(state, head, true, verdict.note);
+			else {
+				gate.left(head);
+				head.options.onRefused?.(verdict.reason);
+			}
+			this.pump(lane);
+		});
 	}
 
 	running(lane: Lane): readonly Ticket[] {
@@ -138,20 +192,24 @@ export class LaneScheduler {
 		}
 	}
 
-	private start(state: LaneState, entry: Entry, spaced: boolean): void {
+	private start(state: LaneState, entry: Entry, spaced: boolean, note?: string): void {
 		const now = this.now();
 		state.running.add(entry);
 		if (spaced) state.lastStartAt = now;
 		if (entry.options.leaseMs !== undefined) entry.cancelLease = this.clock.setTimer(entry.release, entry.options.leaseMs);
-		entry.options.onGrant(now - entry.queuedAt, entry);
+		entry.options.onGrant(now - entry.queuedAt, entry, note);
 	}
 
 	private release(entry: Entry): void {
 		const state = this.state(entry.lane);
 		entry.cancelLease?.();
 		const queued = state.waiting.indexOf(entry);
+		const wasRunning = state.running.delete(entry);
+		if (queued === -1 && !wasRunning) return;
 		if (queued !== -1) state.waiting.splice(queued, 1);
-		if (state.running.delete(entry)) this.pump(entry.lane);
+		this.options.gate?.left(entry);
+		if (state.atGate === entry) state.atGate = undefined;
+		if (wasRunning || queued === 0) this.pump(entry.lane);
 	}
 
 	private wake(state: LaneState, lane: Lane, ms: number): void {

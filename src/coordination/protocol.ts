@@ -1,5 +1,6 @@
 import type { Endpoint } from '../docker/endpoint.js';
 import type { Hold, Lane } from '../docker-grammar/lanes.js';
+import type { FleetStatus } from '../fleet/fleet-status.js';
 import type { BreakerSnapshot, OutcomeKind } from './breaker.js';
 import type { CountersSummary } from './stats-store.js';
 
@@ -36,8 +37,13 @@ export type BrokerMessage =
 			readonly running: readonly string[];
 			/** How many wait ahead: a count, since every waiter hears it every second. */
 			readonly ahead: number;
+			/** Fleet mode: this host would let the call start; it waits for a permit shared with the fleet's other hosts. */
+			readonly fleet?: true;
 	  }
-	| { readonly type: 'granted'; readonly waitedMs: number }
+	/** `note`: something the caller says on stderr with the grant (fleet mode fell back to this host's limits). */
+	| { readonly type: 'granted'; readonly waitedMs: number; readonly note?: string }
+	/** Fleet mode, `fleet.onUnavailable` = fail: the fleet's Redis cannot be reached (the URL without credentials). */
+	| { readonly type: 'fleet-unavailable'; readonly redis: string; readonly detail: string }
 	/** The endpoint's breaker is open: fail fast. */
 	| { readonly type: 'open'; readonly endpoint: string; readonly breaker: BreakerSnapshot }
 	| { readonly type: 'stats'; readonly stats: StatsSnapshot }
@@ -70,6 +76,8 @@ export interface ReportedOutcome {
 /** What the broker reports: the shared counters, and who holds and waits for slots now. */
 export interface StatsSnapshot extends CountersSummary {
 	readonly brokerPid: number;
+	/** Fleet mode: membership, the hosts seen and the permits held fleet-wide. */
+	readonly fleet?: FleetStatus;
 	readonly lanes: Readonly<
 		Record<Lane, { readonly running: number; readonly queued: number; readonly limit: number; readonly mode: LaneMode }>
 	>;

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BreakerOpen, BrokerUnavailable } from '../errors.js';
+import { BreakerOpen, BrokerUnavailable, FleetUnavailable } from '../errors.js';
 import type { BrokerSettings } from './broker-start.js';
 import { type BrokerConnection, connectBroker } from './client.js';
 import type { BrokerMessage, ClientMessage, ReportedOutcome, SlotRequest } from './protocol.js';
@@ -7,6 +7,8 @@ import type { BrokerMessage, ClientMessage, ReportedOutcome, SlotRequest } from 
 /** A granted slot, held until released (or until this process dies and its socket closes). */
 export interface Slot {
 	readonly waitedMs: number;
+	/** Said with the grant, for stderr: e.g. that the fleet was out of reach and only this host's limits held. */
+	readonly note?: string;
 	/** Tells the broker that the daemon stopped answering while this call runs (it opens the daemon's breaker). */
 	stall(detail: string): void;
 	/** Reports the outcome and frees the slot; resolves once the broker has it (or at most after a second). */
@@ -36,6 +38,7 @@ export async function acquireSlot(
 ): Promise<Slot> {
 	const started = Date.now();
 	let connection: BrokerConnection | undefined;
+	let note: string | undefined;
 	for (let failedStarts = 0, deaths = 0; connection === undefined; ) {
 		let candidate: BrokerConnection;
 		try {
@@ -51,6 +54,11 @@ export async function acquireSlot(
 				candidate.close();
 				throw new BreakerOpen(reply.endpoint, reply.breaker);
 			}
+			if (reply.type === 'fleet-unavailable') {
+				candidate.close();
+				throw new FleetUnavailable(reply.redis, reply.detail);
+			}
+			note = reply.note;
 			connection = candidate;
 		} catch (error) {
 			if (!(error instanceof BrokerUnavailable) || error.reason !== 'closed' || ++deaths >= MAX_DEATHS) throw error;
@@ -88,6 +96,7 @@ export async function acquireSlot(
 	watch(connection);
 	return {
 		waitedMs,
+		...(note === undefined ? {} : { note }),
 		stall: detail => current.send({ type: 'stall', detail }),
 		async release(outcome) {
 			released = true;
@@ -103,7 +112,7 @@ export async function acquireSlot(
 	};
 }
 
-/** The broker's answer to an acquire: `granted` or `open`; a `silent` BrokerUnavailable when it says nothing for `silenceMs`. */
+/** The broker's answer to an acquire: `granted`, `open` or `fleet-unavailable`; a `silent` BrokerUnavailable when it says nothing for `silenceMs`. */
 function grantOf(connection: BrokerConnection, onQueued: (info: QueuedInfo) => void, silenceMs: number) {
 	let lastHeard = Date.now();
 	connection.onMessage(message => {
@@ -123,7 +132,7 @@ function grantOf(connection: BrokerConnection, onQueued: (info: QueuedInfo) => v
 		};
 		timer = setTimeout(check, silenceMs);
 	});
-	return Promise.race([connection.next('granted', 'open'), silence]).finally(() => clearTimeout(timer));
+	return Promise.race([connection.next('granted', 'open', 'fleet-unavailable'), silence]).finally(() => clearTimeout(timer));
 }
 
 /** Sends `message` and waits at most a second for the broker's `ok`; says whether it came, or the connection closed first. */

@@ -74,3 +74,19 @@ export class BrokerUnavailable extends SafeDockerError {
 		this.name = 'BrokerUnavailable';
 	}
 }
+
+/** Fleet mode's Redis cannot be reached and `fleet.onUnavailable` is `fail`; the URL is shown without credentials. */
+export class FleetUnavailable extends SafeDockerError {
+	readonly code = 'FLEET_UNAVAILABLE';
+	readonly exitCode = 69; // EX_UNAVAILABLE (sysexits.h)
+
+	constructor(
+		readonly redis: string,
+		readonly detail: string,
+		/** What follows, when it is not `fleet.onUnavailable = fail` (an unlock, which never falls back). */
+		consequence = 'and fleet.onUnavailable is "fail"; set it to "local" to run with this host\'s limits meanwhile',
+	) {
+		super(`the fleet's Redis at ${redis} cannot be reached (${detail}) ${consequence}`);
+		this.name = 'FleetUnavailable';
+	}
+}

@@ -31,6 +31,9 @@ export interface AcquireOptions {
 	readonly now?: () => number;
 }
 
+/** What every lock backend (the lock directory, the fleet's Redis) is asked for. */
+export type LockRequest = Pick<AcquireOptions, 'env' | 'command' | 'reason' | 'timeoutMs' | 'onWait' | 'onCompromised'>;
+
 /** A held lock. */
 export interface HeldLock {
 	readonly env: string;

@@ -49,7 +49,17 @@ export function writeHolder(file: string, holder: Holder): void {
 
 export function readHolder(file: string): Holder | undefined {
 	try {
-		return JSON.parse(readFileSync(file, 'utf8')) as Holder;
+		return parseHolder(readFileSync(file, 'utf8'));
+	} catch {
+		return undefined;
+	}
+}
+
+/** A holder record as written (the lock directory's file, the fleet lock's `holder` field); garbage reads as unknown. */
+export function parseHolder(json: string | null): Holder | undefined {
+	if (json === null) return undefined;
+	try {
+		return JSON.parse(json) as Holder;
 	} catch {
 		return undefined;
 	}

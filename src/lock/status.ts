@@ -1,7 +1,5 @@
 import { readdirSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
-import type { Config } from '../config/defaults.js';
-import { lockDirectory } from './directory.js';
 import { type Holder, holderIsGone, readHolder } from './holder.js';
 import { lockFiles } from './paths.js';
 
@@ -12,6 +10,8 @@ export interface LockState {
 	readonly holder?: Holder;
 	/** Since the holder last refreshed the lock. */
 	readonly refreshedMsAgo?: number;
+	/** Fleet mode: how long the lock outlives its holder if it stops renewing now (a dead host's lock frees itself). */
+	readonly leaseRemainingMs?: number;
 }
 
 /**
@@ -45,9 +45,4 @@ export function listLocks(dir: string, staleMs: number, now = Date.now()): LockS
 		.map(name => name.slice(0, -'.lock'.length))
 		.sort()
 		.map(env => lockState(dir, env, staleMs, now));
-}
-
-/** The API cleanup uses to spare what a locked environment owns: is `env` locked, and by whom? */
-export function environmentLock(config: Config, env: string, stateDir: () => string): LockState {
-	return lockState(lockDirectory(config, stateDir), env, config.lock.staleMs);
 }

@@ -1,6 +1,7 @@
 import { statusLine } from '../system/status-line.js';
-import { acquireLock, type HeldLock } from './acquire.js';
+import type { HeldLock } from './acquire.js';
 import { describeHolder, type HolderSummary } from './describe-holder.js';
+import type { LockBackend } from './lock-backend.js';
 
 /** Environment names held by this process's ancestors, comma-separated: nested calls under a held lock never wait for it. */
 const HELD_LOCKS = 'SAFE_DOCKER_LOCKS';
@@ -16,12 +17,12 @@ export type LockEvent =
 	| { readonly event: 'timeout'; readonly env: string; readonly waitedMs: number; readonly holder: HolderSummary | null };
 
 export interface WithLockOptions {
-	readonly dir: string;
+	/** Where the lock is kept (see backend.ts: the lock directory or the fleet's Redis); opened only when the lock must be taken, closed after. */
+	readonly locks: () => Promise<LockBackend>;
 	readonly env: string;
 	readonly command: string;
 	readonly reason: string | null;
 	readonly timeoutMs: number | undefined;
-	readonly staleMs: number;
 	/** The environment of this process: tells which locks an ancestor already holds. */
 	readonly processEnv: Readonly<Record<string, string | undefined>>;
 	readonly stderr: Pick<NodeJS.WriteStream, 'write'> & { readonly isTTY?: boolean };
@@ -46,32 +47,38 @@ export async function withLock<T>(
 	const childEnv = { [HELD_LOCKS]: [...held, env].join(',') };
 	const line = statusLine(options.stderr, options.processEnv);
 	let waitReported = false;
-	const lock = await acquireLock({
-		dir: options.dir,
-		env: options.env,
-		command: options.command,
-		reason: options.reason,
-		...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-		staleMs: options.staleMs,
-		onWait: (holder, waitedMs) => {
-			if (!report) {
-				if (waitedMs >= 1000) line.show(`safe-docker: waiting for the lock of environment '${env}': ${describeHolder(holder)}`);
-			} else if (!waitReported) {
-				waitReported = true;
-				report({ event: 'waiting', env, holder: holder === undefined ? null : summary(holder) });
-			}
-		},
-		onCompromised: error => {
-			if (report) report({ event: 'compromised', env, detail: error.message });
-			else options.stderr.write(`safe-docker: the lock of environment '${env}' was taken over while held (${error.message})\n`);
-		},
-	}).finally(() => line.clear());
+	const locks = await options.locks();
+	const lock = await locks
+		.acquire({
+			env: options.env,
+			command: options.command,
+			reason: options.reason,
+			...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+			onWait: (holder, waitedMs) => {
+				if (!report) {
+					if (waitedMs >= 1000) line.show(`safe-docker: waiting for the lock of environment '${env}': ${describeHolder(holder)}`);
+				} else if (!waitReported) {
+					waitReported = true;
+					report({ event: 'waiting', env, holder: holder === undefined ? null : summary(holder) });
+				}
+			},
+			onCompromised: error => {
+				if (report) report({ event: 'compromised', env, detail: error.message });
+				else options.stderr.write(`safe-docker: the lock of environment '${env}' was taken over while held (${error.message})\n`);
+			},
+		})
+		.catch(error => {
+			locks.close();
+			throw error;
+		})
+		.finally(() => line.clear());
 	report?.({ event: 'acquired', env, waitedMs: lock.waitedMs, inherited: false });
 	const acquiredAt = Date.now();
 	try {
 		return await body(lock, childEnv);
 	} finally {
 		await lock.release();
+		locks.close();
 		report?.({ event: 'released', env, heldMs: Date.now() - acquiredAt });
 	}
 }

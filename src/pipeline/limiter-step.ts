@@ -32,7 +32,11 @@ export function limiterStep({ stateDir, version, stderr, showAfterMs = 1000, acq
 			// The count and the reason first, so that a line cut to an 80-column terminal keeps them; then who runs.
 			const show = () => {
 				// Said only of a real wait, behind other calls: a slow broker start on a busy machine is not one.
-				if (!info || (info.ahead === 0 && info.running.length < info.limit)) return;
+				if (!info || (info.ahead === 0 && info.running.length < info.limit && !info.fleet)) return;
+				if (info.fleet) {
+					line.show(`safe-docker: waiting for a fleet permit (${info.lane}: ${info.limit} at once across the hosts that use this daemon)`);
+					return;
+				}
 				const running = info.running.length === 0 ? '' : `: ${info.running.slice(0, 3).join(', ')}${info.running.length > 3 ? ', …' : ''}`;
 				line.show(
 					info.mode === 'adaptive'
@@ -53,6 +57,7 @@ export function limiterStep({ stateDir, version, stderr, showAfterMs = 1000, acq
 						version,
 						lanes: call.config.lanes,
 						breaker: call.config.breaker,
+						fleet: call.config.fleet,
 						probeTimeoutMs: call.config.health.pingTimeoutMs,
 						idleTimeoutMs: call.config.broker.idleTimeoutMs,
 					},
@@ -81,6 +86,7 @@ export function limiterStep({ stateDir, version, stderr, showAfterMs = 1000, acq
 				clearTimeout(timer);
 				line.clear();
 			}
+			if (slot.note !== undefined) stderr.write(`safe-docker: ${slot.note}\n`);
 			let outcome: Outcome | undefined;
 			// One `compose up` is one slot holding many API calls: bound compose's own fan-out by the same limit.
 			const env =

@@ -2,7 +2,7 @@ import { flagValues } from '../docker-grammar/parse.js';
 import type { Call, Next, Outcome, Step } from './types.js';
 
 export interface LockStepOptions {
-	/** The state directory (created and checked on first use), where the locks live unless `lock.directory` says otherwise. */
+	/** The state directory (created and checked on first use), where the locks live unless `lock.directory` (or fleet mode) says otherwise. */
 	readonly stateDir: () => string;
 	readonly stderr: Pick<NodeJS.WriteStream, 'write'> & { readonly isTTY?: boolean };
 }
@@ -20,19 +20,18 @@ export function lockStep({ stateDir, stderr }: LockStepOptions): Step {
 			const env = call.config.lock.environment ?? composeProject(call);
 			if (env === undefined) return next(call);
 			// Loaded only for calls that lock: most docker calls never pay for the lock machinery.
-			const [{ withLock }, { lockDirectory }, { displayCommand }] = await Promise.all([
+			const [{ withLock }, { openLockBackend }, { displayCommand }] = await Promise.all([
 				import('../lock/with-lock.js'),
-				import('../lock/directory.js'),
+				import('../lock/backend.js'),
 				import('../system/display-command.js'),
 			]);
 			return withLock(
 				{
-					dir: lockDirectory(call.config, stateDir),
+					locks: () => openLockBackend({ config: call.config, stateDir, stderr }),
 					env,
 					command: displayCommand(['docker', ...call.argv]),
 					reason: null,
 					timeoutMs: call.config.lock.timeoutMs === 0 ? undefined : call.config.lock.timeoutMs,
-					staleMs: call.config.lock.staleMs,
 					processEnv: call.env,
 					stderr,
 				},

@@ -128,7 +128,7 @@ describe('bad configuration: one line naming the source, the key, the value and 
 			{ 'guard.config.json': '{"lane":{}}' },
 			{},
 			root =>
-				`${join(root, 'guard.config.json')}: lane: unknown key; allowed at the top level: force, dataLoss, lock, audit, docker, lanes, broker, daemon, retry, breaker, health, cleanup, remove`,
+				`${join(root, 'guard.config.json')}: lane: unknown key; allowed at the top level: force, dataLoss, lock, audit, docker, lanes, broker, daemon, fleet, retry, breaker, health, cleanup, remove`,
 		],
 		[
 			'an unknown nested key',
@@ -290,6 +290,19 @@ describe('guard config', () => {
 		expect(result.stdout).toMatch(new RegExp(`remove\\.stopTimeoutSeconds\\s+30\\s+${join(root, 'guard.config.json')}\\n`));
 		expect(result.stdout).toMatch(/retry\.retries\s+1\s+env SAFE_DOCKER_RETRY_RETRIES\n/);
 		expect(result.stdout).toMatch(/lanes\.mutate\.minTimeMs\s+500\s+default\n/);
+	});
+
+	it('never prints the credentials of the fleet Redis URL, in text, in --json or in an error', async () => {
+		const env = isolatedEnv({ SAFE_DOCKER_FLEET_REDIS: 'redis://ops:hunter2@redis.internal:6379/1' });
+		const text = await runCli(['guard', 'config'], { cwd: tempDir(), env });
+		expect(text.stdout).toMatch(/fleet\.redis\s+"redis:\/\/\*\*\*@redis\.internal:6379\/1"\s+env SAFE_DOCKER_FLEET_REDIS\n/);
+		const json = await runCli(['guard', 'config', '--json'], { cwd: tempDir(), env });
+		expect(JSON.parse(json.stdout).config.fleet.redis).toBe('redis://***@redis.internal:6379/1');
+		expect(text.stdout + json.stdout).not.toContain('hunter2');
+		const bad = await loadError({ cwd: tempDir(), env: isolatedEnv({ SAFE_DOCKER_FLEET_REDIS: 'http://ops:hunter2@redis.internal' }) });
+		expect(bad).toBe(
+			'SAFE_DOCKER_FLEET_REDIS: fleet.redis: "http://***@redis.internal" is not allowed: expected a redis:// or rediss:// URL, or null',
+		);
 	});
 
 	it('--json gives the config, the sources, the state dir and the docker in use', async () => {

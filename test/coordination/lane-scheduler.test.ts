@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { fixedPolicy, type LanePolicy, LaneScheduler, type RequestOptions, type Ticket } from '../../src/coordination/lane-scheduler.js';
+import {
+	fixedPolicy,
+	type GateVerdict,
+	type LanePolicy,
+	LaneScheduler,
+	type PermitGate,
+	type RequestOptions,
+	type Ticket,
+} from '../../src/coordination/lane-scheduler.js';
 import type { Lane } from '../../src/docker-grammar/lanes.js';
 import { FakeClock } from '../fixtures/fake-clock.js';
 
@@ -14,7 +22,7 @@ interface Grant {
 
 function setup(
 	mutate: LanePolicy = fixedPolicy({ maxConcurrent: 1, minTimeMs: 0 }),
-	options: { holdUntil?: number; read?: LanePolicy } = {},
+	options: { holdUntil?: number; read?: LanePolicy; gate?: PermitGate } = {},
 ) {
 	const clock = new FakeClock(T0);
 	const policies: Record<Lane, LanePolicy> = {
@@ -22,7 +30,11 @@ function setup(
 		read: options.read ?? fixedPolicy({ maxConcurrent: 1, minTimeMs: 0 }),
 		attached: fixedPolicy({ maxConcurrent: 1, minTimeMs: 0 }),
 	};
-	const scheduler = new LaneScheduler(policies, { clock, ...(options.holdUntil === undefined ? {} : { holdUntil: options.holdUntil }) });
+	const scheduler = new LaneScheduler(policies, {
+		clock,
+		...(options.holdUntil === undefined ? {} : { holdUntil: options.holdUntil }),
+		...(options.gate ? { gate: options.gate } : {}),
+	});
 	const grants: Grant[] = [];
 	const request = (label: string, extra: Omit<RequestOptions, 'onGrant'> = {}, lane: Lane = 'mutate'): Ticket =>
 		scheduler.request(lane, label, {
@@ -274,5 +286,73 @@ describe('LaneScheduler', () => {
 		a.release();
 		expect(grants.map(grant => grant.label)).toEqual(['a']);
 		expect(scheduler.busy()).toBe(false);
+	});
+
+	describe('with a permit gate (fleet mode)', () => {
+		/** A gate that records what it hears and answers when the test says so. */
+		function recordingGate() {
+			const events: string[] = [];
+			const pending: Array<{ ticket: Ticket; answer: (verdict: GateVerdict) => void }> = [];
+			const gate: PermitGate = {
+				queued: ticket => events.push(`queued ${ticket.label}`),
+				admit: (ticket, answer) => {
+					events.push(`admit ${ticket.label}`);
+					pending.push({ ticket, answer });
+				},
+				reannounced: ticket => events.push(`reannounced ${ticket.label}`),
+				left: ticket => events.push(`left ${ticket.label}`),
+			};
+			return { gate, events, pending };
+		}
+
+		it('sees every arrival, is asked only about the head once this host allows it, and the queue waits on its answer', () => {
+			const { gate, events, pending } = recordingGate();
+			const { request, labels } = setup(fixedPolicy({ maxConcurrent: 2, minTimeMs: 0 }), { gate });
+			const [a] = ['a', 'b', 'c'].map(label => request(label));
+			expect(events).toEqual(['queued a', 'admit a', 'queued b', 'queued c']);
+			expect(labels()).toEqual([]);
+			pending.shift()!.answer({ grant: true });
+			expect(labels()).toEqual(['a']);
+			expect(events.at(-1)).toBe('admit b');
+			pending.shift()!.answer({ grant: true });
+			// The local limit (2) is reached: c is not even asked about until a slot frees.
+			expect(events.at(-1)).toBe('admit b');
+			a!.release();
+			expect(events.slice(-2)).toEqual(['left a', 'admit c']);
+			pending.shift()!.answer({ grant: true });
+			expect(labels()).toEqual(['a', 'b', 'c']);
+		});
+
+		it('a refusal fails that call only and the next one is asked; a call gone while at the gate leaves it', () => {
+			const { gate, events, pending } = recordingGate();
+			const refused: string[] = [];
+			const { scheduler, request, labels } = setup(fixedPolicy({ maxConcurrent: 1, minTimeMs: 0 }), { gate });
+			const a = scheduler.request('mutate', 'a', { onGrant: () => undefined, onRefused: reason => refused.push(reason) });
+			request('b');
+			pending.shift()!.answer({ grant: false, reason: 'redis is away' });
+			expect(refused).toEqual(['redis is away']);
+			expect(scheduler.waiting('mutate').map(ticket => ticket.label)).toEqual(['b']);
+			expect(events).toContain('left a');
+			a.release(); // already gone: nothing more happens
+			const atGate = pending.shift()!;
+			expect(atGate.ticket.label).toBe('b');
+			atGate.ticket.release();
+			expect(events.at(-1)).toBe('left b');
+			atGate.answer({ grant: true }); // a late answer for a ticket that left changes nothing
+			expect(labels()).toEqual([]);
+			expect(scheduler.busy()).toBe(false);
+		});
+
+		it('a grant carries the note of the gate to the caller; a re-announced slot is told to the gate at once', () => {
+			const { gate, events, pending } = recordingGate();
+			const notes: Array<string | undefined> = [];
+			const { scheduler } = setup(fixedPolicy({ maxConcurrent: 1, minTimeMs: 0 }), { gate });
+			scheduler.request('mutate', 'held', { reannounce: true, onGrant: () => undefined });
+			expect(events).toEqual(['reannounced held']);
+			scheduler.request('mutate', 'x', { onGrant: (_waited, _ticket, note) => notes.push(note) });
+			scheduler.running('mutate')[0]!.release();
+			pending.shift()!.answer({ grant: true, note: 'this host only' });
+			expect(notes).toEqual(['this host only']);
+		});
 	});
 });

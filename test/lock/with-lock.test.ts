@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { LockTimeout } from '../../src/errors.js';
 import { acquireLock } from '../../src/lock/acquire.js';
+import { directoryLocks } from '../../src/lock/directory-locks.js';
 import { lockState } from '../../src/lock/status.js';
 import { type LockEvent, type WithLockOptions, withLock } from '../../src/lock/with-lock.js';
 import { tempDir } from '../fixtures/cli.js';
@@ -12,12 +13,11 @@ function setup(dir = tempDir()) {
 	const events: LockEvent[] = [];
 	const stderr = captureStream();
 	const options = (extra: Partial<WithLockOptions> = {}): WithLockOptions => ({
-		dir,
+		locks: async () => directoryLocks(dir, STALE_MS),
 		env: 'staging',
 		command: 'docker compose up',
 		reason: null,
 		timeoutMs: 2000,
-		staleMs: STALE_MS,
 		processEnv: {},
 		stderr,
 		report: event => events.push(event),

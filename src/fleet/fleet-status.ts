@@ -1,0 +1,82 @@
+import type { FleetLink } from './fleet-link.js';
+
+/** One host of the fleet whose broker renewed its membership within the lease. */
+interface FleetHost {
+	readonly id: string;
+	readonly host: string;
+	readonly pid: number;
+	readonly version: string;
+	readonly since: string;
+}
+
+/** A permit held somewhere in the fleet. */
+interface FleetHolder {
+	readonly lane: string;
+	readonly host: string;
+	readonly pid: number;
+	readonly label: string;
+	/** Until its broker renews it again (a dead host's permit ends then). */
+	readonly leaseLeftMs: number;
+}
+
+/** Fleet membership, as `guard broker status` and `guard stats` show it (the URL without credentials). */
+export interface FleetStatus {
+	readonly redis: string;
+	readonly state: 'joined' | 'away';
+	/** Why it is away. */
+	readonly problem?: string;
+	readonly hostId: string;
+	readonly hosts: readonly FleetHost[];
+	readonly holders: readonly FleetHolder[];
+	/** Calls waiting fleet-wide, by lane. */
+	readonly waiting: Readonly<Record<string, number>>;
+}
+
+/** Keys scanned for fleet-wide holders at most: a status query must stay cheap on a shared Redis. */
+const MAX_SCANS = 20;
+
+/** Reads the fleet's hosts and holders from Redis (each command within its deadline). */
+export async function readFleetStatus(link: FleetLink, prefix: string, hostId: string): Promise<FleetStatus> {
+	const away = (problem: string): FleetStatus => ({
+		redis: link.shownUrl,
+		state: 'away',
+		problem,
+		hostId,
+		hosts: [],
+		holders: [],
+		waiting: {},
+	});
+	if (!(await link.available())) return away(link.problemNow);
+	try {
+		const hosts = pairs((await link.run('fleetHosts', `${prefix}:hosts`, `${prefix}:host-info`, hostId, 0, '?')) as string[]).map(
+			([id, json]) => ({ id, ...(JSON.parse(json) as Omit<FleetHost, 'id'>) }),
+		);
+		const holders: FleetHolder[] = [];
+		const waiting: Record<string, number> = {};
+		for (const base of await link.scanBases(`${prefix}:{*}:h`, MAX_SCANS)) {
+			const lane = /:([a-z]+)\}$/.exec(base)?.[1] ?? '?';
+			const [now, held, queued, info] = (await link.run('fleetInspect', `${base}:q`, `${base}:qx`, `${base}:h`, `${base}:info`)) as [
+				number,
+				string[],
+				number,
+				string[],
+			];
+			const about = new Map(pairs(info));
+			for (const [id, expiry] of pairs(held)) {
+				const who = JSON.parse(about.get(id) ?? '{}') as { host?: string; pid?: number; label?: string };
+				holders.push({ lane, host: who.host ?? '?', pid: who.pid ?? 0, label: who.label ?? '?', leaseLeftMs: Number(expiry) - now });
+			}
+			waiting[lane] = (waiting[lane] ?? 0) + queued;
+		}
+		return { redis: link.shownUrl, state: 'joined', hostId, hosts, holders, waiting };
+	} catch (error) {
+		return away((error as Error).message);
+	}
+}
+
+/** [k1, v1, k2, v2] → [[k1, v1], [k2, v2]]. */
+function pairs(flat: readonly string[]): Array<[string, string]> {
+	const out: Array<[string, string]> = [];
+	for (let i = 0; i + 1 < flat.length; i += 2) out.push([flat[i]!, flat[i + 1]!]);
+	return out;
+}

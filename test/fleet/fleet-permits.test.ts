@@ -1,0 +1,199 @@
+// The fleet gate at its seam: two or three "hosts" (a lane scheduler and its fleet permits each) in this process,
+// sharing one real redis-server. Fast: no docker, no CLI processes.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { fixedPolicy, type LanePolicy, LaneScheduler, type Ticket } from '../../src/coordination/lane-scheduler.js';
+import type { Lane } from '../../src/docker-grammar/lanes.js';
+import { FleetLink } from '../../src/fleet/fleet-link.js';
+import { FleetPermits } from '../../src/fleet/fleet-permits.js';
+import { type RedisServer, requireRedis, startRedis, stopAllRedis } from '../fixtures/redis.js';
+
+interface Host {
+	readonly name: string;
+	readonly scheduler: LaneScheduler;
+	readonly permits: FleetPermits;
+	readonly link: FleetLink;
+	readonly log: string[];
+	request(label: string): Promise<{ ticket: Ticket; note?: string; refused?: string }>;
+}
+
+const open: Host[] = [];
+let prefixes = 0;
+
+describe.runIf(requireRedis())('fleet permits (real redis-server)', () => {
+	let redis: RedisServer;
+	beforeAll(async () => {
+		redis = await startRedis();
+	});
+	afterAll(stopAllRedis);
+	afterEach(() => {
+		for (const host of open.splice(0)) {
+			host.scheduler.close();
+			host.permits.close();
+			host.link.close();
+		}
+	});
+
+	async function fleetOf(
+		count: number,
+		{ limit = 1, spacingMs = 0, leaseMs = 3000, onUnavailable = 'local' as 'local' | 'fail', url = redis.url } = {},
+	): Promise<Host[]> {
+		const prefix = `unit${++prefixes}-${Date.now()}`;
+		const policy = fixedPolicy({ maxConcurrent: limit, minTimeMs: spacingMs });
+		const policies: Record<Lane, LanePolicy> = { mutate: policy, read: policy, attached: policy };
+		return Promise.all(
+			Array.from({ length: count }, async (_, i) => {
+				const log: string[] = [];
+				const link = await FleetLink.open(url, `${prefix}:events`, line => log.push(line));
+				const permits = new FleetPermits(link, {
+					prefix,
+					leaseMs,
+					onUnavailable,
+					policies,
+					hostId: `host${i}`,
+					adaptiveLanes: new Set(),
+					trace: line => log.push(line),
+				});
+				// This host's own limit is generous: only the fleet's holds the calls back.
+				const local: LanePolicy = fixedPolicy({ maxConcurrent: 100, minTimeMs: 0 });
+				const scheduler = new LaneScheduler({ mutate: local, read: local, attached: local }, { gate: permits });
+				const host: Host = {
+					name: `host${i}`,
+					scheduler,
+					permits,
+					link,
+					log,
+					request: label =>
+						new Promise(resolve => {
+							const ticket: Ticket = scheduler.request('mutate', label, {
+								scope: 'unix:///var/run/docker.sock',
+								onGrant: (_waited, _ticket, note) => resolve({ ticket, ...(note ? { note } : {}) }),
+								onRefused: refused => resolve({ ticket, refused }),
+							});
+						}),
+				};
+				open.push(host);
+				await link.available();
+				return host;
+			}),
+		);
+	}
+
+	it('one permit across hosts: the second host waits until the first releases, and is woken at once (no polling)', async () => {
+		const [a, b] = await fleetOf(2);
+		const first = await a!.request('a1');
+		let grantedAt = 0;
+		const second = b!.request('b1').then(result => {
+			grantedAt = Date.now();
+			return result;
+		});
+		await sleep(300);
+		expect(grantedAt).toBe(0);
+		const released = Date.now();
+		first.ticket.release();
+		await second;
+		expect(grantedAt - released).toBeLessThan(200);
+	});
+
+	it('serves hosts in the order their calls reached Redis, and spaces starts on its clock', async () => {
+		const hosts = await fleetOf(3, { limit: 1, spacingMs: 150 });
+		const order: string[] = [];
+		const starts: number[] = [];
+		const pending: Array<Promise<unknown>> = [];
+		for (let i = 0; i < 9; i++) {
+			const host = hosts[i % 3]!;
+			pending.push(
+				host.request(`c${i}`).then(async ({ ticket }) => {
+					order.push(`c${i}`);
+					// The start as Redis timed it (its TIME, in ms), read while this call still holds the one permit.
+					starts.push(Number(redis.cli('GET', `${host.permits.baseOf(ticket.scope, 'mutate')}:last`)));
+					await sleep(20);
+					ticket.release();
+				}),
+			);
+			await sleep(5);
+		}
+		await Promise.all(pending);
+		// Arrival is when Redis ran the ticket's ENQUEUE (its TIME, in µs): calls 5 ms apart on three connections can
+		// reach it in another order on a loaded machine, and that order is the one served.
+		const arrivals = hosts
+			.flatMap(host => host.log.filter(line => line.startsWith('fleet arrival ')))
+			.map(line => ({ score: BigInt(line.split(' ')[2]!), label: line.slice(line.lastIndexOf(' ') + 1) }))
+			.sort((x, y) => (x.score < y.score ? -1 : x.score > y.score ? 1 : 0));
+		expect(arrivals).toHaveLength(9);
+		expect(order).toEqual(arrivals.map(arrival => arrival.label));
+		const gaps = starts.slice(1).map((at, i) => at - starts[i]!);
+		expect(Math.min(...gaps)).toBeGreaterThanOrEqual(150);
+	});
+
+	it('a host that stops renewing (dead) loses its permit when the lease ends; a renewing one keeps it past 3 leases', async () => {
+		const [a, b] = await fleetOf(2, { leaseMs: 600 });
+		const held = await a!.request('held');
+		const waiting = b!.request('waits');
+		await sleep(3 * 600);
+		let got = false;
+		void waiting.then(() => (got = true));
+		await sleep(50);
+		expect(got).toBe(false); // renewed: still held after 3 leases
+		// a dies: no more renewals, no release
+		a!.permits.close();
+		a!.link.close();
+		const diedAt = Date.now();
+		await waiting;
+		expect(Date.now() - diedAt).toBeLessThanOrEqual(600 + 300);
+		expect(held.ticket.label).toBe('held');
+	});
+
+	it('Redis emptied under a held permit: the holder re-announces it at the next renewal, and the limit holds again', async () => {
+		const [a, b] = await fleetOf(2, { leaseMs: 600 });
+		await a!.request('held');
+		redis.cli('FLUSHALL');
+		// Within one lease, a's renewal puts its permit back; b's call then waits for it.
+		await sleep(600);
+		let got = false;
+		void b!.request('waits').then(() => (got = true));
+		await sleep(400);
+		expect(got).toBe(false);
+	});
+
+	it('no Redis: `local` grants at once with a note; `fail` refuses with the reason; both without credentials', async () => {
+		const gone = await startRedis();
+		await gone.stop();
+		const url = `redis://:s3cret@127.0.0.1:${gone.port}`;
+		const [local] = await fleetOf(1, { url });
+		const granted = await local!.request('x');
+		expect(granted.note).toMatch(
+			/^the fleet's Redis at redis:\/\/\*\*\*@127\.0\.0\.1:\d+ cannot be reached \(.*ECONNREFUSED.*\); running under this host's limits only/,
+		);
+		const [failing] = await fleetOf(1, { url, onUnavailable: 'fail' });
+		const refused = await failing!.request('y');
+		expect(refused.refused).toMatch(/ECONNREFUSED/);
+		expect(`${granted.note} ${refused.refused} ${local!.log.join(' ')}`).not.toContain('s3cret');
+	});
+
+	it('joins by itself once Redis comes up after the broker started', async () => {
+		const late = await startRedis();
+		await late.stop();
+		const [a, b] = await fleetOf(2, { url: late.url });
+		const before = await a!.request('before');
+		expect(before.note).toMatch(/cannot be reached/);
+		await late.start();
+		await sleep(2500); // the reconnect backoff is at most 2 s
+		// `before` ran under this host's limits; once joined, it is re-announced and holds the fleet's one permit.
+		let afterGranted = false;
+		const after = a!.request('after').then(result => {
+			afterGranted = true;
+			return result;
+		});
+		await sleep(300);
+		expect(afterGranted).toBe(false);
+		before.ticket.release();
+		expect((await after).note).toBeUndefined();
+		let got = false;
+		void b!.request('second').then(() => (got = true));
+		await sleep(300);
+		expect(got).toBe(false);
+		expect(a!.log.some(line => line.includes('fleet: joined'))).toBe(true);
+		await late.stop();
+	}, 20_000);
+});
