@@ -192,7 +192,8 @@ export class AdaptiveLimit {
 		}
 		if (censored) {
 			// Calls still running when counted: latency is at least this, throughput at most — no guide to more.
-			this.slowStart = false;
+			// Slow from outside the lane, though, it comes back by doubling once that passes.
+			this.slowStart = floor > minimum;
 			if (queued <= 1.5 * tolerance) return;
 			const lower = Math.max(floor, Math.ceil(limit / 2), Math.min(limit - 1, Math.round((limit * (1 + NOISE)) / ratio + tolerance)));
 			if (lower >= limit) return;
@@ -236,7 +237,8 @@ export class AdaptiveLimit {
 	 * at most half, when many calls queue (so a daemon that lost capacity is followed in a window or two).
 	 */
 	private settle(limit: number, ratio: number, queued: number, said: string, at: number, floor = this.settings.minimum) {
-		this.slowStart = false;
+		// Slow for a reason outside the lane (see `floor`): once that passes, the limit comes back by doubling.
+		this.slowStart = floor > this.settings.minimum;
 		const best = Math.max(floor, this.throughput.best(STRETCH) ?? limit);
 		if (best !== limit) return this.change(best, `${said}; ${best} delivered nearly as much`, at, best < limit);
 		const { ceiling, tolerance } = this.settings;

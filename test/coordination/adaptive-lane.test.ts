@@ -33,7 +33,7 @@ function setup(snapshot: AdaptiveSnapshot = saved) {
 		() => now,
 	);
 	const grant = (call: { command: string; hold: Hold; reannounce?: boolean } = foreground) => {
-		const granted: Ticket = { lane: 'mutate', label: call.command, queuedAt: now, release: () => undefined };
+		const granted: Ticket = { lane: 'mutate', scope: '', label: call.command, queuedAt: now, release: () => undefined };
 		running.add(granted);
 		lane.granted(granted, call);
 		return granted;

@@ -69,8 +69,10 @@ describe('adaptive limit: a daemon of capacity C', () => {
 		const during = limits.slice(120, 160);
 		// It backs off (fewer calls would not make these faster, but it cannot know that at once)…
 		expect(Math.min(...during), during.join(',')).toBeLessThan(6);
-		// …yet never to 1, which would halve throughput for nothing; and it finds the daemon again after.
+		// …yet never to 1, which would halve throughput for nothing; and once it passes, it is back by doubling
+		// (one step per two windows would take some fifty calls from 2 to 6).
 		expect(Math.min(...limits.slice(100))).toBeGreaterThanOrEqual(2);
+		expect(Math.max(...limits.slice(150, 200)), limits.slice(150, 200).join(',')).toBeGreaterThanOrEqual(6);
 		expect(Math.max(...limits.slice(300))).toBeGreaterThanOrEqual(6);
 		expect(controller.snapshot().classes['run']!.baselineMs).toBe(BASE);
 	});
