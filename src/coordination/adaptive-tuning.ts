@@ -24,11 +24,13 @@ export const FRESH = 8;
  */
 export const IDLE_RESTART_MS = 10_000;
 /**
- * The most each call may be stretched (latency over its baseline) to buy throughput. On a two-core machine a
- * `run --rm` storm delivers about as much at two or three calls at once (1.1–1.8× baseline) as at six (3×), while
- * an interactive `docker ps` beside it goes from 1.7× its idle p95 to 5× (bench/results/adaptive.md, and its frontier of fixed limits): past
- * this, more calls at once only make everyone else wait. Neither slow start nor a probe goes up from a window
- * stretched more than this, and a limit that stretched calls more is not "best" however much it delivered.
+ * The most each call may be stretched (latency over its baseline) to buy throughput. On two cores a storm of
+ * `run --rm` finishes as fast at four calls at once as at eight, and 10–25 % slower at two, while the p95 of a
+ * `docker ps` beside it grows two- to threefold with each doubling (bench/results/adaptive.md, its fixed limits
+ * without spacing); calls take 1.1–1.8× their baseline at two or three at once and 2–3× at four. This keeps the
+ * lane at two or three: a little throughput given up for half the interactive latency. Neither slow start nor
+ * a probe goes up from a window stretched more than this, and a limit that stretched calls more is not "best"
+ * however much it delivered.
  */
 export const STRETCH = 2;
 /** Windows at the minimum, latency still high, before the baseline is doubted (envoy#10647 uses five). */
