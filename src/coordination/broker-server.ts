@@ -159,10 +159,10 @@ export async function runBroker(options: BrokerOptions): Promise<void> {
 		if (persistTimer) clearTimeout(persistTimer);
 		if (idleTimer) clearTimeout(idleTimer);
 		scheduler.close();
-		fleet?.close();
 		save();
 		for (const socket of sockets) socket.destroy();
-		done();
+		if (fleet) void fleet.close().finally(done);
+		else done();
 	}
 
 	function retire(why: string): void {
@@ -193,15 +193,13 @@ export async function runBroker(options: BrokerOptions): Promise<void> {
 			const { lane, label } = message;
 			if (options.trace) log(`queued ${lane} ${label}${message.reannounce ? ' (re-announced)' : ''}`);
 			const place = () => {
-				const waiting = scheduler.waiting(lane);
-				const position = ticket === undefined ? -1 : waiting.indexOf(ticket);
 				send({
 					type: 'queued',
 					lane,
 					limit: policies[lane].limit(),
 					mode: modeOf(lane),
 					running: scheduler.running(lane).map(other => other.label),
-					ahead: position === -1 ? waiting.length : position,
+					ahead: ticket === undefined ? scheduler.waiting(lane).length : scheduler.ahead(ticket),
 					...(ticket && fleet?.permits.waitsForFleet(ticket) ? { fleet: true as const } : {}),
 				});
 			};
@@ -254,6 +252,19 @@ export async function runBroker(options: BrokerOptions): Promise<void> {
 			const url = message.endpoint.url;
 			endpointUrl = url;
 			if (message.reannounce) return queue(message);
+			// Admission can take a while (the fleet's Redis, a probe's ping): the client hears from us meanwhile.
+			const keepAlive = setInterval(
+				() => send({ type: 'queued', lane: message.lane, limit: policies[message.lane].limit(), running: [], ahead: 0 }),
+				HEARTBEAT_MS,
+			);
+			try {
+				await admit(message, url);
+			} finally {
+				clearInterval(keepAlive);
+			}
+		};
+
+		const admit = async (message: Extract<ClientMessage, { type: 'acquire' }>, url: string) => {
 			const { verdict, breaker } = await admission.admit(url);
 			// Work done for a client ends with its connection: a client gone meanwhile gets no slot.
 			if (socket.destroyed || stopping) return;

@@ -65,7 +65,9 @@ interface Entry extends Ticket {
 	cancelLease?: () => void;
 }
 
+/** One queue: a lane (with a permit gate, a lane and a daemon endpoint: each daemon has its own fleet permits). */
 interface LaneState {
+	readonly lane: Lane;
 	readonly waiting: Entry[];
 	readonly running: Set<Entry>;
 	lastStartAt: number;
@@ -87,7 +89,7 @@ interface LaneState {
  * Bottleneck, what remained inside it was a FIFO array.
  */
 export class LaneScheduler {
-	private readonly lanes = new Map<Lane, LaneState>();
+	private readonly queues = new Map<string, LaneState>();
 	private closed = false;
 
 	constructor(
@@ -102,7 +104,7 @@ export class LaneScheduler {
 
 	/** Queues a call for a slot of `lane`. */
 	request(lane: Lane, label: string, options: RequestOptions): Ticket {
-		const state = this.state(lane);
+		const state = this.queueOf(lane, options.scope ?? '');
 		if (this.closed) throw new Error('the lane scheduler is closed');
 		const entry: Entry = {
 			lane,
@@ -118,32 +120,36 @@ export class LaneScheduler {
 		} else {
 			state.waiting.push(entry);
 			this.options.gate?.queued(entry);
-			this.pump(lane);
+			this.pumpQueue(state);
 		}
 		return entry;
 	}
 
 	/** Looks at a lane again: call it when its policy may allow more than before. */
 	pump(lane: Lane): void {
-		const state = this.state(lane);
+		for (const state of this.queues.values()) if (state.lane === lane) this.pumpQueue(state);
+	}
+
+	private pumpQueue(state: LaneState): void {
+		const { lane } = state;
 		state.cancelWake?.();
 		state.cancelWake = undefined;
 		if (this.closed) return;
 		const policy = this.policies[lane];
 		const holdFor = (this.options.holdUntil ?? 0) - this.now();
 		if (holdFor > 0) {
-			if (state.waiting.length > 0) this.wake(state, lane, holdFor);
+			if (state.waiting.length > 0) this.wake(state, holdFor);
 			return;
 		}
 		while (state.waiting.length > 0 && state.running.size < Math.max(1, policy.limit())) {
 			// Measured at each grant: a timer can fire early against the event loop's cached time, or late after a stall.
 			const wait = state.lastStartAt + policy.spacingMs() - this.now();
 			if (wait > 0) {
-				this.wake(state, lane, wait);
+				this.wake(state, wait);
 				return;
 			}
 			if (this.options.gate) {
-				this.admit(state, lane, this.options.gate);
+				this.admit(state, this.options.gate);
 				return;
 			}
 			this.start(state, state.waiting.shift()!, true);
@@ -151,7 +157,7 @@ export class LaneScheduler {
 	}
 
 	/** Asks the gate about the head; the lane moves on when it answers. */
-	private admit(state: LaneState, lane: Lane, gate: PermitGate): void {
+	private admit(state: LaneState, gate: PermitGate): void {
 		const head = state.waiting[0]!;
 		if (state.atGate === head) return;
 		state.atGate = head;
@@ -164,27 +170,34 @@ export class LaneScheduler {
 				gate.left(head);
 				head.options.onRefused?.(verdict.reason);
 			}
-			this.pump(lane);
+			this.pumpQueue(state);
 		});
 	}
 
 	running(lane: Lane): readonly Ticket[] {
-		return [...this.state(lane).running];
+		return this.ofLane(lane).flatMap(state => [...state.running]);
 	}
 
 	waiting(lane: Lane): readonly Ticket[] {
-		return this.state(lane).waiting;
+		return this.ofLane(lane).flatMap(state => state.waiting);
+	}
+
+	/** How many wait ahead of `ticket` in its queue (all of its queue's waiters once it is no longer waiting). */
+	ahead(ticket: Ticket): number {
+		const state = this.queueOf(ticket.lane, ticket.scope);
+		const position = state.waiting.indexOf(ticket as Entry);
+		return position === -1 ? state.waiting.length : position;
 	}
 
 	/** Anyone waiting or holding a slot in any lane. */
 	busy(): boolean {
-		return [...this.lanes.values()].some(state => state.waiting.length > 0 || state.running.size > 0);
+		return [...this.queues.values()].some(state => state.waiting.length > 0 || state.running.size > 0);
 	}
 
 	/** Cancels every timer; the scheduler grants nothing more. */
 	close(): void {
 		this.closed = true;
-		for (const state of this.lanes.values()) {
+		for (const state of this.queues.values()) {
 			state.cancelWake?.();
 			for (const entry of state.running) entry.cancelLease?.();
 			state.waiting.length = 0;
@@ -201,7 +214,7 @@ export class LaneScheduler {
 	}
 
 	private release(entry: Entry): void {
-		const state = this.state(entry.lane);
+		const state = this.queueOf(entry.lane, entry.scope);
 		entry.cancelLease?.();
 		const queued = state.waiting.indexOf(entry);
 		const wasRunning = state.running.delete(entry);
@@ -209,20 +222,29 @@ export class LaneScheduler {
 		if (queued !== -1) state.waiting.splice(queued, 1);
 		this.options.gate?.left(entry);
 		if (state.atGate === entry) state.atGate = undefined;
-		if (wasRunning || queued === 0) this.pump(entry.lane);
+		if (wasRunning || queued === 0) this.pumpQueue(state);
 	}
 
-	private wake(state: LaneState, lane: Lane, ms: number): void {
+	private wake(state: LaneState, ms: number): void {
 		state.cancelWake = this.clock.setTimer(() => {
 			state.cancelWake = undefined;
-			this.pump(lane);
+			this.pumpQueue(state);
 		}, ms);
 	}
 
-	private state(lane: Lane): LaneState {
-		const state = this.lanes.get(lane) ?? { waiting: [], running: new Set(), lastStartAt: Number.NEGATIVE_INFINITY };
-		this.lanes.set(lane, state);
+	/**
+	 * A lane's queue: one per lane; with a permit gate, one per lane and daemon endpoint, so that a call held back
+	 * for one daemon never holds up a call to another in the fleet's queue of its own daemon.
+	 */
+	private queueOf(lane: Lane, scope: string): LaneState {
+		const key = this.options.gate ? `${lane} ${scope}` : lane;
+		const state = this.queues.get(key) ?? { lane, waiting: [], running: new Set(), lastStartAt: Number.NEGATIVE_INFINITY };
+		this.queues.set(key, state);
 		return state;
+	}
+
+	private ofLane(lane: Lane): LaneState[] {
+		return [...this.queues.values()].filter(state => state.lane === lane);
 	}
 
 	private get clock(): Clock {

@@ -12,6 +12,8 @@ export interface FleetConnectionOptions {
 	readonly reconnect: boolean;
 	/** Deadline of one command and of the connect. @default 2000 */
 	readonly timeoutMs?: number;
+	/** Subscriptions restored after a reconnect by ioredis. @default true */
+	readonly autoResubscribe?: boolean;
 }
 
 /** The last socket error of each connection: what a failed connect or a closed connection was really about. */
@@ -30,7 +32,7 @@ export async function openFleetConnection(url: string, options: FleetConnectionO
 		maxRetriesPerRequest: 0,
 		enableOfflineQueue: false,
 		// Redis (re)started: our scripts are loaded again by EVALSHA's NOSCRIPT fallback; subscriptions come back.
-		autoResubscribe: true,
+		autoResubscribe: options.autoResubscribe ?? true,
 		retryStrategy: options.reconnect ? attempt => Math.min(100 * 2 ** Math.min(attempt, 5), 2000) : () => null,
 		// Errors are reported by the commands that meet them, as one line; ioredis would print the rest itself.
 		showFriendlyErrorStack: false,
@@ -60,6 +62,10 @@ export async function connectFleet(redis: Redis, url: string): Promise<void> {
 export function describeRedisError(error: unknown): string {
 	const message = error instanceof Error ? error.message : String(error);
 	const code = (error as NodeJS.ErrnoException | undefined)?.code;
-	const line = message.split('\n')[0]!.replace(/rediss?:\/\/[^\s@/]*@/g, match => `${match.split('//')[0]}//***@`);
+	const line = message
+		.split('\n')[0]!
+		.replace(/(rediss?:\/\/)[^\s@/]*@/g, '$1***@')
+		.replace(/(rediss?:\/\/[^\s?]*)\?\S*/g, '$1?***')
+		.replace(/(password=)[^\s&]+/gi, '$1***');
 	return code && !line.includes(code) ? `${code}: ${line}` : line;
 }

@@ -63,15 +63,16 @@ export class FleetLink {
 			this.problem = (error as Error).message.slice(this.shownUrl.length + 2);
 			this.down();
 		});
-		void connectFleet(events, url)
-			.then(() => events.subscribe(channel))
-			.catch(() => undefined);
+		// Subscribed at every connect: ioredis re-subscribes only channels it had subscribed before a loss, so a broker
+		// that started while Redis was away would otherwise never hear a release (and wait for leases instead).
+		events.on('ready', () => void events.subscribe(channel).catch(() => undefined));
+		void connectFleet(events, url).catch(() => undefined);
 	}
 
 	static async open(url: string, channel: string, log: (line: string) => void): Promise<FleetLink> {
 		const [commands, events] = await Promise.all([
 			openFleetConnection(url, { reconnect: true }),
-			openFleetConnection(url, { reconnect: true }),
+			openFleetConnection(url, { reconnect: true, autoResubscribe: false }),
 		]);
 		return new FleetLink(commands, events, url, channel, log);
 	}

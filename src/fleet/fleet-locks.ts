@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import type { Config } from '../config/defaults.js';
 import { SafeDockerError } from '../errors/safe-docker-error.js';
 import { FleetUnavailable } from '../errors.js';
@@ -50,12 +51,12 @@ export async function openFleetLocks(
 	};
 	return {
 		where: `fleet Redis ${shown}`,
-		acquire: request => {
+		acquire: async request => {
 			const started = Date.now();
 			// Falling back mid-wait: the local wait gets what is left of the timeout.
 			const rest = () =>
 				request.timeoutMs === undefined ? request : { ...request, timeoutMs: Math.max(0, request.timeoutMs - (Date.now() - started)) };
-			return orElse(
+			const attempt = () =>
 				acquireFleetLock(
 					{
 						redis,
@@ -63,14 +64,27 @@ export async function openFleetLocks(
 						leaseMs,
 						subscriber: async () => {
 							const subscriber = redis.duplicate();
-							await connectFleet(subscriber, url);
+							subscriber.on('error', () => undefined);
+							try {
+								await connectFleet(subscriber, url);
+							} catch (error) {
+								subscriber.disconnect(); // or it would reconnect forever and keep this process alive
+								throw error;
+							}
 							return subscriber;
 						},
 					},
-					request,
-				),
-				backend => backend.acquire(rest()),
-			);
+					rest(),
+				);
+			try {
+				return await attempt();
+			} catch (error) {
+				if (error instanceof SafeDockerError) throw error;
+				// A blip while waiting (Redis restarting): a holder on another host may still hold the lock, so wait up to a
+				// lease for Redis before taking this host's lock directory instead.
+				if (await readyWithin(redis, leaseMs)) return orElse(attempt(), backend => backend.acquire(rest()));
+				return unavailable(error).acquire(rest());
+			}
 		},
 		state: env => orElse(fleetLockState(redis, prefix, leaseMs, checkEnvName(env)), backend => backend.state(env)),
 		list: () => orElse(listFleetLocks(redis, prefix, leaseMs), backend => backend.list()),
@@ -82,4 +96,20 @@ export async function openFleetLocks(
 		},
 		close: () => redis.disconnect(),
 	};
+}
+
+/** Whether the connection is (again) ready within `ms`. */
+function readyWithin(redis: Redis, ms: number): Promise<boolean> {
+	if (redis.status === 'ready') return Promise.resolve(true);
+	return new Promise(resolve => {
+		const timer = setTimeout(() => {
+			redis.off('ready', ready);
+			resolve(false);
+		}, ms);
+		const ready = () => {
+			clearTimeout(timer);
+			resolve(true);
+		};
+		redis.once('ready', ready);
+	});
 }

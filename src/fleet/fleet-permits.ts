@@ -4,6 +4,9 @@ import type { GateVerdict, LanePolicy, PermitGate, Ticket } from '../coordinatio
 import type { Lane } from '../docker-grammar/lanes.js';
 import type { FleetLink } from './fleet-link.js';
 
+/** A shared adaptive limit no host's controller has changed for this long lapses (each host uses its own again). */
+const SHARED_LIMIT_MS = 600_000;
+
 export interface FleetPermitSettings {
 	readonly prefix: string;
 	readonly leaseMs: number;
@@ -46,6 +49,8 @@ interface Entry {
 export class FleetPermits implements PermitGate {
 	private readonly entries = new Map<Ticket, Entry>();
 	private next = 0;
+	/** The last release sent: commands on one connection complete in order, so this one settles last. */
+	private lastSent: Promise<void> = Promise.resolve();
 	private readonly renewer: NodeJS.Timeout;
 
 	constructor(
@@ -102,12 +107,15 @@ export class FleetPermits implements PermitGate {
 		clearTimeout(entry.timer);
 		const { q, qx, h, info } = keys(entry.base);
 		// Best effort: what Redis does not hear of now ends with its lease.
-		void this.link.run('fleetRelease', q, qx, h, info, entry.id, this.link.channel, entry.base).catch(() => undefined);
+		this.lastSent = this.link
+			.run('fleetRelease', q, qx, h, info, entry.id, this.link.channel, entry.base)
+			.then(() => undefined)
+			.catch(() => undefined);
 	}
 
 	/** This host's controller changed an adaptive lane's limit: it becomes the fleet's. */
 	shareLimit(lane: Lane, limit: number): void {
-		void this.link.run('fleetShareLimit', this.sharedLimitKey(lane), limit).catch(() => undefined);
+		void this.link.run('fleetShareLimit', this.sharedLimitKey(lane), limit, SHARED_LIMIT_MS).catch(() => undefined);
 	}
 
 	private sharedLimitKey(lane: Lane): string {
@@ -120,9 +128,12 @@ export class FleetPermits implements PermitGate {
 		return entry?.state === 'admitting' && entry.told === true;
 	}
 
-	close(): void {
+	/** Stops renewing and gives back everything this broker holds or waits for (the broker stops). */
+	close(): Promise<void> {
 		clearInterval(this.renewer);
-		for (const entry of this.entries.values()) clearTimeout(entry.timer);
+		const leaving = [...this.entries.keys()];
+		for (const ticket of leaving) this.left(ticket);
+		return this.lastSent;
 	}
 
 	/** Joins the fleet's queue (again, keeping its place, if Redis lost it). */
@@ -166,6 +177,7 @@ export class FleetPermits implements PermitGate {
 				this.link.channel,
 				entry.base,
 				this.settings.adaptiveLanes.has(entry.ticket.lane) ? '1' : '0',
+				`${this.settings.hostId}:`,
 			)) as [number, number];
 			if (!this.entries.has(entry.ticket) || entry.state !== 'admitting') return;
 			if (status === 1) return this.grant(entry, { grant: true });

@@ -53,7 +53,7 @@ export async function readFleetStatus(link: FleetLink, prefix: string, hostId: s
 		);
 		const holders: FleetHolder[] = [];
 		const waiting: Record<string, number> = {};
-		for (const base of await link.scanBases(`${prefix}:{*}:h`, MAX_SCANS)) {
+		for (const base of await link.scanBases(`${prefix}:{*}:[hq]`, MAX_SCANS)) {
 			const lane = /:([a-z]+)\}$/.exec(base)?.[1] ?? '?';
 			const [now, held, queued, info] = (await link.run('fleetInspect', `${base}:q`, `${base}:qx`, `${base}:h`, `${base}:info`)) as [
 				number,

@@ -14,7 +14,8 @@ export interface FleetMembership {
 	readonly permits: FleetPermits;
 	readonly breakers: FleetBreakers;
 	status(): Promise<FleetStatus>;
-	close(): void;
+	/** Leaves the fleet: gives back what this broker holds and waits for, within a second, then disconnects. */
+	close(): Promise<void>;
 }
 
 /**
@@ -54,11 +55,12 @@ export async function joinFleet(
 		permits,
 		breakers: new FleetBreakers(link, prefix, breaker),
 		status: () => readFleetStatus(link, prefix, hostId),
-		close() {
+		async close() {
 			clearInterval(renewal);
-			permits.close();
-			// Leaving is said, not just left to the lease, when Redis answers: the host list stays true.
-			void register('').finally(() => link.close());
+			// Said, not just left to the leases, when Redis answers: other hosts' calls need not wait for them to end.
+			const leaving = Promise.all([permits.close(), register('')]);
+			await Promise.race([leaving, new Promise(resolve => setTimeout(resolve, 1000).unref())]);
+			link.close();
 		},
 	};
 }

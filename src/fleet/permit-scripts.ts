@@ -47,13 +47,15 @@ if score == '' then score = t[1] .. string.format('%06d', tonumber(t[2])) end
 redis.call('ZADD', q, 'NX', score, id)
 redis.call('ZADD', qx, now + lease, id)
 redis.call('HSET', info, id, ARGV[4])
-return score
+-- The place it has (NX kept an earlier one), as an exact integer string.
+return string.format('%.0f', tonumber(redis.call('ZSCORE', q, id)))
 `;
 
 /**
  * Takes a permit for the ticket if it is first in the queue, a permit is free and the spacing has passed.
  * KEYS[5]: base:last; KEYS[6]: the lane's shared adaptive limit. ARGV: ticket, limit, spacing ms, lease ms, channel,
- * base, whether the limit is the shared adaptive one ('1': the last limit any host's controller set, if any).
+ * base, whether the limit is the shared adaptive one ('1': the last limit any host's controller set, if any), the
+ * prefix of this host's ticket ids.
  * Returns {1, 0} granted; {0, ms} wait (ms: when something the ticket waits for expires, if nobody publishes first);
  * {-1, 0} the ticket is not queued (Redis lost it): enqueue again.
  */
@@ -63,9 +65,14 @@ if ARGV[7] == '1' then limit = tonumber(redis.call('GET', KEYS[6]) or limit) end
 if redis.call('ZSCORE', h, id) then return {1, 0} end
 if not redis.call('ZSCORE', q, id) then return {-1, 0} end
 redis.call('ZADD', qx, 'XX', now + lease, id)
-local head = redis.call('ZRANGE', q, 0, 0)[1]
-if head ~= id then
-	return {0, math.max(1, tonumber(redis.call('ZSCORE', qx, head) or (now + lease)) - now + 1)}
+-- First in the queue, or behind only this host's own tickets (it serves those in its own order, after this one).
+local rank = redis.call('ZRANK', q, id)
+if rank > 0 then
+	for _, other in ipairs(redis.call('ZRANGE', q, 0, rank - 1)) do
+		if string.sub(other, 1, #ARGV[8]) ~= ARGV[8] then
+			return {0, math.max(1, tonumber(redis.call('ZSCORE', qx, other) or (now + lease)) - now + 1)}
+		end
+	end
 end
 if redis.call('ZCARD', h) >= limit then
 	local first = redis.call('ZRANGE', h, 0, 0, 'WITHSCORES')
@@ -178,5 +185,8 @@ if closed > 0 then redis.call('PUBLISH', ARGV[1], ARGV[2]) end
 return closed
 `;
 
-/** Sets the fleet's shared adaptive limit of a lane (KEYS[1]) to ARGV[1]. */
-export const SHARE_LIMIT = `return redis.call('SET', KEYS[1], ARGV[1])`;
+/**
+ * Sets the fleet's shared adaptive limit of a lane (KEYS[1]) to ARGV[1], for ARGV[2] ms: when no host's controller
+ * has changed it for that long, each host goes back to its own.
+ */
+export const SHARE_LIMIT = `return redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])`;

@@ -14,12 +14,16 @@ export function isRedisUrl(text: string): boolean {
 	}
 }
 
-/** `redis://user:secret@host:6379/0` → `redis://***@host:6379/0`; text that is not a URL keeps only its scheme. */
+/**
+ * `redis://user:secret@host:6379/0` → `redis://***@host:6379/0`; a query string (ioredis reads `?password=` from it)
+ * becomes `?***`; text that is not a URL keeps only its scheme.
+ */
 export function redactRedisUrl(text: string): string {
 	try {
 		const url = new URL(text);
-		if (url.username === '' && url.password === '') return url.href;
-		return `${url.protocol}//***@${url.host}${url.pathname === '/' ? '' : url.pathname}`;
+		const credentials = url.username !== '' || url.password !== '' ? '***@' : '';
+		const path = url.pathname === '/' || url.pathname === '' ? '' : url.pathname;
+		return `${url.protocol}//${credentials}${url.host}${path}${url.search === '' ? '' : '?***'}`;
 	} catch {
 		const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(text)?.[0];
 		return scheme ? `${scheme}…` : '(not a URL)';

@@ -323,6 +323,20 @@ describe('LaneScheduler', () => {
 			expect(labels()).toEqual(['a', 'b', 'c']);
 		});
 
+		it('keeps a queue per daemon endpoint: a call held back for one daemon never holds up a call to another', () => {
+			const { gate, events, pending } = recordingGate();
+			const { scheduler } = setup(fixedPolicy({ maxConcurrent: 1, minTimeMs: 0 }), { gate });
+			const on = (label: string, scope: string) => scheduler.request('mutate', label, { scope, onGrant: () => undefined });
+			on('y1', 'unix:///y.sock');
+			pending.shift()!.answer({ grant: true });
+			on('y2', 'unix:///y.sock'); // this host's limit for y is reached: y2 waits here, not at the gate
+			on('x1', 'unix:///x.sock');
+			expect(events.filter(event => event.startsWith('admit'))).toEqual(['admit y1', 'admit x1']);
+			expect(scheduler.running('mutate').map(ticket => ticket.label)).toEqual(['y1']);
+			expect(scheduler.waiting('mutate').map(ticket => ticket.label)).toEqual(['y2', 'x1']);
+			expect(scheduler.ahead(scheduler.waiting('mutate')[1]!)).toBe(0);
+		});
+
 		it('a refusal fails that call only and the next one is asked; a call gone while at the gate leaves it', () => {
 			const { gate, events, pending } = recordingGate();
 			const refused: string[] = [];

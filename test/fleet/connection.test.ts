@@ -15,6 +15,10 @@ describe('redis URLs', () => {
 		expect(redactRedisUrl('redis://h:6379')).toBe('redis://h:6379');
 		expect(redactRedisUrl('redis://us er:s3cret@')).not.toContain('s3cret');
 		expect(describeRedisError(new Error('connect to redis://u:s3cret@h failed'))).toBe('connect to redis://***@h failed');
+		// ioredis takes a password from the query string too.
+		expect(redactRedisUrl('redis://cache:6379/0?password=s3cret&db=1')).toBe('redis://cache:6379/0?***');
+		expect(describeRedisError(new Error('WRONGPASS at redis://cache:6379?password=s3cret'))).toBe('WRONGPASS at redis://cache:6379?***');
+		expect(describeRedisError(new Error('bad password=s3cret here'))).toBe('bad password=*** here');
 	});
 });
 

@@ -144,6 +144,19 @@ describe.runIf(requireRedis())('fleet permits (real redis-server)', () => {
 		expect(held.ticket.label).toBe('held');
 	});
 
+	it('a broker that stops gives back what it holds and waits for: other hosts need not wait for its leases', async () => {
+		const [a, b] = await fleetOf(2, { leaseMs: 5000 });
+		await a!.request('held');
+		void a!.request('queued-behind'); // joins the fleet's queue ahead of b's call
+		await sleep(100);
+		const waiting = b!.request('b');
+		await sleep(200);
+		const stoppedAt = Date.now();
+		await a!.permits.close();
+		await waiting;
+		expect(Date.now() - stoppedAt).toBeLessThan(1000);
+	});
+
 	it('Redis emptied under a held permit: the holder re-announces it at the next renewal, and the limit holds again', async () => {
 		const [a, b] = await fleetOf(2, { leaseMs: 600 });
 		await a!.request('held');
@@ -187,8 +200,11 @@ describe.runIf(requireRedis())('fleet permits (real redis-server)', () => {
 		});
 		await sleep(300);
 		expect(afterGranted).toBe(false);
+		const releasedAt = Date.now();
 		before.ticket.release();
 		expect((await after).note).toBeUndefined();
+		// Woken by the release (its events connection subscribed when Redis came up), not by the 3 s lease.
+		expect(Date.now() - releasedAt).toBeLessThan(1000);
 		let got = false;
 		void b!.request('second').then(() => (got = true));
 		await sleep(300);
