@@ -1,5 +1,6 @@
 // Entry point of the broker process (dist/broker.js), started detached by the first client that needs it.
-import { type BrokerOptions, runBroker } from './broker-server.js';
+import type { BrokerOptions } from './broker-options.js';
+import { runBroker } from './broker-server.js';
 
 const options = JSON.parse(process.env['SAFE_DOCKER_BROKER'] ?? '{}') as BrokerOptions;
 const log = (line: string) => process.stderr.write(`${new Date().toISOString()} broker ${process.pid}: ${line}\n`);

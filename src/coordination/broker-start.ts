@@ -8,7 +8,7 @@ import { ensureStateDir } from '../config/paths.js';
 import { LANES } from '../docker-grammar/lanes.js';
 import { BrokerUnavailable } from '../errors.js';
 import { acquireLock } from '../lock/acquire.js';
-import type { BrokerOptions } from './broker-server.js';
+import type { BrokerOptions } from './broker-options.js';
 
 /** What a client passes to a broker it starts (the first client's settings hold until the broker restarts). */
 export type BrokerSettings = Pick<
