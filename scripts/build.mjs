@@ -1,7 +1,7 @@
 // Bundles the CLI into dist/ with esbuild.
 // - dist/cli.cjs: the proxy path, what every aliased `docker ps` loads. CommonJS, because Node loads it without
 //   starting its ES module loader (about 5 ms on every call). Our own lazily imported modules are inlined and
-//   initialised on first use; the packages they need (cosmiconfig, execa, proper-lockfile, yaml) are
+//   initialised on first use; the packages they need (cosmiconfig, execa, ioredis in fleet mode, proper-lockfile, yaml) are
 //   required from node_modules only then, and the guard commands are a separate bundle.
 // - dist/guard.js and dist/broker.js: ES modules with shared chunks, loaded only by `safe-docker guard …`
 //   and by the broker process.
@@ -27,7 +27,7 @@ const proxyBoundaries = {
 	name: 'proxy-boundaries',
 	setup(builder) {
 		builder.onResolve({ filter: /^\.\/cli\/guard\.js$/ }, () => ({ path: './guard.js', external: true }));
-		builder.onResolve({ filter: /^(cosmiconfig|execa|proper-lockfile|yaml)(\/|$)/ }, args => ({ path: args.path, external: true }));
+		builder.onResolve({ filter: /^(cosmiconfig|execa|ioredis|proper-lockfile|yaml)(\/|$)/ }, args => ({ path: args.path, external: true }));
 	},
 };
 

@@ -50,4 +50,12 @@ describe('the packed package', () => {
 		const schema = JSON.parse(readFileSync(join(prefix, 'node_modules', 'safe-docker', 'guard.config.schema.json'), 'utf8'));
 		expect(schema.properties.lanes.properties.mutate.properties.mode.enum).toEqual(['fixed', 'adaptive']);
 	});
+
+	it('the proxy bundle requires the packages it loads lazily instead of carrying them (each aliased docker call parses it)', () => {
+		const bundle = readFileSync(join(ROOT, 'dist', 'cli.cjs'), 'utf8');
+		for (const name of ['cosmiconfig', 'execa', 'ioredis', 'proper-lockfile', 'yaml'])
+			expect(bundle).toMatch(new RegExp(`(require|import)\\("${name}"\\)`));
+		// ioredis's own code (its connection errors) is not in it: fleet mode loads it from node_modules when needed.
+		expect(bundle).not.toContain('Connection is closed');
+	});
 });
