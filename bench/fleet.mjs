@@ -10,6 +10,7 @@ import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loggedRuns, median, timed } from './timing.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(root, 'bin', 'safe-docker.js');
@@ -50,15 +51,7 @@ const envOf = (name, extra = {}) => ({
 	FAKE_DOCKER_LOG: join(dir, `${name}.log`),
 	...extra,
 });
-const run = (args, env) =>
-	new Promise(resolve => {
-		const started = process.hrtime.bigint();
-		spawn(process.execPath, args[0] === 'node' ? ['-e', '0'] : [BIN, ...args], {
-			env,
-			stdio: 'ignore',
-		}).on('exit', code => resolve({ code, ms: Number(process.hrtime.bigint() - started) / 1e6 }));
-	});
-const median = values => [...values].sort((a, b) => a - b)[values.length >> 1];
+const run = (args, env) => timed(process.execPath, args[0] === 'node' ? ['-e', '0'] : [BIN, ...args], env);
 
 // 1. Per-call cost. Spacing 0: a sequential caller is not what is measured here.
 const local = envOf('local', { SAFE_DOCKER_LANES_MUTATE_MIN_TIME_MS: '0' });
@@ -93,19 +86,10 @@ rmSync(log, { force: true });
 const codes = await Promise.all(
 	Array.from({ length: HOSTS * PER_HOST }, (_, i) => run(['run', '-d', `bench-${String(i).padStart(3, '0')}`], hosts[i % HOSTS])),
 );
-const lines = readFileSync(log, 'utf8')
-	.trim()
-	.split('\n')
-	.map(line => line.split(' '));
-const ends = new Map(lines.filter(([kind]) => kind === 'end').map(([, ns, pid]) => [pid, Number(BigInt(ns) / 1000n) / 1000]));
-const runs = lines
-	.filter(([kind, , , ...args]) => kind === 'start' && args[0] === 'run')
-	.map(([, ns, pid]) => ({ start: Number(BigInt(ns) / 1000n) / 1000, end: ends.get(pid) }))
-	.sort((a, b) => a.start - b.start);
+const { runs, maxConcurrent } = loggedRuns(log);
 const calls = HOSTS * PER_HOST;
 const makespan = runs.at(-1).start - runs[0].start;
 const ideal = (calls - 1) * minTimeMs;
-const maxConcurrent = Math.max(...runs.map(run => runs.filter(other => other.start <= run.start && other.end > run.start).length));
 const traced = what =>
 	hosts
 		.flatMap(env =>

@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loggedRuns } from './timing.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const N = Number(process.env.BENCH_CALLS ?? 100);
@@ -30,18 +31,9 @@ const run = args =>
 await run(['version']); // start the broker first: its start-up is not scheduling
 const codes = await Promise.all(Array.from({ length: N }, (_, i) => run(['run', '-d', `bench-${String(i).padStart(3, '0')}`])));
 
-const lines = readFileSync(log, 'utf8')
-	.trim()
-	.split('\n')
-	.map(line => line.split(' '));
-const ends = new Map(lines.filter(([kind]) => kind === 'end').map(([, ns, pid]) => [pid, Number(BigInt(ns) / 1000n) / 1000]));
-const runs = lines
-	.filter(([kind, , , ...args]) => kind === 'start' && args[0] === 'run')
-	.map(([, ns, pid]) => ({ start: Number(BigInt(ns) / 1000n) / 1000, end: ends.get(pid) }))
-	.sort((a, b) => a.start - b.start);
+const { runs, maxConcurrent } = loggedRuns(log);
 const makespan = runs.at(-1).start - runs[0].start;
 const ideal = (N - 1) * minTimeMs;
-const maxConcurrent = Math.max(...runs.map(run => runs.filter(other => other.start <= run.start && other.end > run.start).length));
 const trace = readFileSync(join(dir, 'state', 'broker.log'), 'utf8').split('\n');
 const order = what =>
 	trace.filter(line => line.includes(`${what} mutate docker run -d`)).map(line => line.slice(line.lastIndexOf(' ') + 1));

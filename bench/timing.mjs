@@ -1,5 +1,6 @@
 // Helpers shared by the benchmarks that spawn real processes.
 import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 
 /** The q-quantile of `values`, rounded to a millisecond (0 when empty). */
 export const percentile = (values, q) => {
@@ -30,3 +31,21 @@ export const median = values => {
 };
 
 export const round1 = value => Math.round(value * 10) / 10;
+
+/**
+ * The `run` calls a shell fake docker (test/fixtures/bin-sh/docker) logged: start and end in ms, by start; and the
+ * most that ran at once.
+ */
+export function loggedRuns(log) {
+	const lines = readFileSync(log, 'utf8')
+		.trim()
+		.split('\n')
+		.map(line => line.split(' '));
+	const ends = new Map(lines.filter(([kind]) => kind === 'end').map(([, ns, pid]) => [pid, Number(BigInt(ns) / 1000n) / 1000]));
+	const runs = lines
+		.filter(([kind, , , ...args]) => kind === 'start' && args[0] === 'run')
+		.map(([, ns, pid]) => ({ start: Number(BigInt(ns) / 1000n) / 1000, end: ends.get(pid) }))
+		.sort((a, b) => a.start - b.start);
+	const maxConcurrent = Math.max(...runs.map(run => runs.filter(other => other.start <= run.start && other.end > run.start).length));
+	return { runs, maxConcurrent };
+}

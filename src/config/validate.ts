@@ -67,7 +67,9 @@ function walk(object: Record<string, unknown>, section: string, source: string, 
 /** Checks one value as it appears in a file (JSON types). */
 function checkValue(key: KeySpec, value: unknown, source: string): unknown {
 	const { type } = key;
-	const bad = () => new ConfigError(source, key.path, `${show(value)} is not allowed: expected ${describeAllowed(type)}`);
+	// A Redis URL is never echoed as given: it may carry credentials.
+	const shown = type.kind === 'redis-url' && typeof value === 'string' ? JSON.stringify(redactRedisUrl(value)) : show(value);
+	const bad = () => new ConfigError(source, key.path, `${shown} is not allowed: expected ${describeAllowed(type)}`);
 	switch (type.kind) {
 		case 'integer':
 			if (value === null && type.nullable) return value;
@@ -84,13 +86,7 @@ function checkValue(key: KeySpec, value: unknown, source: string): unknown {
 			return value;
 		case 'redis-url':
 			if (value === null) return value;
-			// Never echoed as given: it may carry credentials.
-			if (typeof value !== 'string' || !isRedisUrl(value))
-				throw new ConfigError(
-					source,
-					key.path,
-					`${typeof value === 'string' ? JSON.stringify(redactRedisUrl(value)) : show(value)} is not allowed: expected ${describeAllowed(type)}`,
-				);
+			if (typeof value !== 'string' || !isRedisUrl(value)) throw bad();
 			return value;
 		case 'enum':
 			if (typeof value !== 'string' || !type.values.includes(value)) throw bad();

@@ -32,11 +32,12 @@ export function limiterStep({ stateDir, version, stderr, showAfterMs = 1000, acq
 			// The count and the reason first, so that a line cut to an 80-column terminal keeps them; then who runs.
 			const show = () => {
 				// Said only of a real wait, behind other calls: a slow broker start on a busy machine is not one.
-				if (!info || (info.ahead === 0 && info.running.length < info.limit && !info.fleet)) return;
+				if (!info) return;
 				if (info.fleet) {
 					line.show(`safe-docker: waiting for a fleet permit (${info.lane}: ${info.limit} at once across the hosts that use this daemon)`);
 					return;
 				}
+				if (info.ahead === 0 && info.running.length < info.limit) return;
 				const running = info.running.length === 0 ? '' : `: ${info.running.slice(0, 3).join(', ')}${info.running.length > 3 ? ', …' : ''}`;
 				line.show(
 					info.mode === 'adaptive'
