@@ -4,7 +4,7 @@ import type { FleetMembership } from '../fleet/join-fleet.js';
 import type { AdaptiveLane } from './adaptive-lane.js';
 import type { CongestionSignal } from './adaptive-types.js';
 import type { BreakerAdmission } from './admission.js';
-import type { BrokerOptions } from './broker-options.js';
+import type { BrokerLog, BrokerOptions } from './broker-options.js';
 import type { EndpointBreakers } from './endpoint-breakers.js';
 import type { LanePolicy, LaneScheduler, Ticket } from './lane-scheduler.js';
 import { type BrokerMessage, type ClientMessage, encode, lineReader, type StatsSnapshot } from './protocol.js';
@@ -16,7 +16,7 @@ const HEARTBEAT_MS = 1000;
 /** What a client connection is served from: the broker's lanes, breakers, statistics and lifecycle. */
 export interface BrokerCore {
 	readonly options: BrokerOptions;
-	readonly log: (line: string) => void;
+	readonly log: BrokerLog;
 	readonly ping: NonNullable<BrokerOptions['ping']>;
 	readonly stats: StatsStore;
 	readonly breakers: EndpointBreakers;
@@ -105,7 +105,8 @@ export function serveConnection(socket: Socket, core: BrokerCore): void {
 			onGrant: (waitedMs, grantedTicket, note) => {
 				granted = true;
 				stopWaiting();
-				if (options.trace) log(`granted ${lane} ${label}`);
+				// Stamped with the grant's own time, the one spacing is kept on.
+				if (options.trace) log(`granted ${lane} ${label}`, grantedTicket.queuedAt + waitedMs);
 				if (lane === 'mutate' && adaptive) {
 					adaptive.granted(grantedTicket, message);
 					if (message.hold === 'lease') {

@@ -1,6 +1,9 @@
 import type { Config } from '../config/defaults.js';
 import type { pingDaemon } from '../docker/ping.js';
 
+/** A line for broker.log, stamped with `at` (the moment it tells of, by the broker's clock) or now. */
+export type BrokerLog = (line: string, at?: number) => void;
+
 /** How a broker is started: what its first client passes it (the settings hold until the broker restarts). */
 export interface BrokerOptions {
 	readonly socketPath: string;
@@ -22,7 +25,7 @@ export interface BrokerOptions {
 	readonly reannounceGraceMs?: number;
 	/** Log every queued and granted call (SAFE_DOCKER_BROKER_TRACE=1), to see the order calls are served in. */
 	readonly trace?: boolean;
-	readonly log?: (line: string) => void;
+	readonly log?: BrokerLog;
 	// For testing
 	readonly ping?: typeof pingDaemon;
 }

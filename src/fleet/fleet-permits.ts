@@ -162,7 +162,7 @@ export class FleetPermits implements PermitGate {
 			await entry.joining;
 			const policy = this.settings.policies[entry.ticket.lane];
 			const { q, qx, h, info, last } = keys(entry.base);
-			const [status, waitMs] = (await this.link.run(
+			const [status, result] = (await this.link.run(
 				'fleetAcquire',
 				q,
 				qx,
@@ -180,14 +180,17 @@ export class FleetPermits implements PermitGate {
 				`${this.settings.hostId}:`,
 			)) as [number, number];
 			if (!this.entries.has(entry.ticket) || entry.state !== 'admitting') return;
-			if (status === 1) return this.grant(entry, { grant: true });
+			if (status === 1) {
+				if (result > 0) this.settings.trace?.(`fleet grant ${result} ${entry.ticket.lane} ${entry.ticket.label}`);
+				return this.grant(entry, { grant: true });
+			}
 			if (status === -1) {
 				await this.join(entry);
 				entry.again = true;
 				return;
 			}
 			entry.told = true;
-			entry.timer = setTimeout(() => void this.acquire(entry), waitMs);
+			entry.timer = setTimeout(() => void this.acquire(entry), result);
 		} catch {
 			if (this.entries.has(entry.ticket) && entry.state === 'admitting') this.fallBack(entry);
 		} finally {

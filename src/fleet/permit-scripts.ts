@@ -56,7 +56,7 @@ return string.format('%.0f', tonumber(redis.call('ZSCORE', q, id)))
  * KEYS[5]: base:last; KEYS[6]: the lane's shared adaptive limit. ARGV: ticket, limit, spacing ms, lease ms, channel,
  * base, whether the limit is the shared adaptive one ('1': the last limit any host's controller set, if any), the
  * prefix of this host's ticket ids.
- * Returns {1, 0} granted; {0, ms} wait (ms: when something the ticket waits for expires, if nobody publishes first);
+ * Returns {1, at} granted at `at` (Redis's TIME in ms; 0 if it was granted before); {0, ms} wait (ms: when something the ticket waits for expires, if nobody publishes first);
  * {-1, 0} the ticket is not queued (Redis lost it): enqueue again.
  */
 export const ACQUIRE = `${PRELUDE}
@@ -85,7 +85,7 @@ redis.call('ZREM', qx, id)
 redis.call('ZADD', h, now + lease, id)
 redis.call('SET', KEYS[5], now, 'PX', spacing + 60000)
 redis.call('PUBLISH', ARGV[5], ARGV[6])
-return {1, 0}
+return {1, now}
 `;
 
 /** Frees a permit or leaves the queue, and wakes the waiters. ARGV: ticket, channel, base. */

@@ -14,7 +14,7 @@ afterEach(() => {
 });
 
 function startBroker(minTimeMs: number, dir = tempDir()) {
-	/** When each call was granted, by the broker's clock (its trace line is written at the grant). */
+	/** When each call was granted, by the broker's clock: the trace line of a grant is stamped with the grant's time. */
 	const grants = new Map<string, number>();
 	const socketPath = join(dir, 'broker.sock');
 	const stopped = runBroker({
@@ -27,9 +27,9 @@ function startBroker(minTimeMs: number, dir = tempDir()) {
 		idleTimeoutMs: 60_000,
 		reannounceGraceMs: 0,
 		trace: true,
-		log: line => {
+		log: (line, at) => {
 			const granted = /^granted \w+ (.+)$/.exec(line);
-			if (granted) grants.set(granted[1]!, Date.now());
+			if (granted) grants.set(granted[1]!, at!);
 		},
 	});
 	return { socketPath, stopped, grants };
@@ -75,7 +75,7 @@ describe('broker', () => {
 		await acquire(socketPath, 'a');
 		const t0 = grants.get('a')!;
 		const rest = Promise.all([acquire(socketPath, 'b'), acquire(socketPath, 'c')]);
-		// Bottleneck reserves b at t0+300 and c at t0+600. Stall from t0+250 to t0+400: b starts late, and
+		// A limiter that books start times ahead (Bottleneck did) puts b at t0+300 and c at t0+600. Stall from t0+250 to t0+400: b starts late, and
 		// without a wall-clock floor c would start only ~200 ms after b.
 		await new Promise(resolve => setTimeout(resolve, Math.max(0, t0 + 250 - Date.now())));
 		block(150);

@@ -35,9 +35,8 @@ describe('cross-process limits', () => {
 			.filter(line => line.includes('granted mutate'))
 			.map(line => Date.parse(line.slice(0, 24)));
 		const gaps = granted.slice(1).map((at, i) => at - granted[i]!);
-		// The broker keeps the spacing on the wall clock; the log line is written right after the grant's own
-		// timestamp, so only a millisecond or two of write time can separate them.
-		expect(Math.min(...gaps)).toBeGreaterThanOrEqual(500 - 3);
+		// The broker keeps the spacing on the wall clock, and stamps a grant's trace line with the grant's own time.
+		expect(Math.min(...gaps)).toBeGreaterThanOrEqual(500);
 		// FIFO within the lane: served in the order the broker received them (roughly the launch order).
 		const trace = readFileSync(join(home, 'broker.log'), 'utf8').split('\n');
 		const order = (what: string) =>
