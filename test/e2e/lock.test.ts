@@ -5,7 +5,8 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { processStartTime } from '../../src/lock/holder.js';
+import { processStartTime, readHolder } from '../../src/lock/holder.js';
+import { lockFiles } from '../../src/lock/paths.js';
 import { BIN, FAKE_DOCKER, isolatedEnv, runCli, tempDir } from '../fixtures/cli.js';
 
 function setup(extra: Record<string, string> = {}) {
@@ -45,6 +46,12 @@ async function waitFor(predicate: () => boolean, timeoutMs = 10_000): Promise<vo
 		await sleep(25);
 	}
 }
+
+/**
+ * Until the holder of `env` has recorded its command's pid. The command can be seen running (its `ready` file) before
+ * safe-docker, descheduled on a busy machine, has written that pid; a fixed sleep raced it.
+ */
+const commandRecorded = (locks: string, env: string) => waitFor(() => readHolder(lockFiles(locks, env).holder)?.childPid !== undefined);
 
 describe('guard lock', () => {
 	it('20 concurrent holders: no two critical sections overlap, and every one runs', async () => {
@@ -122,12 +129,12 @@ describe('guard lock', () => {
 	}, 30_000);
 
 	it('a killed safe-docker whose command still runs keeps the lock until the command ends', async () => {
-		const { dir, env } = setup();
+		const { dir, env, locks } = setup();
 		const ready = join(dir, 'ready');
 		const log = join(dir, 'sections');
 		const holder = spawnCli(['guard', 'lock', 'e', '--', 'sh', '-c', `touch '${ready}'; ${critical(log, 2, 'orphan')}`], env);
 		await waitFor(() => existsSync(ready));
-		await sleep(200); // let it record its command's pid
+		await commandRecorded(locks, 'e');
 		holder.child.kill('SIGKILL'); // safe-docker only; its command goes on
 		const next = await runCli(['guard', 'lock', 'e', '--timeout', '20s', '--', 'sh', '-c', critical(log, 0, 'next')], { env });
 		expect(next.exitCode).toBe(0);
@@ -182,11 +189,11 @@ describe('guard lock', () => {
 
 describe('lock status and unlock', () => {
 	it("status --json shows the holder's metadata; unlock needs --force, says what it released, and is audited", async () => {
-		const { dir, env, home } = setup();
+		const { dir, env, home, locks } = setup();
 		const ready = join(dir, 'ready');
 		const holder = spawnCli(['guard', 'lock', 'staging', '--reason', 'demo', '--', 'sh', '-c', `touch '${ready}'; sleep 30`], env);
 		await waitFor(() => existsSync(ready));
-		await sleep(200);
+		await commandRecorded(locks, 'staging');
 		const status = JSON.parse((await runCli(['guard', 'lock', 'status', '--json'], { env })).stdout);
 		expect(status).toEqual([
 			expect.objectContaining({
