@@ -19,6 +19,16 @@ interface Host {
 
 const open: Host[] = [];
 let prefixes = 0;
+const SCOPE = 'unix:///var/run/docker.sock';
+
+/** Until `condition` holds, polled every 20 ms: for an event of a real process on a busy machine, where a sleep races it. */
+async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (!condition()) {
+		if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms: ${condition}`);
+		await sleep(20);
+	}
+}
 
 describe.runIf(requireRedis())('fleet permits (real redis-server)', () => {
 	let redis: RedisServer;
@@ -66,7 +76,7 @@ describe.runIf(requireRedis())('fleet permits (real redis-server)', () => {
 					request: label =>
 						new Promise(resolve => {
 							const ticket: Ticket = scheduler.request('mutate', label, {
-								scope: 'unix:///var/run/docker.sock',
+								scope: SCOPE,
 								onGrant: (_waited, _ticket, note) => resolve({ ticket, ...(note ? { note } : {}) }),
 								onRefused: refused => resolve({ ticket, refused }),
 							});
@@ -77,6 +87,13 @@ describe.runIf(requireRedis())('fleet permits (real redis-server)', () => {
 				return host;
 			}),
 		);
+	}
+
+	/** How long the first permit held under `base` has left, on Redis's clock (ms). */
+	function leaseLeftMs(base: string): number {
+		const [seconds, micros] = redis.cli('TIME').split('\n').map(Number);
+		const [, end] = redis.cli('ZRANGE', `${base}:h`, '0', '0', 'WITHSCORES').split('\n');
+		return Number(end) - (seconds! * 1000 + Math.floor(micros! / 1000));
 	}
 
 	it('one permit across hosts: the second host waits until the first releases, and is woken at once (no polling)', async () => {
@@ -128,20 +145,25 @@ describe.runIf(requireRedis())('fleet permits (real redis-server)', () => {
 	});
 
 	it('a host that stops renewing (dead) loses its permit when the lease ends; a renewing one keeps it past 3 leases', async () => {
-		const [a, b] = await fleetOf(2, { leaseMs: 600 });
+		// Renewed every lease / 3: a lease of 1.5 s lets a renewal come a second late on a busy machine.
+		const leaseMs = 1500;
+		const [a, b] = await fleetOf(2, { leaseMs });
 		const held = await a!.request('held');
 		const waiting = b!.request('waits');
-		await sleep(3 * 600);
+		await sleep(3 * leaseMs);
 		let got = false;
 		void waiting.then(() => (got = true));
 		await sleep(50);
 		expect(got).toBe(false); // renewed: still held after 3 leases
-		// a dies: no more renewals, no release
-		a!.permits.close();
+		// a dies: no more renewals, and no release (its connection goes first, so the release it tries never arrives)
 		a!.link.close();
+		a!.permits.close();
 		const diedAt = Date.now();
+		const leftMs = leaseLeftMs(a!.permits.baseOf(SCOPE, 'mutate'));
 		await waiting;
-		expect(Date.now() - diedAt).toBeLessThanOrEqual(600 + 300);
+		// Not before its lease ended on Redis's clock, and then at once (Redis says when it ends: no polling).
+		expect(Date.now() - diedAt).toBeGreaterThanOrEqual(leftMs);
+		expect(Date.now() - diedAt).toBeLessThan(leftMs + 1000);
 		expect(held.ticket.label).toBe('held');
 	});
 
@@ -149,21 +171,22 @@ describe.runIf(requireRedis())('fleet permits (real redis-server)', () => {
 		const [a, b] = await fleetOf(2, { leaseMs: 5000 });
 		await a!.request('held');
 		void a!.request('queued-behind'); // joins the fleet's queue ahead of b's call
-		await sleep(100);
+		await until(() => a!.log.some(line => / queued-behind$/.test(line) && line.startsWith('fleet arrival ')));
 		const waiting = b!.request('b');
 		await sleep(200);
 		const stoppedAt = Date.now();
 		await a!.permits.close();
 		await waiting;
-		expect(Date.now() - stoppedAt).toBeLessThan(1000);
+		// Woken by the release of both, not by the end of their 5 s leases.
+		expect(Date.now() - stoppedAt).toBeLessThan(2500);
 	});
 
 	it('Redis emptied under a held permit: the holder re-announces it at the next renewal, and the limit holds again', async () => {
-		const [a, b] = await fleetOf(2, { leaseMs: 600 });
+		const [a, b] = await fleetOf(2, { leaseMs: 1500 });
 		await a!.request('held');
 		redis.cli('FLUSHALL');
-		// Within one lease, a's renewal puts its permit back; b's call then waits for it.
-		await sleep(600);
+		// a's next renewal puts its permit back (a fixed sleep raced a renewal late on a busy machine); b's call then waits for it.
+		await until(() => redis.cli('ZCARD', `${a!.permits.baseOf(SCOPE, 'mutate')}:h`) === '1');
 		let got = false;
 		void b!.request('waits').then(() => (got = true));
 		await sleep(400);
@@ -192,7 +215,9 @@ describe.runIf(requireRedis())('fleet permits (real redis-server)', () => {
 		const before = await a!.request('before');
 		expect(before.note).toMatch(/cannot be reached/);
 		await late.start();
-		await sleep(2500); // the reconnect backoff is at most 2 s
+		// Both rejoin within their reconnect backoff (at most 2 s), and a re-announces `before`: wait for that, not for 2.5 s.
+		await until(() => [a!, b!].every(host => host.log.some(line => line.includes('fleet: joined'))), 20_000);
+		await until(() => late.cli('ZCARD', `${a!.permits.baseOf(SCOPE, 'mutate')}:h`) === '1');
 		// `before` ran under this host's limits; once joined, it is re-announced and holds the fleet's one permit.
 		let afterGranted = false;
 		const after = a!.request('after').then(result => {
