@@ -53,21 +53,25 @@ describe('our own /_ping with a deadline', () => {
 		const result = await pingDaemon(parseHost(`unix://${path}`, false), 300);
 		expect(result).toEqual({ ok: false, reason: 'timeout', detail: `no answer from unix://${path} within 300 ms` });
 		expect(performance.now() - started).toBeGreaterThanOrEqual(290);
-		expect(performance.now() - started).toBeLessThan(1500); // at the deadline, not hanging: slack for a loaded CI machine
+		// Ended by its deadline, not hanging: the slack is for a loaded CI machine, where these tests' own process stalled 2.7 s.
+		expect(performance.now() - started).toBeLessThan(300 + 5000);
 	});
 
 	it('nothing listening: unreachable (it can come back) or missing (no such socket: it cannot), at once', async () => {
+		// A deadline far above any stall of a loaded machine (2.7 s were seen for these three under two CPU hogs): "at
+		// once" is then "well before the deadline", which a ping that waited for it cannot be.
+		const deadlineMs = 30_000;
 		const started = performance.now();
-		expect(await pingDaemon(parseHost(`unix://${join(dir, 'absent.sock')}`, false), 3000)).toEqual(
+		expect(await pingDaemon(parseHost(`unix://${join(dir, 'absent.sock')}`, false), deadlineMs)).toEqual(
 			expect.objectContaining({ ok: false, reason: 'missing', detail: expect.stringContaining('ENOENT') }),
 		);
-		expect(await pingDaemon(parseHost(`unix://${refusingSocket(join(dir, 'refusing.sock'))}`, false), 3000)).toEqual(
+		expect(await pingDaemon(parseHost(`unix://${refusingSocket(join(dir, 'refusing.sock'))}`, false), deadlineMs)).toEqual(
 			expect.objectContaining({ ok: false, reason: 'unreachable', detail: expect.stringContaining('ECONNREFUSED') }),
 		);
-		expect(await pingDaemon(parseHost('tcp://127.0.0.1:1', false), 3000)).toEqual(
+		expect(await pingDaemon(parseHost('tcp://127.0.0.1:1', false), deadlineMs)).toEqual(
 			expect.objectContaining({ ok: false, reason: 'unreachable', detail: expect.stringContaining('ECONNREFUSED') }),
 		);
-		expect(performance.now() - started).toBeLessThan(1000);
+		expect(performance.now() - started).toBeLessThan(deadlineMs / 3);
 	});
 
 	it('endpoints it cannot ping (TLS, named pipe) are unknown, not reachable', async () => {

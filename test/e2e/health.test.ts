@@ -25,13 +25,16 @@ afterAll(async () => {
 
 describe('guard health without a daemon', () => {
 	it('an absent daemon: UNREACHABLE, exit 5, at once', async () => {
+		// A ping deadline far above a CLI's start on a loaded machine: "at once" is then "well before it".
 		const started = Date.now();
-		const result = await runCli(['guard', 'health'], { env: isolatedEnv({ DOCKER_HOST: `unix://${join(tempDir(), 'absent.sock')}` }) });
+		const result = await runCli(['guard', 'health'], {
+			env: isolatedEnv({ DOCKER_HOST: `unix://${join(tempDir(), 'absent.sock')}`, SAFE_DOCKER_HEALTH_PING_TIMEOUT_MS: '20000' }),
+		});
 		expect(result.exitCode).toBe(5);
 		expect(result.stdout).toMatch(
 			/^daemon {2}UNREACHABLE at unix:\/\/\S+absent\.sock: unix:\/\/\S+: ENOENT; breaker: no broker running\noverall UNREACHABLE\n$/,
 		);
-		expect(Date.now() - started).toBeLessThan(3000);
+		expect(Date.now() - started).toBeLessThan(10_000); // not the 20 s deadline
 	});
 
 	it('a wedged daemon that accepts but never answers: UNREACHABLE within the ping deadline (docker itself would hang)', async () => {
@@ -41,12 +44,12 @@ describe('guard health without a daemon', () => {
 		await new Promise<void>(resolve => server.listen(socket, resolve));
 		const started = Date.now();
 		const result = await runCli(['health', '--json'], {
-			env: isolatedEnv({ DOCKER_HOST: `unix://${socket}`, SAFE_DOCKER_HEALTH_PING_TIMEOUT_MS: '1500' }),
+			env: isolatedEnv({ DOCKER_HOST: `unix://${socket}`, SAFE_DOCKER_HEALTH_PING_TIMEOUT_MS: '3000' }),
 		});
 		expect(result.exitCode).toBe(5);
-		expect(JSON.parse(result.stdout).daemon.problem).toBe(`no answer from unix://${socket} within 1500 ms`);
-		// Node's start-up included: under two ping deadlines.
-		expect(Date.now() - started).toBeLessThan(2 * 1500);
+		expect(JSON.parse(result.stdout).daemon.problem).toBe(`no answer from unix://${socket} within 3000 ms`);
+		// One deadline, not two in a row: under two, with a CLI's start on a loaded machine (up to a deadline) included.
+		expect(Date.now() - started).toBeLessThan(2 * 3000);
 	});
 });
 
