@@ -60,8 +60,9 @@ describe('the broker start lock', () => {
 				expect(result.stderr).not.toMatch(UNLIMITED);
 			}
 			expect(peak).toBe(1);
-			// Three calls of 0.3 s one after another, plus a broker start: not the 10 s and 61 s stalls of a clock-only lock.
-			expect(ms).toBeLessThan(6000);
+			// Three calls of 0.3 s one after another, plus a broker start (seconds of node start-up on a loaded machine): not
+			// the 10 s and 61 s stalls of a clock-only lock.
+			expect(ms).toBeLessThan(9000);
 		});
 	}
 });
@@ -73,7 +74,8 @@ describe('a broker that cannot be had', () => {
 		const { log, env } = setup(killedAtStart);
 		const started = Date.now();
 		const result = await runCli(['run', '-d', 'x'], { env });
-		expect(Date.now() - started).toBeLessThan(4000); // three starts seen dying, not three 5 s waits
+		// Three starts seen dying, each a node start (a second or more on a loaded machine): not three, or even two, 5 s waits.
+		expect(Date.now() - started).toBeLessThan(10_000);
 		expect(result.exitCode).toBe(0);
 		expect(result.stderr).toMatch(
 			/the broker exited at start \(SIGKILL\).*running without cross-process limits \(broker\.onUnavailable = run\)\n$/,
@@ -248,8 +250,9 @@ describe('the breaker and the queue', () => {
 		const started = Date.now();
 		const waiting = await Promise.all(['b', 'c', 'd'].map(name => runCli(['run', '-d', name], { env })));
 		expect(await first.exited).toBe(1);
-		// Failed when the first call's daemon failure opened the breaker, not after their own retries and runs.
-		expect(Date.now() - started).toBeLessThan(3000);
+		// Failed when the first call's daemon failure opened the breaker (their exit codes and docker's log below show they
+		// never ran): the bound says only that none waited on a timeout, with three CLI starts on a loaded machine inside it.
+		expect(Date.now() - started).toBeLessThan(8000);
 		for (const result of waiting) {
 			expect(result.exitCode).toBe(69);
 			expect(result.stderr).toMatch(/^safe-docker: the Docker daemon at unix:\/\/\S+ is failing/);
@@ -286,9 +289,10 @@ describe('the breaker and the queue', () => {
 				await new Promise(resolve => setTimeout(resolve, 100));
 			}
 			const started = Date.now();
-			const next = await runCli(['run', '-d', 'next'], { env, timeout: 10_000 });
+			const next = await runCli(['run', '-d', 'next'], { env, timeout: 15_000 });
 			expect(next.exitCode).toBe(0);
-			expect(Date.now() - started).toBeLessThan(3000);
+			// A leaked slot would hold it until the timeout above; one CLI start on a loaded machine takes a second or two.
+			expect(Date.now() - started).toBeLessThan(8000);
 			expect(runs(log).map(run => run.args)).toEqual(['version', 'run -d next']);
 			expect(existsSync(join(home, 'broker.log'))).toBe(true);
 		} finally {
