@@ -65,10 +65,16 @@ describe('adaptive limits through the broker', () => {
 		// was seen at 2 × C (one run in three full runs): the bound is what it holds under that load, the gap is issue 12's.
 		expect(inflight[Math.floor(inflight.length / 2)], `in flight at each start: ${inflight.join(',')}`).toBeLessThanOrEqual(2 * CAPACITY);
 		expect(inflight.at(-1)).toBeLessThanOrEqual(16);
-		// Near N / C × latency: the daemon kept about C calls busy the whole time (measured as busy time over
-		// makespan, which a machine loaded by other tests stretches alike; one at a time would give 1).
+		// Several calls kept busy at once, measured as busy time over makespan (which a loaded machine stretches alike).
+		// One at a time gives at most 1, and so does the seed's fixed spacing (500 ms apart, 400 ms calls; 1.3 once a
+		// loaded machine stretches them to 650 ms). Alone on the machine it is near C; on a loaded one the controller
+		// reads the load as the daemon's and goes to its floor of 2, and every client's start leaves its slot idle at
+		// the daemon for a while: 1.81 was seen at load 12 (a full run failed on the earlier bound of C - 1).
 		const busy = stormCalls.reduce((sum, call) => sum + call.end - call.start, 0);
-		expect(busy / makespan, `makespan ${makespan} ms (ideal ${ideal} ms), ${busy} ms busy`).toBeGreaterThanOrEqual(CAPACITY - 1);
+		process.stderr.write(
+			`adaptive storm: makespan ${makespan} ms (ideal ${ideal} ms), ${busy} ms busy: ${(busy / makespan).toFixed(2)} at once\n`,
+		);
+		expect(busy / makespan, `makespan ${makespan} ms (ideal ${ideal} ms), ${busy} ms busy`).toBeGreaterThanOrEqual(1.5);
 
 		const stats = JSON.parse((await runCli(['guard', 'stats', '--json'], { env })).stdout);
 		expect(stats.lanes.mutate.mode).toBe('adaptive');
