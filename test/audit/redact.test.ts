@@ -96,7 +96,7 @@ describe('redaction cost', () => {
 		const started = performance.now();
 		redactText(`${'x'.repeat(200_000)} ${'a'.repeat(50_000)}://u:p@h`);
 		// Quadratic backtracking took minutes here (22 s of CPU in one test run); a linear pass takes milliseconds.
-		expect(performance.now() - started).toBeLessThan(2000);
+		expect(performance.now() - started).toBeLessThan(10_000); // minutes when quadratic; seconds of stall on a loaded machine allowed
 	});
 });
 

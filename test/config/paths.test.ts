@@ -21,7 +21,7 @@ describe('the state directory', () => {
 		expect(stateDirError('/proc/x/y')).toBe(
 			'state directory /proc/x/y: cannot create it (ENOENT); set SAFE_DOCKER_HOME to a writable directory',
 		);
-		expect(performance.now() - started).toBeLessThan(1000);
+		expect(performance.now() - started).toBeLessThan(5000); // not looping (Node's recursive mkdir does here); a loaded machine's stall allowed
 	});
 
 	it('a relative path is refused: it would be one state directory per working directory', () => {
