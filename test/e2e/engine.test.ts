@@ -67,11 +67,25 @@ describe.skipIf(!engine)('against the real engine', () => {
 		const name = uniqueName();
 		const child = spawn(
 			process.execPath,
-			[BIN, 'run', '--name', name, '--network', 'none', TEST_IMAGE, 'sh', '-c', 'trap "exit 42" TERM; while true; do sleep 0.1; done'],
+			[
+				BIN,
+				'run',
+				'--name',
+				name,
+				'--network',
+				'none',
+				TEST_IMAGE,
+				'sh',
+				'-c',
+				'trap "exit 42" TERM; touch /tmp/trapped; while true; do sleep 0.1; done',
+			],
 			{ env, stdio: 'ignore', detached: true },
 		);
 		const exited = new Promise<number | null>(resolve => child.on('exit', resolve));
-		for (let i = 0; i < 100 && !(await containerState(name))?.running; i++) await sleep(100);
+		// Running is not enough: a SIGTERM before its trap is set is ignored by the container's PID 1 (on a busy machine
+		// the shell can take a while to get there), and the call would then run on.
+		const trapped = async () => (await execa('docker', ['exec', name, 'test', '-e', '/tmp/trapped'], { reject: false })).exitCode === 0;
+		for (let i = 0; i < 100 && !(await trapped()); i++) await sleep(100);
 		expect((await containerState(name))?.running).toBe(true);
 		child.kill('SIGTERM');
 		expect(await exited).toBe(42);

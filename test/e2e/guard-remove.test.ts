@@ -27,8 +27,15 @@ async function startGraceful(name: string, volume: string): Promise<void> {
 		TEST_IMAGE,
 		'sh',
 		'-c',
-		'trap "echo TERM > /data/signal; exit 0" TERM; while true; do sleep 0.1; done',
+		'trap "echo TERM > /data/signal; exit 0" TERM; touch /tmp/trapped; while true; do sleep 0.1; done',
 	]);
+	// Started is not trapping yet: a SIGTERM before the trap is set is ignored by PID 1, and docker stop then kills it
+	// after the timeout. On a busy machine the shell can take a while to get there.
+	for (let i = 0; i < 100; i++) {
+		if ((await execa('docker', ['exec', name, 'test', '-e', '/tmp/trapped'], { reject: false })).exitCode === 0) return;
+		await new Promise(resolve => setTimeout(resolve, 100));
+	}
+	throw new Error(`${name} never set its TERM trap`);
 }
 
 const exists = async (name: string) => (await execa('docker', ['container', 'inspect', name], { reject: false })).exitCode === 0;
