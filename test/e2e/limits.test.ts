@@ -100,7 +100,10 @@ describe('cross-process limits', () => {
 					.find(line => line.includes(`granted mutate docker run`) && line.endsWith(name))!
 					.slice(0, 24),
 			);
-		expect(grantedAt('detached') - grantedAt('foreground')).toBeGreaterThanOrEqual(1000 - 50); // a timer may fire a little early
+		// The lease's timer counts from the event loop's cached time, which lags the grant's own stamp by however long the
+		// broker was busy or descheduled since it last polled (more on a loaded machine): held for about the lease, not
+		// given back at once.
+		expect(grantedAt('detached') - grantedAt('foreground')).toBeGreaterThanOrEqual(1000 - 200);
 		// …and gave it back after the lease while it ran on.
 		expect(det!.start).toBeLessThan(fg!.end);
 		expect(nxt!.start).toBeGreaterThanOrEqual(det!.end); // the detached run kept it until docker exited
