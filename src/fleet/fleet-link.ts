@@ -1,27 +1,19 @@
 import type { Redis } from 'ioredis';
+import { BREAKER_ADMIT, BREAKER_CLOSE, BREAKER_OPEN } from './breaker-scripts.js';
 import { connectFleet, describeRedisError, openFleetConnection } from './connection.js';
-import {
-	ACQUIRE,
-	BREAKER_ADMIT,
-	BREAKER_CLOSE,
-	BREAKER_OPEN,
-	ENQUEUE,
-	HOSTS,
-	INSPECT,
-	RELEASE,
-	RENEW,
-	SHARE_LIMIT,
-} from './permit-scripts.js';
+import { ACQUIRE, ENQUEUE, HOSTS, INSPECT, RELEASE, RENEW, SAY, SHARE_LIMIT, WITHDRAW } from './permit-scripts.js';
 import { redactRedisUrl } from './redis-url.js';
 
 const SCRIPTS = {
 	fleetEnqueue: { keys: 4, lua: ENQUEUE },
-	fleetAcquire: { keys: 6, lua: ACQUIRE },
+	fleetAcquire: { keys: 8, lua: ACQUIRE },
 	fleetRelease: { keys: 4, lua: RELEASE },
 	fleetRenew: { keys: 4, lua: RENEW },
-	fleetInspect: { keys: 4, lua: INSPECT },
+	fleetInspect: { keys: 7, lua: INSPECT },
 	fleetHosts: { keys: 2, lua: HOSTS },
 	fleetShareLimit: { keys: 1, lua: SHARE_LIMIT },
+	fleetSay: { keys: 2, lua: SAY },
+	fleetWithdraw: { keys: 2, lua: WITHDRAW },
 	fleetBreakerAdmit: { keys: 2, lua: BREAKER_ADMIT },
 	fleetBreakerOpen: { keys: 2, lua: BREAKER_OPEN },
 	fleetBreakerClose: { keys: 2, lua: BREAKER_CLOSE },

@@ -2,23 +2,8 @@
 // sharing one real redis-server. Fast: no docker, no CLI processes.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { fixedPolicy, type LanePolicy, LaneScheduler, type Ticket } from '../../src/coordination/lane-scheduler.js';
-import type { Lane } from '../../src/docker-grammar/lanes.js';
-import { FleetLink } from '../../src/fleet/fleet-link.js';
-import { FleetPermits } from '../../src/fleet/fleet-permits.js';
+import { closeFleetHosts, type FleetHostOptions, fleetOf as fleetOf_ } from '../fixtures/fleet-hosts.js';
 import { type RedisServer, requireRedis, startRedis, stopAllRedis } from '../fixtures/redis.js';
-
-interface Host {
-	readonly name: string;
-	readonly scheduler: LaneScheduler;
-	readonly permits: FleetPermits;
-	readonly link: FleetLink;
-	readonly log: string[];
-	request(label: string): Promise<{ ticket: Ticket; note?: string; refused?: string }>;
-}
-
-const open: Host[] = [];
-let prefixes = 0;
 
 describe.runIf(requireRedis())('fleet permits (real redis-server)', () => {
 	let redis: RedisServer;
@@ -26,58 +11,9 @@ describe.runIf(requireRedis())('fleet permits (real redis-server)', () => {
 		redis = await startRedis();
 	});
 	afterAll(stopAllRedis);
-	afterEach(() => {
-		for (const host of open.splice(0)) {
-			host.scheduler.close();
-			host.permits.close();
-			host.link.close();
-		}
-	});
-
-	async function fleetOf(
-		count: number,
-		{ limit = 1, spacingMs = 0, leaseMs = 3000, onUnavailable = 'local' as 'local' | 'fail', url = redis.url } = {},
-	): Promise<Host[]> {
-		const prefix = `unit${++prefixes}-${Date.now()}`;
-		const policy = fixedPolicy({ maxConcurrent: limit, minTimeMs: spacingMs });
-		const policies: Record<Lane, LanePolicy> = { mutate: policy, read: policy, attached: policy };
-		return Promise.all(
-			Array.from({ length: count }, async (_, i) => {
-				const log: string[] = [];
-				const link = await FleetLink.open(url, `${prefix}:events`, line => log.push(line));
-				const permits = new FleetPermits(link, {
-					prefix,
-					leaseMs,
-					onUnavailable,
-					policies,
-					hostId: `host${i}`,
-					adaptiveLanes: new Set(),
-					trace: line => log.push(line),
-				});
-				// This host's own limit is generous: only the fleet's holds the calls back.
-				const local: LanePolicy = fixedPolicy({ maxConcurrent: 100, minTimeMs: 0 });
-				const scheduler = new LaneScheduler({ mutate: local, read: local, attached: local }, { gate: permits });
-				const host: Host = {
-					name: `host${i}`,
-					scheduler,
-					permits,
-					link,
-					log,
-					request: label =>
-						new Promise(resolve => {
-							const ticket: Ticket = scheduler.request('mutate', label, {
-								scope: 'unix:///var/run/docker.sock',
-								onGrant: (_waited, _ticket, note) => resolve({ ticket, ...(note ? { note } : {}) }),
-								onRefused: refused => resolve({ ticket, refused }),
-							});
-						}),
-				};
-				open.push(host);
-				await link.available();
-				return host;
-			}),
-		);
-	}
+	afterEach(closeFleetHosts);
+	const fleetOf = (count: number, options: Omit<FleetHostOptions, 'url'> & { url?: string } = {}) =>
+		fleetOf_(count, { url: redis.url, ...options });
 
 	it('one permit across hosts: the second host waits until the first releases, and is woken at once (no polling)', async () => {
 		const [a, b] = await fleetOf(2);
