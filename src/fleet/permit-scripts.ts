@@ -125,8 +125,11 @@ if rank > 0 then
 	end
 end
 if redis.call('ZCARD', h) >= limit then
-	local first = redis.call('ZRANGE', h, 0, 0, 'WITHSCORES')
-	return {0, math.max(1, tonumber(first[2]) - now + 1), limit}
+	-- Until the first lease ends, or the first host's word on the limits lapses (a dead host's strict one).
+	local wake = tonumber(redis.call('ZRANGE', h, 0, 0, 'WITHSCORES')[2])
+	local lapse = redis.call('ZRANGE', KEYS[8], 0, 0, 'WITHSCORES')[2]
+	if lapse then wake = math.min(wake, tonumber(lapse)) end
+	return {0, math.max(1, wake - now + 1), limit}
 end
 local last = tonumber(redis.call('GET', KEYS[5]) or '0')
 if now < last + spacing then return {0, last + spacing - now, limit} end
