@@ -198,6 +198,22 @@ describe.runIf(requireRedis())('fleet mode', () => {
 		expect(local.stderr + failing.stderr).not.toContain('s3cret');
 	}, 60_000);
 
+	it('a Redis Cluster node for fleet.redis: one line that says so, then `local` runs the call and `fail` exits 69', async () => {
+		const cluster = await startRedis({ cluster: true });
+		const { hosts } = fleet();
+		const said = `the fleet's Redis at ${cluster.url} cannot be reached (it is a Redis Cluster node; fleet mode needs one Redis server (a primary, or a proxy that serves the whole keyspace))`;
+		const local = await runCli(['run', '-d', 'img'], { env: { ...hosts[0]!.env, SAFE_DOCKER_FLEET_REDIS: cluster.url } });
+		expect(local.exitCode).toBe(0);
+		expect(local.stderr).toBe(`safe-docker: ${said}; running under this host's limits only (fleet.onUnavailable = local)\n`);
+		const failing = await runCli(['run', '-d', 'img'], {
+			env: { ...hosts[1]!.env, SAFE_DOCKER_FLEET_REDIS: cluster.url, SAFE_DOCKER_FLEET_ON_UNAVAILABLE: 'fail' },
+		});
+		expect(failing.exitCode).toBe(69);
+		expect(failing.stderr.trim().split('\n')).toHaveLength(1);
+		expect(failing.stderr).toContain('it is a Redis Cluster node');
+		await cluster.stop();
+	}, 60_000);
+
 	it("a breaker opened on host A fails host B's calls fast; one probe in the whole fleet closes it", async () => {
 		const socket = join(tempDir(), 'daemon.sock');
 		const { hosts } = fleet({
