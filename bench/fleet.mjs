@@ -90,28 +90,21 @@ const { runs, maxConcurrent } = loggedRuns(log);
 const calls = HOSTS * PER_HOST;
 const makespan = runs.at(-1).start - runs[0].start;
 const ideal = (calls - 1) * minTimeMs;
-const traced = what =>
+// Redis's clock, as each broker traced it: arrival (the score a ticket got when it joined the fleet's queue, µs) and
+// grant (the TIME of its permit, ms). Spacing is kept on that clock, not on the brokers'.
+const fleetTrace = (what, parse) =>
 	hosts
 		.flatMap(env =>
 			readFileSync(join(env.SAFE_DOCKER_HOME, 'broker.log'), 'utf8')
 				.split('\n')
-				.filter(line => line.includes(` ${what} mutate docker run -d`))
-				.map(line => ({ at: Date.parse(line.slice(0, 24)), label: line.slice(line.lastIndexOf(' ') + 1) })),
+				.filter(line => line.includes(` fleet ${what} `) && line.includes('mutate docker run -d'))
+				.map(line => ({ value: parse(line.split(` fleet ${what} `)[1].split(' ')[0]), label: line.slice(line.lastIndexOf(' ') + 1) })),
 		)
-		.sort((a, b) => a.at - b.at);
-// Arrival order is Redis's (the score each ticket got when it joined the fleet's queue), not the brokers' clocks.
-const arrivals = hosts
-	.flatMap(env =>
-		readFileSync(join(env.SAFE_DOCKER_HOME, 'broker.log'), 'utf8')
-			.split('\n')
-			.filter(line => line.includes(' fleet arrival ') && line.includes('mutate docker run -d'))
-			.map(line => ({ score: BigInt(line.split(' fleet arrival ')[1].split(' ')[0]), label: line.slice(line.lastIndexOf(' ') + 1) })),
-	)
-	.sort((a, b) => (a.score < b.score ? -1 : a.score > b.score ? 1 : 0));
-const queued = arrivals.map(entry => entry.label);
-const granted = traced('granted');
+		.sort((a, b) => (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+const queued = fleetTrace('arrival', BigInt).map(entry => entry.label);
+const granted = fleetTrace('grant', Number);
 const fifoViolations = granted.filter((entry, i) => entry.label !== queued[i]).length;
-const grantGaps = granted.slice(1).map((entry, i) => entry.at - granted[i].at);
+const grantGaps = granted.slice(1).map((entry, i) => entry.value - granted[i].value);
 
 const result = {
 	date: new Date().toISOString(),
@@ -148,7 +141,7 @@ const summary = [
 	'|---|---|---|---|---|',
 	`| ${perCall.node} ms | ${perCall.local} ms | ${perCall.fleet} ms | ${result.fleetCostMs} ms | ${result.fleetOverLocal} |`,
 	'',
-	`Scheduling: ${HOSTS} hosts × ${PER_HOST} calls at once, 3 at once and ${minTimeMs} ms apart fleet-wide: makespan ${s.makespanMs} ms vs ideal ${s.idealMs} ms (ratio ${s.ratio}), at most ${s.maxConcurrent} at once, grant gaps min ${s.grantGapMs.min} / median ${s.grantGapMs.median} ms, ${s.fifoViolations} FIFO violations across hosts, ${s.failed} failed.`,
+	`Scheduling: ${HOSTS} hosts × ${PER_HOST} calls at once, 3 at once and ${minTimeMs} ms apart fleet-wide: makespan ${s.makespanMs} ms vs ideal ${s.idealMs} ms (ratio ${s.ratio}), at most ${s.maxConcurrent} at once, grant gaps on Redis's clock min ${s.grantGapMs.min} / median ${s.grantGapMs.median} ms, ${s.fifoViolations} FIFO violations across hosts, ${s.failed} failed.`,
 	'',
 ].join('\n');
 writeFileSync(join(root, 'bench', 'results', 'fleet.md'), summary);

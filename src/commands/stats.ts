@@ -108,9 +108,11 @@ function table(stats: StatsReport, live: boolean): string {
 function adaptiveLines(snapshot: AdaptiveSnapshot | undefined): string {
 	if (!snapshot) return '';
 	const since = snapshot.changedAt === null ? '' : ` (${new Date(snapshot.changedAt).toISOString()})`;
+	// Whole milliseconds: latencies are measured to the microsecond.
+	const ms = (value: number | null, none: string) => (value === null ? none : `${Math.round(value)} ms`);
 	const classes = Object.entries(snapshot.classes).map(
 		([name, { baselineMs, recentMs }]) =>
-			`\n            ${name.padEnd(8)} baseline ${baselineMs === null ? 'not measured' : `${baselineMs} ms`}, recent ${recentMs === null ? '-' : `${recentMs} ms`}`,
+			`\n            ${name.padEnd(8)} baseline ${ms(baselineMs, 'not measured')}, recent ${ms(recentMs, '-')}`,
 	);
 	return `\n            last change${since}: ${snapshot.reason}${classes.join('')}`;
 }

@@ -82,7 +82,8 @@ export function serveConnection(socket: Socket, core: BrokerCore): void {
 			send({
 				type: 'queued',
 				lane,
-				limit: policies[lane].limit(),
+				// In a fleet, the fleet's limit once it answered: the strictest of its hosts'.
+				limit: (ticket && fleet?.permits.fleetLimit(ticket)) ?? policies[lane].limit(),
 				mode: modeOf(lane),
 				running: scheduler.running(lane).map(other => other.label),
 				ahead: ticket === undefined ? scheduler.waiting(lane).length : scheduler.ahead(ticket),

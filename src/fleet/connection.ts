@@ -43,19 +43,38 @@ export async function openFleetConnection(url: string, options: FleetConnectionO
 	return redis;
 }
 
-/** Connects (once), within the deadline; the error names the URL without its credentials. */
+/**
+ * Connects (once), within the deadline, to a Redis server that fleet mode can use; the error names the URL without
+ * its credentials. A Redis Cluster node is refused (and disconnected): see `clusterProblem`.
+ */
 export async function connectFleet(redis: Redis, url: string): Promise<void> {
-	if (redis.status === 'ready') return;
-	try {
-		if (redis.status === 'wait') await redis.connect();
-		else
-			await new Promise<void>((resolve, reject) => {
-				redis.once('ready', resolve);
-				redis.once('end', () => reject(new Error('connection ended')));
-			});
-	} catch (error) {
-		throw new Error(`${redactRedisUrl(url)}: ${describeRedisError(lastErrors.get(redis) ?? error)}`);
-	}
+	if (redis.status !== 'ready')
+		try {
+			if (redis.status === 'wait') await redis.connect();
+			else
+				await new Promise<void>((resolve, reject) => {
+					redis.once('ready', resolve);
+					redis.once('end', () => reject(new Error('connection ended')));
+				});
+		} catch (error) {
+			throw new Error(`${redactRedisUrl(url)}: ${describeRedisError(lastErrors.get(redis) ?? error)}`);
+		}
+	const problem = await clusterProblem(redis);
+	if (problem === undefined) return;
+	redis.disconnect();
+	throw new Error(`${redactRedisUrl(url)}: ${problem}`);
+}
+
+/**
+ * Why a connected server cannot hold the fleet, or undefined when it can. A Redis Cluster node answers only for its
+ * own hash slots, and the fleet's keys (each daemon's permits, the hosts, the locks) lie in many: the user is told so
+ * in one line, instead of a fallback for MOVED or CLUSTERDOWN errors on some calls and not others.
+ */
+export async function clusterProblem(redis: Redis): Promise<string | undefined> {
+	const info = await redis.info('cluster').catch(() => '');
+	return /^cluster_enabled:1\b/m.test(info)
+		? 'it is a Redis Cluster node; fleet mode needs one Redis server (a primary, or a proxy that serves the whole keyspace)'
+		: undefined;
 }
 
 /** One line for a Redis failure, without a stack and without the URL's credentials. */

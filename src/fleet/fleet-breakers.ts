@@ -11,7 +11,7 @@ const CLOSED = 'breaker-closed ';
 
 /**
  * Breakers shared by the fleet: a breaker any host opens is open for every host of that endpoint, until one probe,
- * fleet-wide, closes it (see BREAKER_* in permit-scripts.ts). Each host still counts its own consecutive failures
+ * fleet-wide, closes it (see breaker-scripts.ts). Each host still counts its own consecutive failures
  * (its local breaker) and tells the fleet when that opens; the fleet's state decides admission while Redis answers.
  */
 export class FleetBreakers {

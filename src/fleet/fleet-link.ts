@@ -1,27 +1,19 @@
 import type { Redis } from 'ioredis';
-import { connectFleet, describeRedisError, openFleetConnection } from './connection.js';
-import {
-	ACQUIRE,
-	BREAKER_ADMIT,
-	BREAKER_CLOSE,
-	BREAKER_OPEN,
-	ENQUEUE,
-	HOSTS,
-	INSPECT,
-	RELEASE,
-	RENEW,
-	SHARE_LIMIT,
-} from './permit-scripts.js';
+import { BREAKER_ADMIT, BREAKER_CLOSE, BREAKER_OPEN } from './breaker-scripts.js';
+import { clusterProblem, connectFleet, describeRedisError, openFleetConnection } from './connection.js';
+import { ACQUIRE, ENQUEUE, HOSTS, INSPECT, RELEASE, RENEW, SAY, SHARE_LIMIT, WITHDRAW } from './permit-scripts.js';
 import { redactRedisUrl } from './redis-url.js';
 
 const SCRIPTS = {
 	fleetEnqueue: { keys: 4, lua: ENQUEUE },
-	fleetAcquire: { keys: 6, lua: ACQUIRE },
+	fleetAcquire: { keys: 8, lua: ACQUIRE },
 	fleetRelease: { keys: 4, lua: RELEASE },
 	fleetRenew: { keys: 4, lua: RENEW },
-	fleetInspect: { keys: 4, lua: INSPECT },
+	fleetInspect: { keys: 7, lua: INSPECT },
 	fleetHosts: { keys: 2, lua: HOSTS },
 	fleetShareLimit: { keys: 1, lua: SHARE_LIMIT },
+	fleetSay: { keys: 2, lua: SAY },
+	fleetWithdraw: { keys: 2, lua: WITHDRAW },
 	fleetBreakerAdmit: { keys: 2, lua: BREAKER_ADMIT },
 	fleetBreakerOpen: { keys: 2, lua: BREAKER_OPEN },
 	fleetBreakerClose: { keys: 2, lua: BREAKER_CLOSE },
@@ -54,15 +46,25 @@ export class FleetLink {
 	) {
 		this.shownUrl = redactRedisUrl(url);
 		for (const [name, { keys, lua }] of Object.entries(SCRIPTS)) commands.defineCommand(name, { numberOfKeys: keys, lua });
-		commands.on('ready', () => this.up());
+		commands.on(
+			'ready',
+			() =>
+				void clusterProblem(commands).then(problem => {
+					if (problem === undefined) return this.up();
+					this.problem = problem; // for good: connectFleet disconnects it
+				}),
+		);
 		commands.on('close', () => this.down());
 		commands.on('error', error => {
 			this.problem = describeRedisError(error);
 		});
-		this.firstConnect = connectFleet(commands, url).catch(error => {
-			this.problem = (error as Error).message.slice(this.shownUrl.length + 2);
-			this.down();
-		});
+		this.firstConnect = connectFleet(commands, url).then(
+			() => this.up(),
+			error => {
+				this.problem = (error as Error).message.slice(this.shownUrl.length + 2);
+				this.down();
+			},
+		);
 		// Subscribed at every connect: ioredis re-subscribes only channels it had subscribed before a loss, so a broker
 		// that started while Redis was away would otherwise never hear a release (and wait for leases instead).
 		events.on('ready', () => void events.subscribe(channel).catch(() => undefined));

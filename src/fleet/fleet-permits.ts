@@ -2,16 +2,15 @@ import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { GateVerdict, LanePolicy, PermitGate, Ticket } from '../coordination/lane-scheduler.js';
 import type { Lane } from '../docker-grammar/lanes.js';
+import { FleetLimits } from './fleet-limits.js';
 import type { FleetLink } from './fleet-link.js';
-
-/** A shared adaptive limit no host's controller has changed for this long lapses (each host uses its own again). */
-const SHARED_LIMIT_MS = 600_000;
+import { permitKeys as keys } from './permit-scripts.js';
 
 export interface FleetPermitSettings {
 	readonly prefix: string;
 	readonly leaseMs: number;
 	readonly onUnavailable: 'local' | 'fail';
-	/** Limit and spacing of each lane (the fleet's are this host's configured ones). */
+	/** This host's limit and spacing of each lane (the fleet's are the strictest of its hosts'). */
 	readonly policies: Readonly<Record<Lane, LanePolicy>>;
 	/** This broker in the fleet: tickets are named after it. */
 	readonly hostId: string;
@@ -19,6 +18,8 @@ export interface FleetPermitSettings {
 	readonly adaptiveLanes: ReadonlySet<Lane>;
 	/** Logs each ticket's arrival in the fleet's queue (SAFE_DOCKER_BROKER_TRACE=1), to check the order across hosts. */
 	readonly trace?: (line: string) => void;
+	/** broker.log: says when the fleet's limit is stricter than this host's. */
+	readonly log?: (line: string) => void;
 }
 
 interface Entry {
@@ -52,11 +53,13 @@ export class FleetPermits implements PermitGate {
 	/** The last release sent: commands on one connection complete in order, so this one settles last. */
 	private lastSent: Promise<void> = Promise.resolve();
 	private readonly renewer: NodeJS.Timeout;
+	private readonly limits: FleetLimits;
 
 	constructor(
 		private readonly link: FleetLink,
 		private readonly settings: FleetPermitSettings,
 	) {
+		this.limits = new FleetLimits(link, settings);
 		link.onEvent(base => {
 			for (const entry of this.entries.values()) if (entry.base === base && entry.state === 'admitting') void this.acquire(entry);
 		});
@@ -79,6 +82,7 @@ export class FleetPermits implements PermitGate {
 			state: 'queued',
 		};
 		this.entries.set(ticket, entry);
+		this.limits.use(entry.base, ticket.lane);
 		this.join(entry);
 	}
 
@@ -115,11 +119,13 @@ export class FleetPermits implements PermitGate {
 
 	/** This host's controller changed an adaptive lane's limit: it becomes the fleet's. */
 	shareLimit(lane: Lane, limit: number): void {
-		void this.link.run('fleetShareLimit', this.sharedLimitKey(lane), limit, SHARED_LIMIT_MS).catch(() => undefined);
+		this.limits.share(lane, limit);
 	}
 
-	private sharedLimitKey(lane: Lane): string {
-		return `${this.settings.prefix}:adaptive-limit:${lane}`;
+	/** The fleet's limit for the ticket's daemon and lane, once the fleet answered (the strictest of its hosts'). */
+	fleetLimit(ticket: Ticket): number | undefined {
+		const entry = this.entries.get(ticket);
+		return entry && this.limits.limitOf(entry.base);
 	}
 
 	/** Whether this host let the ticket go and the fleet told it to wait for a permit. */
@@ -133,7 +139,7 @@ export class FleetPermits implements PermitGate {
 		clearInterval(this.renewer);
 		const leaving = [...this.entries.keys()];
 		for (const ticket of leaving) this.left(ticket);
-		return this.lastSent;
+		return Promise.all([this.lastSent, this.limits.withdraw()]).then(() => undefined);
 	}
 
 	/** Joins the fleet's queue (again, keeping its place, if Redis lost it). */
@@ -161,27 +167,32 @@ export class FleetPermits implements PermitGate {
 			if (!(await this.link.available())) return this.fallBack(entry);
 			await entry.joining;
 			const policy = this.settings.policies[entry.ticket.lane];
-			const { q, qx, h, info, last } = keys(entry.base);
-			const [status, result] = (await this.link.run(
+			const { lane } = entry.ticket;
+			const { q, qx, h, info, last, alimit, said, saidx } = keys(entry.base);
+			const [status, result, fleetLimit] = (await this.link.run(
 				'fleetAcquire',
 				q,
 				qx,
 				h,
 				info,
 				last,
-				this.sharedLimitKey(entry.ticket.lane),
+				alimit,
+				said,
+				saidx,
 				entry.id,
 				Math.max(1, policy.limit()),
 				policy.spacingMs(),
 				this.settings.leaseMs,
 				this.link.channel,
 				entry.base,
-				this.settings.adaptiveLanes.has(entry.ticket.lane) ? '1' : '0',
 				`${this.settings.hostId}:`,
-			)) as [number, number];
+				this.settings.hostId,
+				this.limits.said(lane),
+			)) as [number, number, number];
+			this.limits.hear(entry.base, lane, fleetLimit);
 			if (!this.entries.has(entry.ticket) || entry.state !== 'admitting') return;
 			if (status === 1) {
-				if (result > 0) this.settings.trace?.(`fleet grant ${result} ${entry.ticket.lane} ${entry.ticket.label}`);
+				if (result > 0) this.settings.trace?.(`fleet grant ${result} ${lane} ${entry.ticket.label}`);
 				return this.grant(entry, { grant: true });
 			}
 			if (status === -1) {
@@ -223,8 +234,9 @@ export class FleetPermits implements PermitGate {
 		for (const entry of this.entries.values()) if (entry.state === 'admitting') void this.acquire(entry);
 	}
 
-	/** Extends every lease this host has, per base key; puts back what Redis lost. */
+	/** Extends every lease this host has, per base key; puts back what Redis lost; says its limits again. */
 	private async renew(): Promise<void> {
+		void this.limits.renew();
 		const bases = new Map<string, { held: Array<[string, string]>; waiting: Array<[string, string, string]> }>();
 		for (const entry of this.entries.values()) {
 			const lists = bases.get(entry.base) ?? { held: [], waiting: [] };
@@ -242,8 +254,4 @@ export class FleetPermits implements PermitGate {
 			}),
 		);
 	}
-}
-
-function keys(base: string) {
-	return { q: `${base}:q`, qx: `${base}:qx`, h: `${base}:h`, info: `${base}:info`, last: `${base}:last` };
 }

@@ -1,4 +1,5 @@
 import type { FleetLink } from './fleet-link.js';
+import { permitKeys } from './permit-scripts.js';
 
 /** One host of the fleet whose broker renewed its membership within the lease. */
 interface FleetHost {
@@ -19,6 +20,14 @@ interface FleetHolder {
 	readonly leaseLeftMs: number;
 }
 
+/** A lane's limits fleet-wide: the strictest its hosts said, and what each said (null: its limit is learned). */
+interface FleetLaneLimits {
+	/** Slots at once fleet-wide; null when no host said one (each host's own then). */
+	readonly limit: number | null;
+	readonly spacingMs: number;
+	readonly said: ReadonlyArray<{ readonly id: string; readonly limit: number | null; readonly spacingMs: number }>;
+}
+
 /** Fleet membership, as `guard broker status` and `guard stats` show it (the URL without credentials). */
 export interface FleetStatus {
 	readonly redis: string;
@@ -30,6 +39,8 @@ export interface FleetStatus {
 	readonly holders: readonly FleetHolder[];
 	/** Calls waiting fleet-wide, by lane. */
 	readonly waiting: Readonly<Record<string, number>>;
+	/** By lane: the fleet's limits, once a host called (see FLEET_LIMIT in permit-scripts.ts). */
+	readonly limits: Readonly<Record<string, FleetLaneLimits>>;
 }
 
 /** Keys scanned for fleet-wide holders at most: a status query must stay cheap on a shared Redis. */
@@ -45,6 +56,7 @@ export async function readFleetStatus(link: FleetLink, prefix: string, hostId: s
 		hosts: [],
 		holders: [],
 		waiting: {},
+		limits: {},
 	});
 	if (!(await link.available())) return away(link.problemNow);
 	try {
@@ -53,14 +65,30 @@ export async function readFleetStatus(link: FleetLink, prefix: string, hostId: s
 		);
 		const holders: FleetHolder[] = [];
 		const waiting: Record<string, number> = {};
-		for (const base of await link.scanBases(`${prefix}:{*}:[hq]`, MAX_SCANS)) {
+		const limits: Record<string, FleetLaneLimits> = {};
+		// Keys of what is held (h), waited for (q, qx) or said of the limits (said, saidx).
+		for (const base of await link.scanBases(`${prefix}:{*}:[hqs]*`, MAX_SCANS)) {
 			const lane = /:([a-z]+)\}$/.exec(base)?.[1] ?? '?';
-			const [now, held, queued, info] = (await link.run('fleetInspect', `${base}:q`, `${base}:qx`, `${base}:h`, `${base}:info`)) as [
-				number,
-				string[],
-				number,
-				string[],
-			];
+			const { q, qx, h, info: infoKey, alimit, said, saidx } = permitKeys(base);
+			const [now, held, queued, info, limit, spacingMs, saidBy] = (await link.run(
+				'fleetInspect',
+				q,
+				qx,
+				h,
+				infoKey,
+				alimit,
+				said,
+				saidx,
+			)) as [number, string[], number, string[], number, number, string[]];
+			if (saidBy.length > 0 && !limits[lane])
+				limits[lane] = {
+					limit: limit > 0 ? limit : null,
+					spacingMs,
+					said: pairs(saidBy).map(([id, value]) => {
+						const [at, apart] = value.split(' ');
+						return { id, limit: at === '-' ? null : Number(at), spacingMs: Number(apart) };
+					}),
+				};
 			const about = new Map(pairs(info));
 			for (const [id, expiry] of pairs(held)) {
 				const who = JSON.parse(about.get(id) ?? '{}') as { host?: string; pid?: number; label?: string };
@@ -68,7 +96,7 @@ export async function readFleetStatus(link: FleetLink, prefix: string, hostId: s
 			}
 			waiting[lane] = (waiting[lane] ?? 0) + queued;
 		}
-		return { redis: link.shownUrl, state: 'joined', hostId, hosts, holders, waiting };
+		return { redis: link.shownUrl, state: 'joined', hostId, hosts, holders, waiting, limits };
 	} catch (error) {
 		return away((error as Error).message);
 	}

@@ -41,6 +41,7 @@ export async function joinFleet(
 		policies,
 		hostId,
 		adaptiveLanes,
+		log,
 		...(trace ? { trace: log } : {}),
 	});
 	const about = JSON.stringify({ host: hostname(), pid: process.pid, version, since: new Date().toISOString() });

@@ -17,7 +17,29 @@
  *   base:h     held permits, scored by when their lease ends (ms)
  *   base:info  ticket → JSON of who it is (host, label), for `guard broker status`
  *   base:last  Redis time (ms) of the last start, for the spacing
+ *   base:said  host → the limit and spacing it is configured with ("3 500"; "- 500" when its limit is learned)
+ *   base:saidx host → when what it said lapses (ms): a live host says it again every lease / 3 while it has used
+ *              the daemon in the last 10 minutes, so a dead host's word lapses with its lease; a stopping host withdraws it
+ *   base:alimit the shared adaptive limit: the last one any host's controller set
+ *
+ * The fleet's limit is the strictest of its hosts': the smallest limit and the longest spacing any of them is
+ * configured with (capped by the shared adaptive limit), the same whichever host asks. Otherwise hosts configured
+ * differently would each count the fleet's permits against their own limit, and the loosest would take them all.
  */
+
+/** The keys of one endpoint and lane's permits (`base` = `<prefix>:{<endpoint hash>:<lane>}`). */
+export function permitKeys(base: string) {
+	return {
+		q: `${base}:q`,
+		qx: `${base}:qx`,
+		h: `${base}:h`,
+		info: `${base}:info`,
+		last: `${base}:last`,
+		said: `${base}:said`,
+		saidx: `${base}:saidx`,
+		alimit: `${base}:alimit`,
+	};
+}
 
 const PRELUDE = `
 local q, qx, h, info = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
@@ -33,6 +55,30 @@ if #gone > 0 then redis.call('ZREMRANGEBYSCORE', qx, '-inf', now) end
 local dead = redis.call('ZRANGEBYSCORE', h, '-inf', now)
 for _, id in ipairs(dead) do redis.call('HDEL', info, id) end
 if #dead > 0 then redis.call('ZREMRANGEBYSCORE', h, '-inf', now) end
+`;
+
+/**
+ * Lua functions: forget_lapsed drops what dead hosts said of their limits; fleet_limit gives the fleet's limit and
+ * spacing for a daemon and lane from what its hosts said (base:said) and the shared adaptive limit (base:alimit),
+ * or `own_limit` when no host said a limit.
+ */
+const FLEET_LIMIT = `
+local function forget_lapsed(said, saidx, now)
+	local lapsed = redis.call('ZRANGEBYSCORE', saidx, '-inf', now)
+	for _, other in ipairs(lapsed) do redis.call('HDEL', said, other) end
+	if #lapsed > 0 then redis.call('ZREMRANGEBYSCORE', saidx, '-inf', now) end
+end
+local function fleet_limit(alimit, said, own_limit)
+	local limit, spacing = nil, 0
+	for _, value in ipairs(redis.call('HVALS', said)) do
+		local l, s = string.match(value, '^(%S+) (%d+)$')
+		if l and l ~= '-' then limit = math.min(limit or math.huge, tonumber(l)) end
+		if s then spacing = math.max(spacing, tonumber(s)) end
+	end
+	local shared = redis.call('GET', alimit)
+	if shared then limit = math.min(limit or math.huge, tonumber(shared)) end
+	return limit or own_limit, spacing
+end
 `;
 
 /**
@@ -52,40 +98,65 @@ return string.format('%.0f', tonumber(redis.call('ZSCORE', q, id)))
 `;
 
 /**
- * Takes a permit for the ticket if it is first in the queue, a permit is free and the spacing has passed.
- * KEYS[5]: base:last; KEYS[6]: the lane's shared adaptive limit. ARGV: ticket, limit, spacing ms, lease ms, channel,
- * base, whether the limit is the shared adaptive one ('1': the last limit any host's controller set, if any), the
- * prefix of this host's ticket ids.
- * Returns {1, at} granted at `at` (Redis's TIME in ms; 0 if it was granted before); {0, ms} wait (ms: when something the ticket waits for expires, if nobody publishes first);
- * {-1, 0} the ticket is not queued (Redis lost it): enqueue again.
+ * Takes a permit for the ticket if it is first in the queue, a permit is free and the spacing has passed, by the
+ * fleet's limit and spacing (see FLEET_LIMIT). KEYS[5..8]: base:last, base:alimit, base:said, base:saidx.
+ * ARGV: ticket, this host's limit, its spacing ms, lease ms, channel, base, the prefix of this host's ticket ids,
+ * this host, what it says of its limits ("3 500"; "- 500" when its limit is learned).
+ * Returns {status, detail, the fleet's limit}: {1, at} granted at `at` (Redis's TIME in ms; 0 if it was granted
+ * before); {0, ms} wait (ms: when something the ticket waits for expires, if nobody publishes first); {-1, 0} the
+ * ticket is not queued (Redis lost it): enqueue again.
  */
-export const ACQUIRE = `${PRELUDE}
-local id, limit, spacing, lease = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
-if ARGV[7] == '1' then limit = tonumber(redis.call('GET', KEYS[6]) or limit) end
-if redis.call('ZSCORE', h, id) then return {1, 0} end
-if not redis.call('ZSCORE', q, id) then return {-1, 0} end
+export const ACQUIRE = `${PRELUDE}${FLEET_LIMIT}
+local id, lease = ARGV[1], tonumber(ARGV[4])
+if redis.call('ZSCORE', h, id) then return {1, 0, 0} end
+redis.call('HSET', KEYS[7], ARGV[8], ARGV[9])
+redis.call('ZADD', KEYS[8], now + lease, ARGV[8])
+forget_lapsed(KEYS[7], KEYS[8], now)
+local limit, spacing = fleet_limit(KEYS[6], KEYS[7], tonumber(ARGV[2]))
+if not redis.call('ZSCORE', q, id) then return {-1, 0, limit} end
 redis.call('ZADD', qx, 'XX', now + lease, id)
 -- First in the queue, or behind only this host's own tickets (it serves those in its own order, after this one).
 local rank = redis.call('ZRANK', q, id)
 if rank > 0 then
 	for _, other in ipairs(redis.call('ZRANGE', q, 0, rank - 1)) do
-		if string.sub(other, 1, #ARGV[8]) ~= ARGV[8] then
-			return {0, math.max(1, tonumber(redis.call('ZSCORE', qx, other) or (now + lease)) - now + 1)}
+		if string.sub(other, 1, #ARGV[7]) ~= ARGV[7] then
+			return {0, math.max(1, tonumber(redis.call('ZSCORE', qx, other) or (now + lease)) - now + 1), limit}
 		end
 	end
 end
 if redis.call('ZCARD', h) >= limit then
-	local first = redis.call('ZRANGE', h, 0, 0, 'WITHSCORES')
-	return {0, math.max(1, tonumber(first[2]) - now + 1)}
+	-- Until the first lease ends, or the first host's word on the limits lapses (a dead host's strict one).
+	local wake = tonumber(redis.call('ZRANGE', h, 0, 0, 'WITHSCORES')[2])
+	local lapse = redis.call('ZRANGE', KEYS[8], 0, 0, 'WITHSCORES')[2]
+	if lapse then wake = math.min(wake, tonumber(lapse)) end
+	return {0, math.max(1, wake - now + 1), limit}
 end
 local last = tonumber(redis.call('GET', KEYS[5]) or '0')
-if now < last + spacing then return {0, last + spacing - now} end
+if now < last + spacing then return {0, last + spacing - now, limit} end
 redis.call('ZREM', q, id)
 redis.call('ZREM', qx, id)
 redis.call('ZADD', h, now + lease, id)
 redis.call('SET', KEYS[5], now, 'PX', spacing + 60000)
 redis.call('PUBLISH', ARGV[5], ARGV[6])
-return {1, now}
+return {1, now, limit}
+`;
+
+/** This host says its limits for a daemon and lane again. KEYS: said, saidx. ARGV: host, "limit spacing", lease ms. */
+export const SAY = `
+local t = redis.call('TIME')
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('ZADD', KEYS[2], tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + tonumber(ARGV[3]), ARGV[1])
+return 1
+`;
+
+/**
+ * This host stops saying its limits for a daemon and lane (its broker stops): the others' hold again.
+ * KEYS: said, saidx. ARGV: host, channel, base.
+ */
+export const WITHDRAW = `
+if redis.call('HDEL', KEYS[1], ARGV[1]) > 0 then redis.call('PUBLISH', ARGV[2], ARGV[3]) end
+redis.call('ZREM', KEYS[2], ARGV[1])
+return 1
 `;
 
 /** Frees a permit or leaves the queue, and wakes the waiters. ARGV: ticket, channel, base. */
@@ -121,9 +192,16 @@ end
 return now
 `;
 
-/** What one endpoint and lane holds and waits for, fleet-wide. Returns {now, held [id, expiry…], waiting count, info [id, json…]}. */
-export const INSPECT = `${PRELUDE}
-return {now, redis.call('ZRANGE', h, 0, -1, 'WITHSCORES'), redis.call('ZCARD', q), redis.call('HGETALL', info)}
+/**
+ * What one endpoint and lane holds and waits for, fleet-wide, and its limits. KEYS[5..7]: alimit, said, saidx.
+ * Returns {now, held [id, expiry…], waiting count, info [id, json…], the fleet's limit (0: none said), its spacing,
+ * said [host, "limit spacing"…]}.
+ */
+export const INSPECT = `${PRELUDE}${FLEET_LIMIT}
+forget_lapsed(KEYS[6], KEYS[7], now)
+local limit, spacing = fleet_limit(KEYS[5], KEYS[6], 0)
+return {now, redis.call('ZRANGE', h, 0, -1, 'WITHSCORES'), redis.call('ZCARD', q), redis.call('HGETALL', info), limit, spacing,
+	redis.call('HGETALL', KEYS[6])}
 `;
 
 /**
@@ -148,45 +226,7 @@ return redis.call('HGETALL', KEYS[2])
 `;
 
 /**
- * A daemon endpoint's breaker, fleet-wide: opened by any host, open for all, and half-open for exactly one probe.
- * KEYS: breaker hash, probe key. ARGV: probe deadline ms, host. Returns {verdict, openedAt, nextProbeAt, detail}:
- * `pass` (closed), `probe` (this host probes, alone in the fleet) or `reject`.
- */
-export const BREAKER_ADMIT = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local state = redis.call('HMGET', KEYS[1], 'openedAt', 'nextProbeAt', 'detail')
-if not state[1] then return {'pass', 0, 0, ''} end
-if now >= tonumber(state[2]) and redis.call('SET', KEYS[2], ARGV[2], 'NX', 'PX', tonumber(ARGV[1])) then
-	return {'probe', state[1], state[2], state[3]}
-end
-return {'reject', state[1], state[2], state[3]}
-`;
-
-/**
- * Opens (or, after a failed probe, re-opens) the breaker for every host. KEYS: breaker hash, probe key.
- * ARGV: recovery ms, detail, channel, message. Returns the time of the next probe.
- */
-export const BREAKER_OPEN = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-redis.call('HSETNX', KEYS[1], 'openedAt', now)
-redis.call('HSET', KEYS[1], 'nextProbeAt', now + tonumber(ARGV[1]), 'detail', ARGV[2])
-redis.call('DEL', KEYS[2])
-redis.call('PUBLISH', ARGV[3], ARGV[4])
-return now + tonumber(ARGV[1])
-`;
-
-/** Closes the breaker for every host (a probe succeeded). KEYS: breaker hash, probe key. ARGV: channel, message. */
-export const BREAKER_CLOSE = `
-local closed = redis.call('DEL', KEYS[1])
-redis.call('DEL', KEYS[2])
-if closed > 0 then redis.call('PUBLISH', ARGV[1], ARGV[2]) end
-return closed
-`;
-
-/**
- * Sets the fleet's shared adaptive limit of a lane (KEYS[1]) to ARGV[1], for ARGV[2] ms: when no host's controller
- * has changed it for that long, each host goes back to its own.
+ * Sets the fleet's shared adaptive limit of a daemon's lane (KEYS[1], base:alimit) to ARGV[1], for ARGV[2] ms: when
+ * no host's controller has changed it for that long, each host goes back to its own.
  */
 export const SHARE_LIMIT = `return redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])`;

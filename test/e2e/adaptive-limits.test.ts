@@ -1,7 +1,7 @@
 // Adaptive limits with real processes: separate safe-docker clients through the broker, in front of a fake
 // daemon (bash) whose calls slow down past its capacity.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BIN, isolatedEnv, ROOT, runCli, tempDir } from '../fixtures/cli.js';
@@ -119,4 +119,22 @@ describe('adaptive limits through the broker', () => {
 			.map(call => call.inflight);
 		expect(Math.max(...inflight), `in flight at each start: ${inflight.join(',')}`).toBeLessThanOrEqual(4);
 	}, 90_000);
+
+	it('guard stats shows what was learned in whole milliseconds (latencies are measured to the microsecond)', async () => {
+		const { env } = setup();
+		const home = env['SAFE_DOCKER_HOME']!;
+		mkdirSync(home, { recursive: true, mode: 0o700 });
+		const create = { baselineMs: 503.976104, recentMs: 1027.4, solo: [503.976104, 503.976104, 503.976104], recent: [1027.4] };
+		const learned = {
+			limit: 3,
+			reason: 'latency 2.04× baseline',
+			changedAt: Date.now(),
+			measuring: null,
+			slowStart: false,
+			classes: { create },
+		};
+		writeFileSync(join(home, 'stats.json'), JSON.stringify({ adaptive: { mutate: learned } }));
+		const text = (await runCli(['guard', 'stats'], { env })).stdout;
+		expect(text).toMatch(/^ {12}create {3}baseline 504 ms, recent 1027 ms$/m);
+	});
 });

@@ -212,6 +212,22 @@ describe.runIf(requireRedis())('fleet mode', () => {
 		expect(local.stderr + failing.stderr).not.toContain('s3cret');
 	}, 60_000);
 
+	it('a Redis Cluster node for fleet.redis: one line that says so, then `local` runs the call and `fail` exits 69', async () => {
+		const cluster = await startRedis({ cluster: true });
+		const { hosts } = fleet();
+		const said = `the fleet's Redis at ${cluster.url} cannot be reached (it is a Redis Cluster node; fleet mode needs one Redis server (a primary, or a proxy that serves the whole keyspace))`;
+		const local = await runCli(['run', '-d', 'img'], { env: { ...hosts[0]!.env, SAFE_DOCKER_FLEET_REDIS: cluster.url } });
+		expect(local.exitCode).toBe(0);
+		expect(local.stderr).toBe(`safe-docker: ${said}; running under this host's limits only (fleet.onUnavailable = local)\n`);
+		const failing = await runCli(['run', '-d', 'img'], {
+			env: { ...hosts[1]!.env, SAFE_DOCKER_FLEET_REDIS: cluster.url, SAFE_DOCKER_FLEET_ON_UNAVAILABLE: 'fail' },
+		});
+		expect(failing.exitCode).toBe(69);
+		expect(failing.stderr.trim().split('\n')).toHaveLength(1);
+		expect(failing.stderr).toContain('it is a Redis Cluster node');
+		await cluster.stop();
+	}, 60_000);
+
 	it("a breaker opened on host A fails host B's calls fast; one probe in the whole fleet closes it", async () => {
 		const socket = join(tempDir(), 'daemon.sock');
 		const { hosts } = fleet({
@@ -249,9 +265,14 @@ describe.runIf(requireRedis())('fleet mode', () => {
 		}
 	}, 60_000);
 
-	it('guard broker status and guard stats show the fleet: its hosts and who holds permits fleet-wide; a waiting call says what it waits for', async () => {
-		const { hosts, log } = fleet({ SAFE_DOCKER_LANES_MUTATE_MAX_CONCURRENT: '1' });
-		const [a, b] = hosts as [(typeof hosts)[0], (typeof hosts)[0]];
+	it('guard broker status and guard stats show the fleet: its hosts, its limits, who holds permits fleet-wide; a waiting call says what it waits for', async () => {
+		const {
+			hosts: [first, second],
+			log,
+		} = fleet();
+		// Configured differently: the fleet holds to the strictest, 1 at once, for b's calls too.
+		const a = { ...first!, env: { ...first!.env, SAFE_DOCKER_LANES_MUTATE_MAX_CONCURRENT: '1' } };
+		const b = { ...second!, env: { ...second!.env, SAFE_DOCKER_LANES_MUTATE_MAX_CONCURRENT: '3' } };
 		// Long enough for the waiter to queue and for the status and stats below to be read while it runs, however slowly
 		// each CLI starts on a busy machine.
 		const long = launch(['run', '-d', 'long'], { ...a.env, FAKE_DOCKER_SLEEP: '10' });
@@ -262,9 +283,16 @@ describe.runIf(requireRedis())('fleet mode', () => {
 		expect(status.fleet).toMatchObject({ redis: redis.url, state: 'joined', waiting: { mutate: 1 } });
 		expect(status.fleet.hosts).toHaveLength(2);
 		expect(status.fleet.holders).toEqual([expect.objectContaining({ lane: 'mutate', host: hostname(), label: 'docker run -d long' })]);
+		expect(status.fleet.limits.mutate).toMatchObject({ limit: 1, spacingMs: 500 });
+		expect(status.fleet.limits.mutate.said.map((said: { limit: number }) => said.limit).sort()).toEqual([1, 3]);
 		const text = (await runCli(['guard', 'stats'], { env: a.env })).stdout;
 		expect(text).toMatch(new RegExp(`^fleet          joined through ${redis.url}; 2 hosts: `, 'm'));
-		expect(text).toMatch(/^fleet mutate {3}1 held fleet-wide, 1 waiting: \S+: docker run -d long \(lease \d+\.\d s\)$/m);
+		expect(text).toMatch(
+			/^fleet mutate {3}1 at once, 500 ms apart \(the strictest of: .+ [13] at once, 500 ms; .+ [13] at once, 500 ms\); 1 held fleet-wide, 1 waiting: \S+: docker run -d long \(lease \d+\.\d s\)$/m,
+		);
+		expect(readFileSync(join(b.home, 'broker.log'), 'utf8')).toContain(
+			"fleet mutate: 1 at once fleet-wide, the strictest limit of the hosts that use this daemon (this host's own: 3)",
+		);
 		const waited = await waiter;
 		expect(waited.exitCode).toBe(0);
 		expect(waited.stderr).toBe('safe-docker: waiting for a fleet permit (mutate: 1 at once across the hosts that use this daemon)\n');

@@ -1,5 +1,6 @@
+import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectFleet, describeRedisError, openFleetConnection } from '../../src/fleet/connection.js';
+import { clusterProblem, connectFleet, describeRedisError, openFleetConnection } from '../../src/fleet/connection.js';
 import { isRedisUrl, redactRedisUrl } from '../../src/fleet/redis-url.js';
 import { type RedisServer, requireRedis, startRedis, stopAllRedis } from '../fixtures/redis.js';
 
@@ -45,6 +46,24 @@ describe.runIf(requireRedis())('fleet connection to a real redis-server', () => 
 		expect((error as Error).message).toMatch(/^redis:\/\/\*\*\*@127\.0\.0\.1:1: .*ECONNREFUSED/);
 		expect((error as Error).message).not.toContain('s3cret');
 		expect(Date.now() - started).toBeLessThan(5000);
+	});
+
+	it('a Redis Cluster node is refused in one line naming what fleet mode needs, and disconnected', async () => {
+		const cluster = await startRedis({ cluster: true, password: 's3cret' });
+		const connection = await openFleetConnection(cluster.url, { reconnect: true });
+		const error = await connectFleet(connection, cluster.url).catch((caught: Error) => caught);
+		expect((error as Error).message).toMatch(
+			/^redis:\/\/\*\*\*@127\.0\.0\.1:\d+: it is a Redis Cluster node; fleet mode needs one Redis server \(a primary, or a proxy that serves the whole keyspace\)$/,
+		);
+		// Disconnected for good (no reconnect): it ends.
+		if (connection.status !== 'end') await once(connection, 'end');
+		expect(connection.status).toBe('end');
+		// The same server without cluster mode is used.
+		await cluster.stop();
+		const plain = await openFleetConnection(redis.url, { reconnect: false });
+		await connectFleet(plain, redis.url);
+		expect(await clusterProblem(plain)).toBeUndefined();
+		plain.disconnect();
 	});
 
 	it('a command to a frozen Redis fails at its deadline instead of hanging', async () => {

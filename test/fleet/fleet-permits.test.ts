@@ -2,24 +2,8 @@
 // sharing one real redis-server. Fast: no docker, no CLI processes.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { fixedPolicy, type LanePolicy, LaneScheduler, type Ticket } from '../../src/coordination/lane-scheduler.js';
-import type { Lane } from '../../src/docker-grammar/lanes.js';
-import { FleetLink } from '../../src/fleet/fleet-link.js';
-import { FleetPermits } from '../../src/fleet/fleet-permits.js';
+import { closeFleetHosts, DAEMON, type FleetHostOptions, fleetOf as fleetOf_ } from '../fixtures/fleet-hosts.js';
 import { type RedisServer, requireRedis, startRedis, stopAllRedis } from '../fixtures/redis.js';
-
-interface Host {
-	readonly name: string;
-	readonly scheduler: LaneScheduler;
-	readonly permits: FleetPermits;
-	readonly link: FleetLink;
-	readonly log: string[];
-	request(label: string): Promise<{ ticket: Ticket; note?: string; refused?: string }>;
-}
-
-const open: Host[] = [];
-let prefixes = 0;
-const SCOPE = 'unix:///var/run/docker.sock';
 
 /** Until `condition` holds, polled every 20 ms: for an event of a real process on a busy machine, where a sleep races it. */
 async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
@@ -36,58 +20,9 @@ describe.runIf(requireRedis())('fleet permits (real redis-server)', () => {
 		redis = await startRedis();
 	});
 	afterAll(stopAllRedis);
-	afterEach(() => {
-		for (const host of open.splice(0)) {
-			host.scheduler.close();
-			host.permits.close();
-			host.link.close();
-		}
-	});
-
-	async function fleetOf(
-		count: number,
-		{ limit = 1, spacingMs = 0, leaseMs = 3000, onUnavailable = 'local' as 'local' | 'fail', url = redis.url } = {},
-	): Promise<Host[]> {
-		const prefix = `unit${++prefixes}-${Date.now()}`;
-		const policy = fixedPolicy({ maxConcurrent: limit, minTimeMs: spacingMs });
-		const policies: Record<Lane, LanePolicy> = { mutate: policy, read: policy, attached: policy };
-		return Promise.all(
-			Array.from({ length: count }, async (_, i) => {
-				const log: string[] = [];
-				const link = await FleetLink.open(url, `${prefix}:events`, line => log.push(line));
-				const permits = new FleetPermits(link, {
-					prefix,
-					leaseMs,
-					onUnavailable,
-					policies,
-					hostId: `host${i}`,
-					adaptiveLanes: new Set(),
-					trace: line => log.push(line),
-				});
-				// This host's own limit is generous: only the fleet's holds the calls back.
-				const local: LanePolicy = fixedPolicy({ maxConcurrent: 100, minTimeMs: 0 });
-				const scheduler = new LaneScheduler({ mutate: local, read: local, attached: local }, { gate: permits });
-				const host: Host = {
-					name: `host${i}`,
-					scheduler,
-					permits,
-					link,
-					log,
-					request: label =>
-						new Promise(resolve => {
-							const ticket: Ticket = scheduler.request('mutate', label, {
-								scope: SCOPE,
-								onGrant: (_waited, _ticket, note) => resolve({ ticket, ...(note ? { note } : {}) }),
-								onRefused: refused => resolve({ ticket, refused }),
-							});
-						}),
-				};
-				open.push(host);
-				await link.available();
-				return host;
-			}),
-		);
-	}
+	afterEach(closeFleetHosts);
+	const fleetOf = (count: number, options: Omit<FleetHostOptions, 'url'> & { url?: string } = {}) =>
+		fleetOf_(count, { url: redis.url, ...options });
 
 	/** How long the first permit held under `base` has left, on Redis's clock (ms). */
 	function leaseLeftMs(base: string): number {
@@ -159,7 +94,7 @@ describe.runIf(requireRedis())('fleet permits (real redis-server)', () => {
 		a!.link.close();
 		a!.permits.close();
 		const diedAt = Date.now();
-		const leftMs = leaseLeftMs(a!.permits.baseOf(SCOPE, 'mutate'));
+		const leftMs = leaseLeftMs(a!.permits.baseOf(DAEMON, 'mutate'));
 		await waiting;
 		// Not before its lease ended on Redis's clock, and then at once (Redis says when it ends: no polling).
 		expect(Date.now() - diedAt).toBeGreaterThanOrEqual(leftMs);
@@ -186,7 +121,7 @@ describe.runIf(requireRedis())('fleet permits (real redis-server)', () => {
 		await a!.request('held');
 		redis.cli('FLUSHALL');
 		// a's next renewal puts its permit back (a fixed sleep raced a renewal late on a busy machine); b's call then waits for it.
-		await until(() => redis.cli('ZCARD', `${a!.permits.baseOf(SCOPE, 'mutate')}:h`) === '1');
+		await until(() => redis.cli('ZCARD', `${a!.permits.baseOf(DAEMON, 'mutate')}:h`) === '1');
 		let got = false;
 		void b!.request('waits').then(() => (got = true));
 		await sleep(400);
@@ -217,7 +152,7 @@ describe.runIf(requireRedis())('fleet permits (real redis-server)', () => {
 		await late.start();
 		// Both rejoin within their reconnect backoff (at most 2 s), and a re-announces `before`: wait for that, not for 2.5 s.
 		await until(() => [a!, b!].every(host => host.log.some(line => line.includes('fleet: joined'))), 20_000);
-		await until(() => late.cli('ZCARD', `${a!.permits.baseOf(SCOPE, 'mutate')}:h`) === '1');
+		await until(() => late.cli('ZCARD', `${a!.permits.baseOf(DAEMON, 'mutate')}:h`) === '1');
 		// `before` ran under this host's limits; once joined, it is re-announced and holds the fleet's one permit.
 		let afterGranted = false;
 		const after = a!.request('after').then(result => {
