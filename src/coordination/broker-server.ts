@@ -39,8 +39,8 @@ export async function runBroker(options: BrokerOptions): Promise<void> {
 					stats.adaptive['mutate'],
 					(before, after, reason) => {
 						log(`mutate limit ${before} → ${after}: ${reason}`);
-						// In a fleet, the limit this controller learned becomes everyone's.
-						fleet?.permits.shareLimit('mutate', after);
+						// In a fleet, the fleet hears it now: the strictest limit its hosts say is everyone's.
+						fleet?.permits.limitChanged('mutate');
 					},
 				)
 			: undefined;

@@ -4,34 +4,31 @@ import type { FleetStatus } from './fleet-status.js';
 export function describeFleet(status: FleetStatus): string[] {
 	if (status.state === 'away')
 		return [`fleet          ${status.redis} cannot be reached (${status.problem}): this host's limits only until it is back`];
-	const hosts = status.hosts.map(host => `${host.host} (pid ${host.pid}${host.id === status.hostId ? ', this broker' : ''})`);
+	const nameOf = (id: string) => {
+		const host = status.hosts.find(host => host.id === id);
+		return host ? `${host.host} (pid ${host.pid}${host.id === status.hostId ? ', this broker' : ''})` : id;
+	};
 	return [
-		`fleet          joined through ${status.redis}; ${hosts.length} host${hosts.length === 1 ? '' : 's'}: ${hosts.join(', ')}`,
+		`fleet          joined through ${status.redis}; ${status.hosts.length} host${status.hosts.length === 1 ? '' : 's'}: ${status.hosts.map(host => nameOf(host.id)).join(', ')}`,
+		...status.limits.map(limit => {
+			// What each host said, when they differ: which one holds the fleet to its limit.
+			const words = new Set(limit.said.map(said => `${said.limit} ${said.spacingMs}`));
+			const each = limit.said.map(
+				said => `${nameOf(said.id)} ${said.limit}${said.learned ? ' (learned)' : ''} at once, ${said.spacingMs} ms`,
+			);
+			return `fleet limit    ${limit.lane} on ${limit.endpoint}: ${limit.limit} at once, ${limit.spacingMs} ms apart${words.size > 1 ? `, the strictest of: ${each.join('; ')}` : ''}`;
+		}),
 		...lanesOf(status).map(lane => {
 			const held = status.holders.filter(holder => holder.lane === lane);
 			const who = held.map(holder => `${holder.host}: ${holder.label} (lease ${(holder.leaseLeftMs / 1000).toFixed(1)} s)`);
-			return `fleet ${lane.padEnd(8)} ${describeLimits(status, lane)}${held.length} held fleet-wide, ${status.waiting[lane] ?? 0} waiting${who.length === 0 ? '' : `: ${who.join('; ')}`}`;
+			return `fleet ${lane.padEnd(8)} ${held.length} held fleet-wide, ${status.waiting[lane] ?? 0} waiting${who.length === 0 ? '' : `: ${who.join('; ')}`}`;
 		}),
 	];
 }
 
-/** "3 at once, 500 ms apart; ", and what each host said when they differ. */
-function describeLimits(status: FleetStatus, lane: string): string {
-	const limits = status.limits[lane];
-	if (!limits) return '';
-	const own = (limit: number | null) => (limit === null ? "each host's own" : `${limit}`);
-	const words = new Set(limits.said.map(said => `${said.limit} ${said.spacingMs}`));
-	const nameOf = (id: string) => {
-		const host = status.hosts.find(host => host.id === id);
-		return host ? `${host.host} (pid ${host.pid})` : id;
-	};
-	const each = limits.said.map(said => `${nameOf(said.id)} ${said.limit ?? 'adaptive'} at once, ${said.spacingMs} ms`).join('; ');
-	return `${own(limits.limit)} at once, ${limits.spacingMs} ms apart${words.size > 1 ? ` (the strictest of: ${each})` : ''}; `;
-}
-
-/** Lanes with anything to say: held, waited for, or limits said. */
+/** Lanes with permits held or waited for, fleet-wide. */
 function lanesOf(status: FleetStatus): string[] {
-	return [...new Set([...status.holders.map(holder => holder.lane), ...Object.keys(status.waiting), ...Object.keys(status.limits)])].sort();
+	return [...new Set([...status.holders.map(holder => holder.lane), ...Object.keys(status.waiting)])].sort();
 }
 
 /** Prometheus samples of fleet membership: [name, type, help, samples]. */
@@ -60,11 +57,8 @@ export function fleetMetrics(status: FleetStatus): Array<[string, string, string
 		[
 			'safe_docker_fleet_limit',
 			'gauge',
-			"Slots at once fleet-wide, per lane: the strictest of the hosts' limits.",
-			lanes.flatMap(lane => {
-				const limit = status.limits[lane]?.limit;
-				return limit ? [[`{lane="${lane}"}`, limit] as [string, number]] : [];
-			}),
+			"Slots at once fleet-wide, per lane and daemon this host calls: the strictest of the hosts' limits.",
+			status.limits.map(limit => [`{lane="${limit.lane}",endpoint="${limit.endpoint}"}`, limit.limit]),
 		],
 	];
 }

@@ -3,21 +3,25 @@ import type { Lane } from '../docker-grammar/lanes.js';
 import type { FleetLink } from './fleet-link.js';
 import { permitKeys } from './permit-scripts.js';
 
-/**
- * How long this host keeps saying its limits for a daemon and lane it no longer calls, and how long a shared adaptive
- * limit no host's controller changed holds (each host goes back to its own after that).
- */
+/** How long this host keeps saying its limits for a daemon and lane it no longer calls. */
 const SAID_FOR_MS = 600_000;
 
 interface FleetLimitSettings {
 	/** This broker in the fleet. */
 	readonly hostId: string;
 	readonly leaseMs: number;
-	/** This host's configured limit and spacing of each lane. */
+	/** This host's limit and spacing of each lane: as configured, or as its adaptive controller set them last. */
 	readonly policies: Readonly<Record<Lane, LanePolicy>>;
-	/** Lanes whose limit is learned (adaptive): this host says only their spacing, and shares the limit it learns. */
+	/** Lanes whose limit is learned (adaptive). */
 	readonly adaptiveLanes: ReadonlySet<Lane>;
 	readonly log?: (line: string) => void;
+}
+
+/** A daemon endpoint and lane this host called (`base`: their permit keys' prefix). */
+interface Use {
+	readonly lane: Lane;
+	readonly endpoint: string;
+	at: number;
 }
 
 /**
@@ -26,8 +30,7 @@ interface FleetLimitSettings {
  * is said again every lease / 3, so it lapses with a dead host's lease; a stopping broker withdraws it at once.
  */
 export class FleetLimits {
-	/** Base keys (daemon and lane) this host has called, and when it last did. */
-	private readonly used = new Map<string, { readonly lane: Lane; at: number }>();
+	private readonly used = new Map<string, Use>();
 	/** The fleet's limit of each base, as its last answer said. */
 	private readonly heard = new Map<string, number>();
 
@@ -37,24 +40,29 @@ export class FleetLimits {
 	) {}
 
 	/** A call to this daemon and lane: this host's limits count there from now on. */
-	use(base: string, lane: Lane): void {
+	use(base: string, lane: Lane, endpoint: string): void {
 		const use = this.used.get(base);
 		if (use) use.at = Date.now();
-		else this.used.set(base, { lane, at: Date.now() });
+		else this.used.set(base, { lane, endpoint, at: Date.now() });
 	}
 
-	/** What this host says of a lane's limits: "3 500" (at once, ms apart), or "- 500" when its limit is learned. */
+	/** The daemon endpoints and lanes this host called lately, by base. */
+	endpoints(): ReadonlyMap<string, { readonly lane: Lane; readonly endpoint: string }> {
+		return new Map(this.recent().map(base => [base, this.used.get(base)!]));
+	}
+
+	/** What this host says of a lane's limits: "3 500" (at once, ms apart), "2 500 learned" when its controller set it. */
 	said(lane: Lane): string {
 		const policy = this.settings.policies[lane];
-		return `${this.settings.adaptiveLanes.has(lane) ? '-' : Math.max(1, policy.limit())} ${policy.spacingMs()}`;
+		return `${Math.max(1, policy.limit())} ${policy.spacingMs()}${this.settings.adaptiveLanes.has(lane) ? ' learned' : ''}`;
 	}
 
-	/** The fleet answered with its limit for a base; said once in the log while it is stricter than this host's own. */
+	/** The fleet answered with its limit for a base; said in the log whenever it changes to below this host's own. */
 	hear(base: string, lane: Lane, limit: number): void {
 		if (limit <= 0 || this.heard.get(base) === limit) return;
 		this.heard.set(base, limit);
 		const own = Math.max(1, this.settings.policies[lane].limit());
-		if (limit < own && !this.settings.adaptiveLanes.has(lane))
+		if (limit < own)
 			this.settings.log?.(
 				`fleet ${lane}: ${limit} at once fleet-wide, the strictest limit of the hosts that use this daemon (this host's own: ${own})`,
 			);
@@ -65,20 +73,14 @@ export class FleetLimits {
 		return this.heard.get(base);
 	}
 
-	/** This host's controller changed an adaptive lane's limit: it becomes the fleet's, for the daemons it learned it on. */
-	share(lane: Lane, limit: number): void {
-		for (const base of this.recent(lane))
-			void this.link.run('fleetShareLimit', permitKeys(base).alimit, limit, SAID_FOR_MS).catch(() => undefined);
+	/** This host's limit of a lane changed (its controller learned another): the fleet hears it now, not at the renewal. */
+	changed(lane: Lane): void {
+		void this.say(this.recent(lane));
 	}
 
 	/** Says this host's limits again, for every daemon and lane it called lately. */
-	async renew(): Promise<void> {
-		await Promise.all(
-			this.recent().map(base => {
-				const { said, saidx } = permitKeys(base);
-				return this.link.run('fleetSay', said, saidx, this.settings.hostId, this.said(this.used.get(base)!.lane), this.settings.leaseMs);
-			}),
-		).catch(() => undefined);
+	renew(): Promise<void> {
+		return this.say(this.recent());
 	}
 
 	/** Stops saying anything: the other hosts' limits hold again at once. */
@@ -89,6 +91,16 @@ export class FleetLimits {
 			bases.map(base => {
 				const { said, saidx } = permitKeys(base);
 				return this.link.run('fleetWithdraw', said, saidx, this.settings.hostId, this.link.channel, base);
+			}),
+		).catch(() => undefined);
+	}
+
+	private async say(bases: readonly string[]): Promise<void> {
+		await Promise.all(
+			bases.map(base => {
+				const { said, saidx } = permitKeys(base);
+				const { hostId, leaseMs } = this.settings;
+				return this.link.run('fleetSay', said, saidx, hostId, this.said(this.used.get(base)!.lane), leaseMs, this.link.channel, base);
 			}),
 		).catch(() => undefined);
 	}

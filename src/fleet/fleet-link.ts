@@ -1,17 +1,16 @@
 import type { Redis } from 'ioredis';
 import { BREAKER_ADMIT, BREAKER_CLOSE, BREAKER_OPEN } from './breaker-scripts.js';
 import { clusterProblem, connectFleet, describeRedisError, openFleetConnection } from './connection.js';
-import { ACQUIRE, ENQUEUE, HOSTS, INSPECT, RELEASE, RENEW, SAY, SHARE_LIMIT, WITHDRAW } from './permit-scripts.js';
+import { ACQUIRE, ENQUEUE, HOSTS, INSPECT, RELEASE, RENEW, SAY, WITHDRAW } from './permit-scripts.js';
 import { redactRedisUrl } from './redis-url.js';
 
 const SCRIPTS = {
 	fleetEnqueue: { keys: 4, lua: ENQUEUE },
-	fleetAcquire: { keys: 8, lua: ACQUIRE },
+	fleetAcquire: { keys: 7, lua: ACQUIRE },
 	fleetRelease: { keys: 4, lua: RELEASE },
 	fleetRenew: { keys: 4, lua: RENEW },
-	fleetInspect: { keys: 7, lua: INSPECT },
+	fleetInspect: { keys: 6, lua: INSPECT },
 	fleetHosts: { keys: 2, lua: HOSTS },
-	fleetShareLimit: { keys: 1, lua: SHARE_LIMIT },
 	fleetSay: { keys: 2, lua: SAY },
 	fleetWithdraw: { keys: 2, lua: WITHDRAW },
 	fleetBreakerAdmit: { keys: 2, lua: BREAKER_ADMIT },
@@ -50,8 +49,10 @@ export class FleetLink {
 			'ready',
 			() =>
 				void clusterProblem(commands).then(problem => {
-					if (problem === undefined) return this.up();
-					this.problem = problem; // for good: connectFleet disconnects it
+					if (problem !== undefined)
+						this.problem = problem; // for good: connectFleet disconnects it
+					// Still connected: a connection lost before the answer came must not count as joined.
+					else if (commands.status === 'ready') this.up();
 				}),
 		);
 		commands.on('close', () => this.down());

@@ -14,7 +14,7 @@ export interface FleetPermitSettings {
 	readonly policies: Readonly<Record<Lane, LanePolicy>>;
 	/** This broker in the fleet: tickets are named after it. */
 	readonly hostId: string;
-	/** Lanes whose limit is learned (adaptive): the fleet shares one, the last any host's controller set. */
+	/** Lanes whose limit is learned (adaptive): what this host says of them is its controller's limit now. */
 	readonly adaptiveLanes: ReadonlySet<Lane>;
 	/** Logs each ticket's arrival in the fleet's queue (SAFE_DOCKER_BROKER_TRACE=1), to check the order across hosts. */
 	readonly trace?: (line: string) => void;
@@ -82,7 +82,7 @@ export class FleetPermits implements PermitGate {
 			state: 'queued',
 		};
 		this.entries.set(ticket, entry);
-		this.limits.use(entry.base, ticket.lane);
+		this.limits.use(entry.base, ticket.lane, ticket.scope);
 		this.join(entry);
 	}
 
@@ -117,9 +117,14 @@ export class FleetPermits implements PermitGate {
 			.catch(() => undefined);
 	}
 
-	/** This host's controller changed an adaptive lane's limit: it becomes the fleet's. */
-	shareLimit(lane: Lane, limit: number): void {
-		this.limits.share(lane, limit);
+	/** The daemon endpoints and lanes this host called lately, by their permit keys' base. */
+	endpoints(): ReadonlyMap<string, { readonly lane: Lane; readonly endpoint: string }> {
+		return this.limits.endpoints();
+	}
+
+	/** This host's controller changed an adaptive lane's limit: the fleet hears it now (the strictest one holds). */
+	limitChanged(lane: Lane): void {
+		this.limits.changed(lane);
 	}
 
 	/** The fleet's limit for the ticket's daemon and lane, once the fleet answered (the strictest of its hosts'). */
@@ -168,7 +173,9 @@ export class FleetPermits implements PermitGate {
 			await entry.joining;
 			const policy = this.settings.policies[entry.ticket.lane];
 			const { lane } = entry.ticket;
-			const { q, qx, h, info, last, alimit, said, saidx } = keys(entry.base);
+			// Let go meanwhile (the call ended, the broker stops): a ticket that left says nothing more.
+			if (!this.entries.has(entry.ticket) || entry.state !== 'admitting') return;
+			const { q, qx, h, info, last, said, saidx } = keys(entry.base);
 			const [status, result, fleetLimit] = (await this.link.run(
 				'fleetAcquire',
 				q,
@@ -176,7 +183,6 @@ export class FleetPermits implements PermitGate {
 				h,
 				info,
 				last,
-				alimit,
 				said,
 				saidx,
 				entry.id,

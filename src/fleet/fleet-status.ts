@@ -20,12 +20,14 @@ interface FleetHolder {
 	readonly leaseLeftMs: number;
 }
 
-/** A lane's limits fleet-wide: the strictest its hosts said, and what each said (null: its limit is learned). */
-interface FleetLaneLimits {
-	/** Slots at once fleet-wide; null when no host said one (each host's own then). */
-	readonly limit: number | null;
+/** The fleet's limits on a daemon and lane this host calls: the strictest its hosts said, and what each said. */
+interface FleetLimit {
+	readonly lane: string;
+	readonly endpoint: string;
+	readonly limit: number;
 	readonly spacingMs: number;
-	readonly said: ReadonlyArray<{ readonly id: string; readonly limit: number | null; readonly spacingMs: number }>;
+	/** `learned`: set by the host's adaptive controller. */
+	readonly said: ReadonlyArray<{ readonly id: string; readonly limit: number; readonly spacingMs: number; readonly learned: boolean }>;
 }
 
 /** Fleet membership, as `guard broker status` and `guard stats` show it (the URL without credentials). */
@@ -39,15 +41,23 @@ export interface FleetStatus {
 	readonly holders: readonly FleetHolder[];
 	/** Calls waiting fleet-wide, by lane. */
 	readonly waiting: Readonly<Record<string, number>>;
-	/** By lane: the fleet's limits, once a host called (see FLEET_LIMIT in permit-scripts.ts). */
-	readonly limits: Readonly<Record<string, FleetLaneLimits>>;
+	/** The fleet's limits on each daemon and lane this host called lately (see FLEET_LIMIT in permit-scripts.ts). */
+	readonly limits: readonly FleetLimit[];
 }
 
 /** Keys scanned for fleet-wide holders at most: a status query must stay cheap on a shared Redis. */
 const MAX_SCANS = 20;
 
-/** Reads the fleet's hosts and holders from Redis (each command within its deadline). */
-export async function readFleetStatus(link: FleetLink, prefix: string, hostId: string): Promise<FleetStatus> {
+/**
+ * Reads the fleet's hosts, holders and limits from Redis (each command within its deadline); `endpoints`: the
+ * daemons and lanes this host called, by base, whose limits are shown.
+ */
+export async function readFleetStatus(
+	link: FleetLink,
+	prefix: string,
+	hostId: string,
+	endpoints: ReadonlyMap<string, { readonly lane: string; readonly endpoint: string }>,
+): Promise<FleetStatus> {
 	const away = (problem: string): FleetStatus => ({
 		redis: link.shownUrl,
 		state: 'away',
@@ -56,7 +66,7 @@ export async function readFleetStatus(link: FleetLink, prefix: string, hostId: s
 		hosts: [],
 		holders: [],
 		waiting: {},
-		limits: {},
+		limits: [],
 	});
 	if (!(await link.available())) return away(link.problemNow);
 	try {
@@ -65,30 +75,33 @@ export async function readFleetStatus(link: FleetLink, prefix: string, hostId: s
 		);
 		const holders: FleetHolder[] = [];
 		const waiting: Record<string, number> = {};
-		const limits: Record<string, FleetLaneLimits> = {};
-		// Keys of what is held (h), waited for (q, qx) or said of the limits (said, saidx).
-		for (const base of await link.scanBases(`${prefix}:{*}:[hqs]*`, MAX_SCANS)) {
+		const limits: FleetLimit[] = [];
+		// Keys of what is held (h) or waited for (q, qx) anywhere in the fleet, and the daemons this host calls.
+		const scanned = await link.scanBases(`${prefix}:{*}:[hq]*`, MAX_SCANS);
+		for (const base of [...new Set([...scanned, ...endpoints.keys()])].sort()) {
 			const lane = /:([a-z]+)\}$/.exec(base)?.[1] ?? '?';
-			const { q, qx, h, info: infoKey, alimit, said, saidx } = permitKeys(base);
-			const [now, held, queued, info, limit, spacingMs, saidBy] = (await link.run(
-				'fleetInspect',
-				q,
-				qx,
-				h,
-				infoKey,
-				alimit,
-				said,
-				saidx,
-			)) as [number, string[], number, string[], number, number, string[]];
-			if (saidBy.length > 0 && !limits[lane])
-				limits[lane] = {
-					limit: limit > 0 ? limit : null,
+			const { q, qx, h, info: infoKey, said, saidx } = permitKeys(base);
+			const [now, held, queued, info, limit, spacingMs, saidBy] = (await link.run('fleetInspect', q, qx, h, infoKey, said, saidx)) as [
+				number,
+				string[],
+				number,
+				string[],
+				number,
+				number,
+				string[],
+			];
+			const used = endpoints.get(base);
+			if (used && limit > 0)
+				limits.push({
+					lane,
+					endpoint: used.endpoint,
+					limit,
 					spacingMs,
 					said: pairs(saidBy).map(([id, value]) => {
-						const [at, apart] = value.split(' ');
-						return { id, limit: at === '-' ? null : Number(at), spacingMs: Number(apart) };
+						const [at, apart, learned] = value.split(' ');
+						return { id, limit: Number(at), spacingMs: Number(apart), learned: learned === 'learned' };
 					}),
-				};
+				});
 			const about = new Map(pairs(info));
 			for (const [id, expiry] of pairs(held)) {
 				const who = JSON.parse(about.get(id) ?? '{}') as { host?: string; pid?: number; label?: string };

@@ -55,7 +55,7 @@ export async function joinFleet(
 		link,
 		permits,
 		breakers: new FleetBreakers(link, prefix, breaker),
-		status: () => readFleetStatus(link, prefix, hostId),
+		status: () => readFleetStatus(link, prefix, hostId, permits.endpoints()),
 		async close() {
 			clearInterval(renewal);
 			// Said, not just left to the leases, when Redis answers: other hosts' calls need not wait for them to end.

@@ -17,14 +17,16 @@
  *   base:h     held permits, scored by when their lease ends (ms)
  *   base:info  ticket → JSON of who it is (host, label), for `guard broker status`
  *   base:last  Redis time (ms) of the last start, for the spacing
- *   base:said  host → the limit and spacing it is configured with ("3 500"; "- 500" when its limit is learned)
+ *   base:said  host → its limit and spacing ("3 500": as configured; "2 500 learned": the limit its adaptive
+ *              controller set last)
  *   base:saidx host → when what it said lapses (ms): a live host says it again every lease / 3 while it has used
- *              the daemon in the last 10 minutes, so a dead host's word lapses with its lease; a stopping host withdraws it
- *   base:alimit the shared adaptive limit: the last one any host's controller set
+ *              the daemon in the last 10 minutes (and at once when its learned limit changes), so a dead host's word
+ *              lapses with its lease; a stopping host withdraws it
  *
- * The fleet's limit is the strictest of its hosts': the smallest limit and the longest spacing any of them is
- * configured with (capped by the shared adaptive limit), the same whichever host asks. Otherwise hosts configured
- * differently would each count the fleet's permits against their own limit, and the loosest would take them all.
+ * The fleet's limit is the strictest of its hosts': the smallest limit and the longest spacing any of them says, the
+ * same whichever host asks. Otherwise hosts configured differently would each count the fleet's permits against
+ * their own limit, and the loosest would take them all; and an adaptive host that learned the daemon takes fewer
+ * calls holds every host to that.
  */
 
 /** The keys of one endpoint and lane's permits (`base` = `<prefix>:{<endpoint hash>:<lane>}`). */
@@ -37,7 +39,6 @@ export function permitKeys(base: string) {
 		last: `${base}:last`,
 		said: `${base}:said`,
 		saidx: `${base}:saidx`,
-		alimit: `${base}:alimit`,
 	};
 }
 
@@ -59,8 +60,7 @@ if #dead > 0 then redis.call('ZREMRANGEBYSCORE', h, '-inf', now) end
 
 /**
  * Lua functions: forget_lapsed drops what dead hosts said of their limits; fleet_limit gives the fleet's limit and
- * spacing for a daemon and lane from what its hosts said (base:said) and the shared adaptive limit (base:alimit),
- * or `own_limit` when no host said a limit.
+ * spacing for a daemon and lane from what its live hosts said (base:said), or `own_limit` when none said anything.
  */
 const FLEET_LIMIT = `
 local function forget_lapsed(said, saidx, now)
@@ -68,15 +68,15 @@ local function forget_lapsed(said, saidx, now)
 	for _, other in ipairs(lapsed) do redis.call('HDEL', said, other) end
 	if #lapsed > 0 then redis.call('ZREMRANGEBYSCORE', saidx, '-inf', now) end
 end
-local function fleet_limit(alimit, said, own_limit)
+local function fleet_limit(said, own_limit)
 	local limit, spacing = nil, 0
 	for _, value in ipairs(redis.call('HVALS', said)) do
-		local l, s = string.match(value, '^(%S+) (%d+)$')
-		if l and l ~= '-' then limit = math.min(limit or math.huge, tonumber(l)) end
-		if s then spacing = math.max(spacing, tonumber(s)) end
+		local l, s = string.match(value, '^(%d+) (%d+)')
+		if l then
+			limit = math.min(limit or math.huge, math.max(1, tonumber(l)))
+			spacing = math.max(spacing, tonumber(s))
+		end
 	end
-	local shared = redis.call('GET', alimit)
-	if shared then limit = math.min(limit or math.huge, tonumber(shared)) end
 	return limit or own_limit, spacing
 end
 `;
@@ -99,21 +99,21 @@ return string.format('%.0f', tonumber(redis.call('ZSCORE', q, id)))
 
 /**
  * Takes a permit for the ticket if it is first in the queue, a permit is free and the spacing has passed, by the
- * fleet's limit and spacing (see FLEET_LIMIT). KEYS[5..8]: base:last, base:alimit, base:said, base:saidx.
+ * fleet's limit and spacing (see FLEET_LIMIT). KEYS[5..7]: base:last, base:said, base:saidx.
  * ARGV: ticket, this host's limit, its spacing ms, lease ms, channel, base, the prefix of this host's ticket ids,
- * this host, what it says of its limits ("3 500"; "- 500" when its limit is learned).
+ * this host, what it says of its limits ("3 500", "2 500 learned"): said only for a ticket still queued.
  * Returns {status, detail, the fleet's limit}: {1, at} granted at `at` (Redis's TIME in ms; 0 if it was granted
  * before); {0, ms} wait (ms: when something the ticket waits for expires, if nobody publishes first); {-1, 0} the
- * ticket is not queued (Redis lost it): enqueue again.
+ * ticket is not queued (Redis lost it, or it left): enqueue again. The fleet's limit is 0 when not computed.
  */
 export const ACQUIRE = `${PRELUDE}${FLEET_LIMIT}
 local id, lease = ARGV[1], tonumber(ARGV[4])
 if redis.call('ZSCORE', h, id) then return {1, 0, 0} end
-redis.call('HSET', KEYS[7], ARGV[8], ARGV[9])
-redis.call('ZADD', KEYS[8], now + lease, ARGV[8])
-forget_lapsed(KEYS[7], KEYS[8], now)
-local limit, spacing = fleet_limit(KEYS[6], KEYS[7], tonumber(ARGV[2]))
-if not redis.call('ZSCORE', q, id) then return {-1, 0, limit} end
+if not redis.call('ZSCORE', q, id) then return {-1, 0, 0} end
+redis.call('HSET', KEYS[6], ARGV[8], ARGV[9])
+redis.call('ZADD', KEYS[7], now + lease, ARGV[8])
+forget_lapsed(KEYS[6], KEYS[7], now)
+local limit, spacing = fleet_limit(KEYS[6], tonumber(ARGV[2]))
 redis.call('ZADD', qx, 'XX', now + lease, id)
 -- First in the queue, or behind only this host's own tickets (it serves those in its own order, after this one).
 local rank = redis.call('ZRANK', q, id)
@@ -127,7 +127,7 @@ end
 if redis.call('ZCARD', h) >= limit then
 	-- Until the first lease ends, or the first host's word on the limits lapses (a dead host's strict one).
 	local wake = tonumber(redis.call('ZRANGE', h, 0, 0, 'WITHSCORES')[2])
-	local lapse = redis.call('ZRANGE', KEYS[8], 0, 0, 'WITHSCORES')[2]
+	local lapse = redis.call('ZRANGE', KEYS[7], 0, 0, 'WITHSCORES')[2]
 	if lapse then wake = math.min(wake, tonumber(lapse)) end
 	return {0, math.max(1, wake - now + 1), limit}
 end
@@ -141,11 +141,16 @@ redis.call('PUBLISH', ARGV[5], ARGV[6])
 return {1, now, limit}
 `;
 
-/** This host says its limits for a daemon and lane again. KEYS: said, saidx. ARGV: host, "limit spacing", lease ms. */
+/**
+ * This host says its limits for a daemon and lane again; when they changed, the waiters look again.
+ * KEYS: said, saidx. ARGV: host, "limit spacing[ learned]", lease ms, channel, base.
+ */
 export const SAY = `
 local t = redis.call('TIME')
+local before = redis.call('HGET', KEYS[1], ARGV[1])
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 redis.call('ZADD', KEYS[2], tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + tonumber(ARGV[3]), ARGV[1])
+if before ~= ARGV[2] then redis.call('PUBLISH', ARGV[4], ARGV[5]) end
 return 1
 `;
 
@@ -193,15 +198,15 @@ return now
 `;
 
 /**
- * What one endpoint and lane holds and waits for, fleet-wide, and its limits. KEYS[5..7]: alimit, said, saidx.
+ * What one endpoint and lane holds and waits for, fleet-wide, and its limits. KEYS[5..6]: said, saidx.
  * Returns {now, held [id, expiry…], waiting count, info [id, json…], the fleet's limit (0: none said), its spacing,
- * said [host, "limit spacing"…]}.
+ * said [host, "limit spacing[ learned]"…]}.
  */
 export const INSPECT = `${PRELUDE}${FLEET_LIMIT}
-forget_lapsed(KEYS[6], KEYS[7], now)
-local limit, spacing = fleet_limit(KEYS[5], KEYS[6], 0)
+forget_lapsed(KEYS[5], KEYS[6], now)
+local limit, spacing = fleet_limit(KEYS[5], 0)
 return {now, redis.call('ZRANGE', h, 0, -1, 'WITHSCORES'), redis.call('ZCARD', q), redis.call('HGETALL', info), limit, spacing,
-	redis.call('HGETALL', KEYS[6])}
+	redis.call('HGETALL', KEYS[5])}
 `;
 
 /**
@@ -224,9 +229,3 @@ for _, id in ipairs(gone) do redis.call('HDEL', KEYS[2], id) end
 if #gone > 0 then redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now) end
 return redis.call('HGETALL', KEYS[2])
 `;
-
-/**
- * Sets the fleet's shared adaptive limit of a daemon's lane (KEYS[1], base:alimit) to ARGV[1], for ARGV[2] ms: when
- * no host's controller has changed it for that long, each host goes back to its own.
- */
-export const SHARE_LIMIT = `return redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])`;

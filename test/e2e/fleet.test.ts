@@ -283,13 +283,14 @@ describe.runIf(requireRedis())('fleet mode', () => {
 		expect(status.fleet).toMatchObject({ redis: redis.url, state: 'joined', waiting: { mutate: 1 } });
 		expect(status.fleet.hosts).toHaveLength(2);
 		expect(status.fleet.holders).toEqual([expect.objectContaining({ lane: 'mutate', host: hostname(), label: 'docker run -d long' })]);
-		expect(status.fleet.limits.mutate).toMatchObject({ limit: 1, spacingMs: 500 });
-		expect(status.fleet.limits.mutate.said.map((said: { limit: number }) => said.limit).sort()).toEqual([1, 3]);
+		expect(status.fleet.limits).toEqual([expect.objectContaining({ lane: 'mutate', limit: 1, spacingMs: 500 })]);
+		expect(status.fleet.limits[0].said.map((said: { limit: number }) => said.limit).sort()).toEqual([1, 3]);
 		const text = (await runCli(['guard', 'stats'], { env: a.env })).stdout;
 		expect(text).toMatch(new RegExp(`^fleet          joined through ${redis.url}; 2 hosts: `, 'm'));
 		expect(text).toMatch(
-			/^fleet mutate {3}1 at once, 500 ms apart \(the strictest of: .+ [13] at once, 500 ms; .+ [13] at once, 500 ms\); 1 held fleet-wide, 1 waiting: \S+: docker run -d long \(lease \d+\.\d s\)$/m,
+			/^fleet limit {4}mutate on \S+: 1 at once, 500 ms apart, the strictest of: .+ [13] at once, 500 ms; .+ [13] at once, 500 ms$/m,
 		);
+		expect(text).toMatch(/^fleet mutate {3}1 held fleet-wide, 1 waiting: \S+: docker run -d long \(lease \d+\.\d s\)$/m);
 		expect(readFileSync(join(b.home, 'broker.log'), 'utf8')).toContain(
 			"fleet mutate: 1 at once fleet-wide, the strictest limit of the hosts that use this daemon (this host's own: 3)",
 		);
