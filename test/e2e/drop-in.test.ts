@@ -34,7 +34,9 @@ async function job(trap: boolean) {
 		SAFE_DOCKER_HOME: join(dir, 'state'),
 		SAFE_DOCKER_RETRY_RETRIES: '0',
 		FAKE_DOCKER_READY: ready,
-		FAKE_DOCKER_SLEEP_MS: '2500',
+		// Long enough that the job is still there to be stopped and looked at when this test's process stalls for
+		// seconds on a loaded machine (it timed out once at load 31 with 2.5 s).
+		FAKE_DOCKER_SLEEP_MS: '6000',
 		...(trap ? { FAKE_DOCKER_TRAP_TSTP: '1' } : {}),
 	});
 	const script = `set -m; '${process.execPath}' '${BIN}' logs web & echo $! > '${dir}/pid'; while kill -0 $! 2>/dev/null; do sleep 0.05; done`;
