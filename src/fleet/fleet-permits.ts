@@ -171,10 +171,9 @@ export class FleetPermits implements PermitGate {
 		try {
 			if (!(await this.link.available())) return this.fallBack(entry);
 			await entry.joining;
-			const policy = this.settings.policies[entry.ticket.lane];
-			const { lane } = entry.ticket;
 			// Let go meanwhile (the call ended, the broker stops): a ticket that left says nothing more.
 			if (!this.entries.has(entry.ticket) || entry.state !== 'admitting') return;
+			const { lane } = entry.ticket;
 			const { q, qx, h, info, last, said, saidx } = keys(entry.base);
 			const [status, result, fleetLimit] = (await this.link.run(
 				'fleetAcquire',
@@ -186,12 +185,9 @@ export class FleetPermits implements PermitGate {
 				said,
 				saidx,
 				entry.id,
-				Math.max(1, policy.limit()),
-				policy.spacingMs(),
 				this.settings.leaseMs,
 				this.link.channel,
 				entry.base,
-				`${this.settings.hostId}:`,
 				this.settings.hostId,
 				this.limits.said(lane),
 			)) as [number, number, number];

@@ -42,10 +42,13 @@ export function permitKeys(base: string) {
 	};
 }
 
-const PRELUDE = `
-local q, qx, h, info = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+/** Lua: `now`, Redis's own clock in ms (`t`: its TIME, seconds and µs). Every fleet script times by it. */
+export const REDIS_NOW = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+`;
+
+const PRELUDE = `${REDIS_NOW}local q, qx, h, info = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 -- Tickets and permits whose host stopped renewing them (it died) are dropped first.
 local gone = redis.call('ZRANGEBYSCORE', qx, '-inf', now)
 for _, id in ipairs(gone) do
@@ -60,7 +63,7 @@ if #dead > 0 then redis.call('ZREMRANGEBYSCORE', h, '-inf', now) end
 
 /**
  * Lua functions: forget_lapsed drops what dead hosts said of their limits; fleet_limit gives the fleet's limit and
- * spacing for a daemon and lane from what its live hosts said (base:said), or `own_limit` when none said anything.
+ * spacing for a daemon and lane from what its live hosts said (base:said); the limit is 0 when none said anything.
  */
 const FLEET_LIMIT = `
 local function forget_lapsed(said, saidx, now)
@@ -68,7 +71,7 @@ local function forget_lapsed(said, saidx, now)
 	for _, other in ipairs(lapsed) do redis.call('HDEL', said, other) end
 	if #lapsed > 0 then redis.call('ZREMRANGEBYSCORE', saidx, '-inf', now) end
 end
-local function fleet_limit(said, own_limit)
+local function fleet_limit(said)
 	local limit, spacing = nil, 0
 	for _, value in ipairs(redis.call('HVALS', said)) do
 		local l, s = string.match(value, '^(%d+) (%d+)')
@@ -77,7 +80,7 @@ local function fleet_limit(said, own_limit)
 			spacing = math.max(spacing, tonumber(s))
 		end
 	end
-	return limit or own_limit, spacing
+	return limit or 0, spacing
 end
 `;
 
@@ -100,26 +103,26 @@ return string.format('%.0f', tonumber(redis.call('ZSCORE', q, id)))
 /**
  * Takes a permit for the ticket if it is first in the queue, a permit is free and the spacing has passed, by the
  * fleet's limit and spacing (see FLEET_LIMIT). KEYS[5..7]: base:last, base:said, base:saidx.
- * ARGV: ticket, this host's limit, its spacing ms, lease ms, channel, base, the prefix of this host's ticket ids,
- * this host, what it says of its limits ("3 500", "2 500 learned"): said only for a ticket still queued.
+ * ARGV: ticket, lease ms, channel, base, this host (its ticket ids start with it and ':'), what it says of its
+ * limits ("3 500", "2 500 learned"): said only for a ticket still queued, so the fleet's limit always counts it.
  * Returns {status, detail, the fleet's limit}: {1, at} granted at `at` (Redis's TIME in ms; 0 if it was granted
  * before); {0, ms} wait (ms: when something the ticket waits for expires, if nobody publishes first); {-1, 0} the
  * ticket is not queued (Redis lost it, or it left): enqueue again. The fleet's limit is 0 when not computed.
  */
 export const ACQUIRE = `${PRELUDE}${FLEET_LIMIT}
-local id, lease = ARGV[1], tonumber(ARGV[4])
+local id, lease, host = ARGV[1], tonumber(ARGV[2]), ARGV[5]
 if redis.call('ZSCORE', h, id) then return {1, 0, 0} end
 if not redis.call('ZSCORE', q, id) then return {-1, 0, 0} end
-redis.call('HSET', KEYS[6], ARGV[8], ARGV[9])
-redis.call('ZADD', KEYS[7], now + lease, ARGV[8])
+redis.call('HSET', KEYS[6], host, ARGV[6])
+redis.call('ZADD', KEYS[7], now + lease, host)
 forget_lapsed(KEYS[6], KEYS[7], now)
-local limit, spacing = fleet_limit(KEYS[6], tonumber(ARGV[2]))
+local limit, spacing = fleet_limit(KEYS[6])
 redis.call('ZADD', qx, 'XX', now + lease, id)
 -- First in the queue, or behind only this host's own tickets (it serves those in its own order, after this one).
 local rank = redis.call('ZRANK', q, id)
 if rank > 0 then
 	for _, other in ipairs(redis.call('ZRANGE', q, 0, rank - 1)) do
-		if string.sub(other, 1, #ARGV[7]) ~= ARGV[7] then
+		if string.sub(other, 1, #host + 1) ~= host .. ':' then
 			return {0, math.max(1, tonumber(redis.call('ZSCORE', qx, other) or (now + lease)) - now + 1), limit}
 		end
 	end
@@ -137,7 +140,7 @@ redis.call('ZREM', q, id)
 redis.call('ZREM', qx, id)
 redis.call('ZADD', h, now + lease, id)
 redis.call('SET', KEYS[5], now, 'PX', spacing + 60000)
-redis.call('PUBLISH', ARGV[5], ARGV[6])
+redis.call('PUBLISH', ARGV[3], ARGV[4])
 return {1, now, limit}
 `;
 
@@ -145,11 +148,9 @@ return {1, now, limit}
  * This host says its limits for a daemon and lane again; when they changed, the waiters look again.
  * KEYS: said, saidx. ARGV: host, "limit spacing[ learned]", lease ms, channel, base.
  */
-export const SAY = `
-local t = redis.call('TIME')
-local before = redis.call('HGET', KEYS[1], ARGV[1])
+export const SAY = `${REDIS_NOW}local before = redis.call('HGET', KEYS[1], ARGV[1])
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-redis.call('ZADD', KEYS[2], tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + tonumber(ARGV[3]), ARGV[1])
+redis.call('ZADD', KEYS[2], now + tonumber(ARGV[3]), ARGV[1])
 if before ~= ARGV[2] then redis.call('PUBLISH', ARGV[4], ARGV[5]) end
 return 1
 `;
@@ -204,7 +205,7 @@ return now
  */
 export const INSPECT = `${PRELUDE}${FLEET_LIMIT}
 forget_lapsed(KEYS[5], KEYS[6], now)
-local limit, spacing = fleet_limit(KEYS[5], 0)
+local limit, spacing = fleet_limit(KEYS[5])
 return {now, redis.call('ZRANGE', h, 0, -1, 'WITHSCORES'), redis.call('ZCARD', q), redis.call('HGETALL', info), limit, spacing,
 	redis.call('HGETALL', KEYS[5])}
 `;
@@ -214,10 +215,7 @@ return {now, redis.call('ZRANGE', h, 0, -1, 'WITHSCORES'), redis.call('ZCARD', q
  * KEYS: hosts (scored by lease end), host info. ARGV: host id, lease ms, JSON info ('' leaves, '?' only lists).
  * Returns HGETALL info.
  */
-export const HOSTS = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-if ARGV[3] == '' then
+export const HOSTS = `${REDIS_NOW}if ARGV[3] == '' then
 	redis.call('ZREM', KEYS[1], ARGV[1])
 	redis.call('HDEL', KEYS[2], ARGV[1])
 elseif ARGV[3] ~= '?' then
